@@ -1,0 +1,55 @@
+# Thin wrapper over CMake.  `make run` and `make test` work on a fresh
+# Debian machine: tools/deps.sh installs what is missing (as root).
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+CC         ?= cc
+
+.PHONY: all build run test test-fast test-asan bench install clean deps
+
+all: build
+
+deps:
+	@tools/deps.sh build
+
+$(BUILD)/Makefile:
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+
+build: deps $(BUILD)/Makefile
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# Migrates the bundled example project into an embedded SQLite file and shows info.
+run: build
+	@rm -f examples/example.db
+	cd examples && ../$(BUILD)/runway migrate
+	cd examples && ../$(BUILD)/runway info
+
+$(ASAN_BUILD)/Makefile:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRUNWAY_SANITIZE=ON
+
+# The whole suite, against real PostgreSQL and MariaDB servers it starts
+# itself, in the plain build and again under AddressSanitizer + UBSan.
+test: build $(ASAN_BUILD)/Makefile
+	@tools/deps.sh test
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	tests/lib/with-servers.sh sh -c '\
+	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) && \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)'
+
+# The plain build only, for quick iterations.
+test-fast: build
+	@tools/deps.sh test
+	tests/lib/with-servers.sh ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+bench: build
+	@tools/deps.sh bench
+	tests/lib/with-servers.sh bench/run.sh $(BUILD)/runway
+
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) examples/example.db

@@ -1,0 +1,51 @@
+/*
+ * history.h - reading and writing the flyway_schema_history table.  The SQL
+ * is built here once for every database; drivers supply quoting, the
+ * boolean literals and the CREATE TABLE statement.
+ */
+#ifndef RUNWAY_HISTORY_H
+#define RUNWAY_HISTORY_H
+
+#include "core/version.h"
+#include "db/db.h"
+
+typedef struct rw_history_row {
+    int installed_rank;
+    char *version;           /* NULL for repeatables and markers */
+    rw_version ver;          /* parsed version (unset when version is NULL) */
+    char *description;
+    char *type;              /* "SQL", "BASELINE", "SCHEMA", "DELETE", "UNDO_SQL", ... */
+    char *script;
+    bool has_checksum;
+    int32_t checksum;
+    char *installed_by;
+    char *installed_on;      /* as the database returns it */
+    int execution_time;
+    bool success;
+} rw_history_row;
+
+typedef struct rw_history {
+    char *schema;
+    char *table;
+    char *qualified;         /* quoted "schema"."table" */
+    rw_history_row *rows;    /* ordered by installed_rank */
+    size_t len;
+    size_t cap;
+} rw_history;
+
+void history_init(rw_history *h, rw_db *db, const char *schema, const char *table);
+void history_free(rw_history *h);
+int history_exists(rw_db *db, const rw_history *h, bool *out, rw_err *e);
+int history_create(rw_db *db, const rw_history *h, const rw_config *cfg, rw_err *e);
+/* Appends rows with installed_rank greater than the last one already read. */
+int history_refresh(rw_db *db, rw_history *h, rw_err *e);
+/* The rank the next row gets: last rank + 1, or 1 for an empty table. */
+int history_next_rank(const rw_history *h);
+/* Inserts row (its installed_rank must be set) and appends it to h. */
+int history_insert_row(rw_db *db, rw_history *h, const rw_history_row *row, rw_err *e);
+int history_update_row(rw_db *db, rw_history *h, int rank, const char *description,
+                       const char *type, const int32_t *checksum, rw_err *e);
+int history_delete_failed(rw_db *db, rw_history *h, rw_err *e);
+void history_row_free(rw_history_row *r);
+
+#endif

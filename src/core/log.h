@@ -1,0 +1,17 @@
+/*
+ * log.h - diagnostics on stderr.  Results (tables, JSON) go to stdout;
+ * everything a person reads while a command runs goes through here.
+ */
+#ifndef RUNWAY_LOG_H
+#define RUNWAY_LOG_H
+
+typedef enum { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR, LOG_OFF } log_level;
+
+void log_set_level(log_level lvl);
+log_level log_get_level(void);
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

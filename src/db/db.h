@@ -1,0 +1,86 @@
+/*
+ * db.h - the database driver interface.  Each database is one file in
+ * src/db/ filling in one db_ops table; nothing outside src/db/ knows which
+ * database it is talking to.
+ */
+#ifndef RUNWAY_DB_H
+#define RUNWAY_DB_H
+
+#include "core/config.h"
+#include "core/util.h"
+#include "sql/split.h"
+
+typedef struct db_conn db_conn;   /* defined by each driver */
+
+/* Called once per result row; vals[i] is NULL for SQL NULL. Non-zero stops. */
+typedef int (*db_row_fn)(void *ud, int ncols, const char *const *vals, rw_err *e);
+
+typedef struct db_ops {
+    const char *name;            /* "sqlite", "postgresql", "mysql" */
+    const char *product;         /* "SQLite", "PostgreSQL", "MySQL" */
+    const sql_dialect *dialect;
+    bool ddl_transactions;       /* can a failed DDL migration be rolled back? */
+
+    /* True when this driver handles url (jdbc:sqlite:..., postgres://...). */
+    bool (*handles_url)(const char *url);
+    /* Connects using url, user, password, connectRetries, initSql ... from cfg. */
+    int (*connect)(const rw_config *cfg, db_conn **out, rw_err *e);
+    void (*close)(db_conn *c);
+
+    /* "SQLite 3.40", "PostgreSQL 15.4" */
+    int (*server_version)(db_conn *c, strbuf *out, rw_err *e);
+    /* Current schema (PG current_schema, MySQL DATABASE(), SQLite "main"). */
+    int (*current_schema)(db_conn *c, strbuf *out, rw_err *e);
+    /* installed_by default (PG current_user, MySQL user, SQLite ""). */
+    int (*current_user)(db_conn *c, strbuf *out, rw_err *e);
+    /* Catalog name for JSON "database" (PG database, MySQL db); may leave out empty. */
+    int (*database_name)(db_conn *c, strbuf *out, rw_err *e);
+
+    /* Runs one statement of a migration script; fills e with server details on error. */
+    int (*exec)(db_conn *c, const sql_statement *st, rw_err *e);
+    /* Runs sql with '?' parameters (text values, NULL = SQL NULL); rows go to fn. */
+    int (*query)(db_conn *c, const char *sql, const char *const *params, int nparams, db_row_fn fn,
+                 void *ud, rw_err *e);
+    int (*begin)(db_conn *c, rw_err *e);
+    int (*commit)(db_conn *c, rw_err *e);
+    int (*rollback)(db_conn *c, rw_err *e);
+
+    /* Appends the quoted identifier. */
+    void (*quote_ident)(strbuf *out, const char *ident);
+    const char *bool_true;       /* "TRUE" or "1" */
+    const char *bool_false;
+
+    /* Cross-process lock on the history table (Flyway's lock key). */
+    int (*lock)(db_conn *c, const char *schema, const char *table, rw_err *e);
+    int (*unlock)(db_conn *c, const char *schema, const char *table, rw_err *e);
+
+    int (*schema_exists)(db_conn *c, const char *schema, bool *out, rw_err *e);
+    int (*schema_create)(db_conn *c, const char *schema, rw_err *e);
+    /* True when the schema holds no objects. */
+    int (*schema_is_empty)(db_conn *c, const char *schema, bool *out, rw_err *e);
+    int (*table_exists)(db_conn *c, const char *schema, const char *table, bool *out, rw_err *e);
+    /* Creates the history table with Flyway's exact DDL for this database. */
+    int (*history_create)(db_conn *c, const char *schema, const char *table, const rw_config *cfg,
+                          rw_err *e);
+    /* Drops every object in the schema (or the schema itself when drop_schema). */
+    int (*clean_schema)(db_conn *c, const char *schema, bool drop_schema, rw_err *e);
+} db_ops;
+
+extern const db_ops db_sqlite_ops;
+extern const db_ops db_postgres_ops;
+extern const db_ops db_mysql_ops;
+
+/* The driver for url, or NULL. */
+const db_ops *db_find(const char *url);
+
+/* A connection plus its driver: what the core passes around. */
+typedef struct rw_db {
+    const db_ops *ops;
+    db_conn *conn;
+} rw_db;
+
+/* Finds the driver for cfg's url and connects; errors name the redacted URL. */
+int db_open(const rw_config *cfg, rw_db *db, rw_err *e);
+void db_close(rw_db *db);
+
+#endif

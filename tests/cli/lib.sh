@@ -1,0 +1,92 @@
+# lib.sh - TAP helpers for the CLI tests, in the style of git's t/test-lib.sh.
+#
+#   . ./lib.sh
+#   test_expect_success 'migrate applies pending files' '
+#       write_migration V1__a.sql "CREATE TABLE a (id INT);" &&
+#       rw migrate
+#   '
+#   test_done
+#
+# Each script gets a scratch directory ($TRASH, also the cwd) and, through
+# the backend named by RUNWAY_TEST_BACKEND (sqlite, postgresql, mysql), a
+# fresh empty database whose URL is in $DB_URL.
+set -u
+RUNWAY_BIN=${RUNWAY_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/runway}
+RUNWAY_SOURCE_DIR=${RUNWAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+RUNWAY_TEST_BACKEND=${RUNWAY_TEST_BACKEND:-sqlite}
+CORPUS=${RUNWAY_CORPUS:-$RUNWAY_SOURCE_DIR/../shared/corpus}
+test_count=0
+test_failed=0
+test_name_base=$(basename "$0" .sh)
+
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/runway-$test_name_base.XXXXXX")
+cd "$TRASH" || exit 1
+trap 'backend_cleanup 2>/dev/null; rm -rf "$TRASH"' EXIT
+unset $(env | grep -E '^(FLYWAY|RUNWAY_TEST_X)_' | cut -d= -f1) 2>/dev/null || true
+
+backend_file="$RUNWAY_SOURCE_DIR/tests/lib/backend-$RUNWAY_TEST_BACKEND.sh"
+if [ ! -f "$backend_file" ]; then
+  echo "1..0 # SKIP no backend $RUNWAY_TEST_BACKEND"
+  exit 77
+fi
+. "$backend_file"
+backend_init || { echo "1..0 # SKIP backend $RUNWAY_TEST_BACKEND unavailable"; exit 77; }
+
+# Runs runway with the test database, in the scratch directory.
+rw() { "$RUNWAY_BIN" -url="$DB_URL" "$@"; }
+
+# write_migration [DIR/]NAME CONTENT: creates sql/NAME (printf %b-style escapes are not applied).
+write_migration() {
+  mkdir -p "sql/$(dirname "$1")"
+  printf '%s\n' "$2" > "sql/$1"
+}
+
+test_expect_success() {
+  local name=$1 body=$2
+  test_count=$((test_count + 1))
+  if (eval "$body") >"$TRASH/.out" 2>&1; then
+    echo "ok $test_count - $name"
+  else
+    test_failed=$((test_failed + 1))
+    echo "not ok $test_count - $name"
+    sed 's/^/# /' "$TRASH/.out"
+  fi
+}
+
+test_expect_failure_code() { # name expected_code body
+  local name=$1 want=$2 body=$3 got
+  test_count=$((test_count + 1))
+  (eval "$body") >"$TRASH/.out" 2>&1
+  got=$?
+  if [ "$got" = "$want" ]; then
+    echo "ok $test_count - $name"
+  else
+    test_failed=$((test_failed + 1))
+    echo "not ok $test_count - $name (exit $got, expected $want)"
+    sed 's/^/# /' "$TRASH/.out"
+  fi
+}
+
+# Runs a command that must fail (non-zero, not a crash), capturing output in out/err.
+must_fail() {
+  "$@" >out 2>err
+  local rc=$?
+  if [ $rc -eq 0 ]; then echo "expected failure: $*"; cat out err; return 1; fi
+  if [ $rc -gt 128 ]; then echo "crashed with signal $((rc - 128)): $*"; cat err; return 1; fi
+  return 0
+}
+
+# Compares expected (file) with actual (file), showing a diff.
+test_cmp() { diff -u "$1" "$2"; }
+
+# grep with a message on failure.
+expect_grep() {
+  if ! grep -q -- "$1" "$2"; then echo "expected '$1' in $2:"; cat "$2"; return 1; fi
+}
+
+skip_all() { echo "1..0 # SKIP $1"; exit 77; }
+
+test_done() {
+  echo "1..$test_count"
+  [ "$test_failed" -eq 0 ]
+}
