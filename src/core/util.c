@@ -1,0 +1,351 @@
+/*
+ * util.c - string buffers, string lists, errors and small helpers.
+ */
+#include "core/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const code_names[] = {
+    [RW_OK] = "OK",
+    [RW_ERROR] = "ERROR",
+    [RW_ERR_CONFIGURATION] = "CONFIGURATION",
+    [RW_ERR_DB_CONNECTION] = "DB_CONNECTION",
+    [RW_ERR_VALIDATE] = "VALIDATE_ERROR",
+    [RW_ERR_CHECKSUM_MISMATCH] = "CHECKSUM_MISMATCH",
+    [RW_ERR_FAILED_VERSIONED] = "FAILED_VERSIONED_MIGRATION",
+    [RW_ERR_FAILED_REPEATABLE] = "FAILED_REPEATABLE_MIGRATION",
+    [RW_ERR_DUPLICATE_VERSIONED] = "DUPLICATE_VERSIONED_MIGRATION",
+    [RW_ERR_DUPLICATE_REPEATABLE] = "DUPLICATE_REPEATABLE_MIGRATION",
+    [RW_ERR_NON_EMPTY_SCHEMA] = "NON_EMPTY_SCHEMA_WITHOUT_SCHEMA_HISTORY_TABLE",
+    [RW_ERR_INVALID_NAME] = "INVALID_MIGRATION_NAME",
+    [RW_ERR_PLACEHOLDER] = "CONFIGURATION",
+    [RW_ERR_IO] = "ERROR",
+    [RW_ERR_PARSE] = "ERROR",
+    [RW_ERR_LOCK] = "ERROR",
+    [RW_ERR_CLEAN_DISABLED] = "CONFIGURATION",
+    [RW_ERR_SQL] = "DB_ERROR",
+    [RW_ERR_TIMEOUT] = "TIMEOUT",
+    [RW_ERR_HTTP] = "ERROR",
+    [RW_ERR_AWS] = "ERROR",
+};
+
+const char *rw_code_name(rw_code code)
+{
+    if ((size_t)code < sizeof code_names / sizeof code_names[0] && code_names[code])
+        return code_names[code];
+    return "ERROR";
+}
+
+void rw_err_clear(rw_err *e)
+{
+    if (e)
+        memset(e, 0, sizeof *e);
+}
+
+int rw_fail(rw_err *e, rw_code code, const char *fmt, ...)
+{
+    if (code == RW_OK)
+        code = RW_ERROR;
+    if (!e)
+        return code;
+    e->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void rw_err_prefix(rw_err *e, const char *fmt, ...)
+{
+    strbuf sb = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    sb_adds(&sb, e->msg);
+    size_t n = sb.len < sizeof e->msg - 1 ? sb.len : sizeof e->msg - 1;
+    memcpy(e->msg, sb.buf, n);
+    e->msg[n] = '\0';
+    sb_free(&sb);
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fputs("runway: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) {
+        fputs("runway: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fputs("runway: out of memory\n", stderr);
+        abort();
+    }
+    return q;
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s ? s : "", strlen(s ? s : ""));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    strbuf sb = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    return sb_detach(&sb);
+}
+
+void sb_init(strbuf *sb)
+{
+    sb->buf = NULL;
+    sb->len = sb->cap = 0;
+}
+
+void sb_free(strbuf *sb)
+{
+    free(sb->buf);
+    sb_init(sb);
+}
+
+void sb_reset(strbuf *sb)
+{
+    sb->len = 0;
+    if (sb->buf)
+        sb->buf[0] = '\0';
+}
+
+void sb_grow(strbuf *sb, size_t extra)
+{
+    if (sb->len + extra + 1 <= sb->cap)
+        return;
+    size_t cap = sb->cap ? sb->cap : 64;
+    while (cap < sb->len + extra + 1)
+        cap *= 2;
+    sb->buf = xrealloc(sb->buf, cap);
+    sb->cap = cap;
+}
+
+void sb_add(strbuf *sb, const char *data, size_t n)
+{
+    sb_grow(sb, n);
+    if (n)
+        memcpy(sb->buf + sb->len, data, n);
+    sb->len += n;
+    sb->buf[sb->len] = '\0';
+}
+
+void sb_adds(strbuf *sb, const char *s)
+{
+    sb_add(sb, s, strlen(s));
+}
+
+void sb_addc(strbuf *sb, char c)
+{
+    sb_add(sb, &c, 1);
+}
+
+void sb_vaddf(strbuf *sb, const char *fmt, va_list ap)
+{
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n < 0)
+        return;
+    sb_grow(sb, (size_t)n);
+    vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+    sb->len += (size_t)n;
+}
+
+void sb_addf(strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vaddf(sb, fmt, ap);
+    va_end(ap);
+}
+
+const char *sb_str(const strbuf *sb)
+{
+    return sb->buf ? sb->buf : "";
+}
+
+char *sb_detach(strbuf *sb)
+{
+    char *p = sb->buf ? sb->buf : xstrdup("");
+    sb_init(sb);
+    return p;
+}
+
+void strlist_push_owned(strlist *l, char *s)
+{
+    if (l->len == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+    }
+    l->items[l->len++] = s;
+}
+
+void strlist_push(strlist *l, const char *s)
+{
+    strlist_push_owned(l, xstrdup(s));
+}
+
+void strlist_free(strlist *l)
+{
+    for (size_t i = 0; i < l->len; i++)
+        free(l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->len = l->cap = 0;
+}
+
+void strlist_split(strlist *l, const char *s, char sep)
+{
+    if (!s)
+        return;
+    const char *p = s;
+    for (;;) {
+        const char *end = strchr(p, sep);
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char *item = xstrndup(p, n);
+        char *t = rw_trim(item);
+        if (*t)
+            strlist_push(l, t);
+        free(item);
+        if (!end)
+            break;
+        p = end + 1;
+    }
+}
+
+bool strlist_contains(const strlist *l, const char *s)
+{
+    for (size_t i = 0; i < l->len; i++)
+        if (strcmp(l->items[i], s) == 0)
+            return true;
+    return false;
+}
+
+int rw_read_file(const char *path, strbuf *out, rw_err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return rw_fail(e, RW_ERR_IO, "Unable to read %s: %s", path, strerror(errno));
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        sb_add(out, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return rw_fail(e, RW_ERR_IO, "Unable to read %s: %s", path, strerror(errno));
+    if (!out->buf)
+        sb_add(out, "", 0);
+    return RW_OK;
+}
+
+bool rw_str_ieq(const char *a, const char *b)
+{
+    return strcasecmp(a, b) == 0;
+}
+
+bool rw_starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool rw_ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+char *rw_trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+int rw_parse_bool(const char *s, bool *out)
+{
+    if (rw_str_ieq(s, "true")) {
+        *out = true;
+        return 0;
+    }
+    if (rw_str_ieq(s, "false")) {
+        *out = false;
+        return 0;
+    }
+    return -1;
+}
+
+int64_t rw_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+size_t rw_edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    size_t *row = xcalloc(m + 1, sizeof *row);
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t up = row[j];
+            size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+            size_t best = diag + cost;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            if (up + 1 < best)
+                best = up + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    size_t d = row[m];
+    free(row);
+    return d;
+}

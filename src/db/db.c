@@ -1,0 +1,52 @@
+/*
+ * db.c - the driver registry: picks the driver whose URL scheme matches.
+ */
+#include "db/db.h"
+
+#include <stdlib.h>
+
+static const db_ops *const drivers[] = {&db_sqlite_ops, &db_postgres_ops, &db_mysql_ops};
+
+const db_ops *db_find(const char *url)
+{
+    if (!url)
+        return NULL;
+    for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++)
+        if (drivers[i]->handles_url && drivers[i]->handles_url(url))
+            return drivers[i];
+    return NULL;
+}
+
+int db_open(const rw_config *cfg, rw_db *db, rw_err *e)
+{
+    db->ops = NULL;
+    db->conn = NULL;
+    const char *url = config_get(cfg, "url");
+    if (!url || !*url)
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "Unable to connect to the database. Configure the url, e.g. "
+                       "-url=jdbc:sqlite:app.db, FLYWAY_URL or flyway.url in flyway.conf");
+    const db_ops *ops = db_find(url);
+    if (!ops) {
+        char *safe = config_redact_url(url);
+        rw_fail(e, RW_ERR_CONFIGURATION,
+                "No database found to handle %s. Supported URLs start with jdbc:sqlite:, "
+                "jdbc:postgresql:, postgres://, jdbc:mysql:, jdbc:mariadb: or mysql://",
+                safe);
+        free(safe);
+        return e->code;
+    }
+    int rc = ops->connect(cfg, &db->conn, e);
+    if (rc != RW_OK)
+        return rc;
+    db->ops = ops;
+    return RW_OK;
+}
+
+void db_close(rw_db *db)
+{
+    if (db->ops && db->conn)
+        db->ops->close(db->conn);
+    db->ops = NULL;
+    db->conn = NULL;
+}

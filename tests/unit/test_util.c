@@ -1,0 +1,51 @@
+/* Unit tests for util.c: string buffers, lists, edit distance. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "core/util.h"
+
+static void test_strbuf_grows(void **state)
+{
+    (void)state;
+    strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < 1000; i++)
+        sb_addf(&sb, "%d,", i);
+    assert_int_equal(strncmp(sb_str(&sb), "0,1,2,", 6), 0);
+    assert_true(sb.len > 3000);
+    sb_free(&sb);
+    assert_string_equal(sb_str(&sb), "");
+}
+
+static void test_strlist_split_trims(void **state)
+{
+    (void)state;
+    strlist l = {0};
+    strlist_split(&l, " a, b ,,c ", ',');
+    assert_int_equal(l.len, 3);
+    assert_string_equal(l.items[0], "a");
+    assert_string_equal(l.items[1], "b");
+    assert_string_equal(l.items[2], "c");
+    strlist_free(&l);
+}
+
+static void test_edit_distance(void **state)
+{
+    (void)state;
+    assert_int_equal(rw_edit_distance("locations", "location"), 1);
+    assert_int_equal(rw_edit_distance("url", "url"), 0);
+    assert_int_equal(rw_edit_distance("", "abc"), 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_strbuf_grows),
+        cmocka_unit_test(test_strlist_split_trims),
+        cmocka_unit_test(test_edit_distance),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
