@@ -1,0 +1,33 @@
+/*
+ * aws_stub.c - AWS integration not built yet: every hook is a no-op.
+ */
+#include "aws/aws.h"
+
+#include <stdio.h>
+
+int aws_prepare_config(rw_config *cfg, rw_err *e)
+{
+    (void)cfg;
+    (void)e;
+    return RW_OK;
+}
+
+int aws_report_result(const rw_config *cfg, const char *command, json_t *report, bool success,
+                      rw_err *e)
+{
+    (void)cfg, (void)command, (void)report, (void)success, (void)e;
+    return RW_OK;
+}
+
+bool aws_lambda_requested(char *const *envp)
+{
+    (void)envp;
+    return false;
+}
+
+int aws_lambda_main(int argc, char **argv, char *const *envp)
+{
+    (void)argc, (void)argv, (void)envp;
+    fputs("runway: the Lambda runtime is not available in this build\n", stderr);
+    return 1;
+}
