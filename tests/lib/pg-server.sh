@@ -105,6 +105,11 @@ start() {
     sleep 0.2
   done
 
+  # pg_dump output (OWNER TO postgres) expects the role a packaged cluster has.
+  PGPASSWORD="$password" "$bin/psql" -X -q -h 127.0.0.1 -p "$port" -U "$user" -d postgres \
+    -c 'CREATE ROLE postgres SUPERUSER NOLOGIN' >/dev/null 2>&1 ||
+    die "could not create the postgres role (log: $log)"
+
   cat <<EOF
 export RUNWAY_TEST_PG_URL='jdbc:postgresql://127.0.0.1:$port/postgres?user=$user&password=$password'
 export RUNWAY_TEST_PG_HOST='127.0.0.1'
