@@ -447,8 +447,6 @@ static int pg_parse_jdbc_url(pg_params *p, const char *rest, rw_err *e)
     }
     if (query)
         pg_parse_query(p, query + 1);
-    if (p->ssl_requested && !pg_param_get(p, "sslmode"))
-        pg_param_set(p, "sslmode", p->ssl_nonvalidating ? "require" : "verify-full");
     return RW_OK;
 }
 
@@ -498,6 +496,11 @@ static bool postgres_handles_url(const char *url)
                    pg_starts_with_ci(url, "postgresql://"));
 }
 
+static void pg_jdbc_config_property(void *ud, const char *key, const char *value)
+{
+    pg_jdbc_property(ud, key + strlen("jdbcProperties."), value ? value : "");
+}
+
 /* Builds libpq parameters from the url and the user/password keys. */
 static int pg_build_params(const rw_config *cfg, pg_params *p, rw_err *e)
 {
@@ -511,6 +514,12 @@ static int pg_build_params(const rw_config *cfg, pg_params *p, rw_err *e)
     } else {
         pg_parse_uri(p, url);
     }
+    /* jdbcProperties.<name> are driver properties, like URL parameters. */
+    if (cfg)
+        config_each_prefix(cfg, "jdbcProperties.", pg_jdbc_config_property, p);
+    /* pgJDBC's ssl=true verifies the server certificate unless told not to. */
+    if (p->ssl_requested && !pg_param_get(p, "sslmode"))
+        pg_param_set(p, "sslmode", p->ssl_nonvalidating ? "require" : "verify-full");
     /* Explicit keys win over the URL's own user/password. */
     if (pg_cfg(cfg, "user"))
         pg_param_set(p, "user", pg_cfg(cfg, "user"));
