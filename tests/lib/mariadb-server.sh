@@ -5,6 +5,7 @@
 #                                  127.0.0.1 (a free port) and ROOT/mariadb/mariadb.sock,
 #                                  creates a password user and prints
 #                                  `export RUNWAY_TEST_MYSQL_*=...` lines
+#                                  (RUNWAY_TEST_MYSQL_CA when TLS is on)
 #   mariadb-server.sh stop ROOT    stops that server
 #
 # Only the export lines go to stdout; progress and errors go to stderr, the
@@ -54,6 +55,24 @@ server_user_args() {
   fi
 }
 
+# Creates a throw-away CA and a server certificate for 127.0.0.1/localhost in
+# ROOT/mariadb/tls, so tests can use sslMode=REQUIRED and VERIFY_IDENTITY.
+# Without the openssl program the server simply runs without TLS.
+make_certs() {
+  local dir=$1/mariadb/tls
+  command -v openssl >/dev/null || return 1
+  mkdir -p "$dir" && (
+    cd "$dir" &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3 \
+      -subj "/CN=runway test CA" -keyout ca-key.pem -out ca.pem &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -subj "/CN=127.0.0.1" -keyout server-key.pem -out server.csr &&
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > san.ext &&
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3 \
+      -extfile san.ext -out server.pem
+  ) >>"$1/mariadb.log" 2>&1
+}
+
 # Waits until the server answers on its socket, or the process dies, or 60 s pass.
 wait_ready() {
   local root=$1 pid=$2 admin deadline
@@ -71,12 +90,17 @@ wait_ready() {
 }
 
 start() {
-  local root=$1 server install client user_arg port pid password rc attempt
+  local root=$1 server install client user_arg port pid password rc attempt tls_args
   server=$(find_tool mariadbd mysqld) || die "mariadbd not found (apt-get install mariadb-server)"
   install=$(find_tool mariadb-install-db mysql_install_db) || die "mariadb-install-db not found"
   client=$(find_tool mariadb mysql) || die "mariadb client not found (apt-get install mariadb-client)"
   [ -d "$root" ] || die "no such directory: $root"
   mkdir -p "$root/mariadb/data" "$root/mariadb/tmp" || die "cannot create $root/mariadb"
+  tls_args=()
+  if make_certs "$root"; then
+    tls_args=(--ssl-ca="$root/mariadb/tls/ca.pem" --ssl-cert="$root/mariadb/tls/server.pem"
+              --ssl-key="$root/mariadb/tls/server-key.pem")
+  fi
   user_arg=$(server_user_args "$root")
 
   if ! timeout 120 "$install" --no-defaults --datadir="$root/mariadb/data" $user_arg \
@@ -97,7 +121,7 @@ start() {
       --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
       --innodb-buffer-pool-size=64M --innodb-log-file-size=32M \
       --innodb-use-native-aio=0 --skip-log-bin --sync-binlog=0 \
-      --sync-frm=0 --performance-schema=0 --max-connections=300 \
+      --sync-frm=0 --performance-schema=0 --max-connections=300 "${tls_args[@]}" \
       </dev/null >>"$root/mariadb.log" 2>&1 &
     pid=$!
     echo "$pid" > "$root/mariadb.pid"
@@ -132,6 +156,9 @@ SQL
   echo "export RUNWAY_TEST_MYSQL_USER='runway'"
   echo "export RUNWAY_TEST_MYSQL_PASSWORD='$password'"
   echo "export RUNWAY_TEST_MYSQL_SOCKET='$root/mariadb/mariadb.sock'"
+  if [ ${#tls_args[@]} -gt 0 ]; then
+    echo "export RUNWAY_TEST_MYSQL_CA='$root/mariadb/tls/ca.pem'"
+  fi
 }
 
 # Stops the server politely, then forcibly after 30 s.
