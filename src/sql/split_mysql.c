@@ -69,7 +69,7 @@ static int my_line_at(my_splitter *s, size_t pos)
     return s->line_no;
 }
 
-/* Fails with "line N: <message>" and sets e->line. */
+/* Fails with the message and sets e->line to the line of pos (callers add the file name). */
 static int my_fail(my_splitter *s, size_t pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int my_fail(my_splitter *s, size_t pos, const char *fmt, ...)
@@ -80,7 +80,7 @@ static int my_fail(my_splitter *s, size_t pos, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     int line = my_line_at(s, pos);
-    rw_fail(s->e, RW_ERR_PARSE, "line %d: %s", line, msg);
+    rw_fail(s->e, RW_ERR_PARSE, "%s", msg);
     s->e->line = line;
     return s->e->code;
 }
