@@ -33,6 +33,7 @@ struct db_conn {
     MYSQL *m;
     bool mariadb;
     char *initial_db;   /* the database the connection was opened on, or NULL */
+    long lock_attempts; /* GET_LOCK rounds before giving up; -1: forever (Flyway's way) */
 };
 
 /* TLS modes, from weakest to strictest (Connector/J's sslMode names). */
@@ -521,6 +522,10 @@ static int my_connect(const rw_config *cfg, db_conn **out, rw_err *e)
     c->m = m;
     c->mariadb = strstr(mysql_get_server_info(m), "MariaDB") != NULL;
     c->initial_db = t.database ? xstrdup(t.database) : NULL;
+    /* Flyway waits for the MySQL lock forever; an explicit lockRetryCount bounds the wait. */
+    const char *retries = config_is_set(cfg, "lockRetryCount") ? config_get(cfg, "lockRetryCount")
+                                                                : NULL;
+    c->lock_attempts = retries ? strtol(retries, NULL, 10) : -1;
     my_target_free(&t);
 
     const char *init_sql = config_get(cfg, "initSql");
@@ -787,8 +792,9 @@ static void my_sleep_ms(long ms)
 
 /*
  * Waits for the named lock as Flyway does: GET_LOCK with a 10 s timeout,
- * again and again, with no limit.  The server releases it if the process
- * dies, so a crashed run never blocks the next one.
+ * again and again, with no limit unless lockRetryCount was set.  The server
+ * releases the lock when the session ends, so a crashed run never blocks
+ * the next one.
  */
 static int my_lock(db_conn *c, const char *schema, const char *table, rw_err *e)
 {
@@ -797,7 +803,7 @@ static int my_lock(db_conn *c, const char *schema, const char *table, rw_err *e)
     strbuf got = STRBUF_INIT;
     int rc;
     int64_t started = rw_now_ms();
-    for (;;) {
+    for (long attempt = 1;; attempt++) {
         rc = my_scalar(c, "SELECT GET_LOCK(?,10)", params, 1, &got, e);
         if (rc != RW_OK)
             break;
@@ -805,6 +811,14 @@ static int my_lock(db_conn *c, const char *schema, const char *table, rw_err *e)
             break;
         if (got.len == 0) {
             rc = rw_fail(e, RW_ERR_LOCK, "Unable to acquire the MySQL named lock %s", name);
+            break;
+        }
+        if (c->lock_attempts >= 0 && attempt > c->lock_attempts) {
+            rc = rw_fail(e, RW_ERR_LOCK,
+                         "Number of retries exceeded while attempting to acquire MySQL named "
+                         "lock %s. Configure the number of retries with the 'lockRetryCount' "
+                         "configuration option",
+                         name);
             break;
         }
         log_info("Waiting for lock %s on %s.%s (held by another migration for %ld s)", name,
