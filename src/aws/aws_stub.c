@@ -1,16 +1,9 @@
 /*
- * aws_stub.c - AWS integration not built yet: every hook is a no-op.
+ * aws_stub.c - AWS hooks not built yet: each is a no-op.
  */
 #include "aws/aws.h"
 
 #include <stdio.h>
-
-int aws_prepare_config(rw_config *cfg, rw_err *e)
-{
-    (void)cfg;
-    (void)e;
-    return RW_OK;
-}
 
 int aws_report_result(const rw_config *cfg, const char *command, json_t *report, bool success,
                       rw_err *e)
