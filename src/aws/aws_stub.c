@@ -5,13 +5,6 @@
 
 #include <stdio.h>
 
-int aws_report_result(const rw_config *cfg, const char *command, json_t *report, bool success,
-                      rw_err *e)
-{
-    (void)cfg, (void)command, (void)report, (void)success, (void)e;
-    return RW_OK;
-}
-
 bool aws_lambda_requested(char *const *envp)
 {
     (void)envp;
