@@ -1,4 +1,379 @@
+/*
+ * sqlite.c - the embedded SQLite driver, the zero-setup default.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
 #include "db/db.h"
-static bool sqlite_handles_url(const char *url) { (void)url; return false; }
-const db_ops db_sqlite_ops = {.name = "sqlite", .product = "SQLite", .dialect = &sql_dialect_sqlite,
-                              .handles_url = sqlite_handles_url};
+
+struct db_conn {
+    sqlite3 *db;
+    char *path;
+};
+
+static bool sqlite_handles_url(const char *url)
+{
+    return rw_starts_with(url, "jdbc:sqlite:") || rw_starts_with(url, "sqlite:");
+}
+
+/* "jdbc:sqlite:path?opts" -> "path" */
+static char *sqlite_path_from_url(const char *url)
+{
+    const char *p = rw_starts_with(url, "jdbc:sqlite:") ? url + 12 : url + 7;
+    if (rw_starts_with(p, "//"))
+        p += 2;
+    size_t n = strcspn(p, "?");
+    return xstrndup(p, n);
+}
+
+/* Copies SQLite's error into e, adding a hint for the common causes. */
+static int sqlite_error(db_conn *c, rw_err *e, const char *what)
+{
+    int code = sqlite3_extended_errcode(c->db);
+    const char *msg = sqlite3_errmsg(c->db);
+    e->sql_errcode = code;
+    const char *hint = "";
+    if ((code & 0xff) == SQLITE_READONLY)
+        hint = " (the database file is not writable: check its permissions)";
+    else if ((code & 0xff) == SQLITE_BUSY)
+        hint = " (another process holds a lock on the database file)";
+    return rw_fail(e, RW_ERR_SQL, "%s%s%s%s", what ? what : "", what ? ": " : "", msg, hint);
+}
+
+static int sqlite_connect(const rw_config *cfg, db_conn **out, rw_err *e)
+{
+    const char *url = config_get(cfg, "url");
+    db_conn *c = xcalloc(1, sizeof *c);
+    c->path = sqlite_path_from_url(url);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI;
+    if (sqlite3_open_v2(c->path, &c->db, flags, NULL) != SQLITE_OK) {
+        rw_fail(e, RW_ERR_DB_CONNECTION,
+                "Unable to open SQLite database %s: %s (does its directory exist and is it "
+                "writable?)",
+                c->path, c->db ? sqlite3_errmsg(c->db) : "out of memory");
+        sqlite3_close(c->db);
+        free(c->path);
+        free(c);
+        return e->code;
+    }
+    sqlite3_busy_timeout(c->db, 30000);
+    sqlite3_extended_result_codes(c->db, 1);
+    const char *init = config_get(cfg, "initSql");
+    if (init && *init) {
+        char *err = NULL;
+        if (sqlite3_exec(c->db, init, NULL, NULL, &err) != SQLITE_OK) {
+            rw_fail(e, RW_ERR_DB_CONNECTION, "initSql failed: %s", err ? err : "unknown error");
+            sqlite3_free(err);
+            sqlite3_close(c->db);
+            free(c->path);
+            free(c);
+            return e->code;
+        }
+    }
+    *out = c;
+    return RW_OK;
+}
+
+static void sqlite_close(db_conn *c)
+{
+    sqlite3_close(c->db);
+    free(c->path);
+    free(c);
+}
+
+static int sqlite_server_version(db_conn *c, strbuf *out, rw_err *e)
+{
+    (void)c, (void)e;
+    int v = sqlite3_libversion_number();
+    sb_addf(out, "SQLite %d.%d", v / 1000000, (v / 1000) % 1000);
+    return RW_OK;
+}
+
+static int sqlite_current_schema(db_conn *c, strbuf *out, rw_err *e)
+{
+    (void)c, (void)e;
+    sb_adds(out, "main");
+    return RW_OK;
+}
+
+static int sqlite_empty_string(db_conn *c, strbuf *out, rw_err *e)
+{
+    (void)c, (void)out, (void)e;
+    return RW_OK;
+}
+
+static int sqlite_query(db_conn *c, const char *sql, const char *const *params, int nparams,
+                        db_row_fn fn, void *ud, rw_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return sqlite_error(c, e, NULL);
+    for (int i = 0; i < nparams; i++) {
+        int rc = params[i] ? sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT)
+                           : sqlite3_bind_null(st, i + 1);
+        if (rc != SQLITE_OK) {
+            sqlite3_finalize(st);
+            return sqlite_error(c, e, NULL);
+        }
+    }
+    int ncols = sqlite3_column_count(st);
+    const char **vals = xcalloc((size_t)ncols + 1, sizeof *vals);
+    int rc, result = RW_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!fn)
+            continue;
+        for (int i = 0; i < ncols; i++)
+            vals[i] = (const char *)sqlite3_column_text(st, i);
+        if (fn(ud, ncols, vals, e) != 0) {
+            result = e->code ? e->code : RW_ERROR;
+            break;
+        }
+    }
+    if (result == RW_OK && rc != SQLITE_DONE)
+        result = sqlite_error(c, e, NULL);
+    free(vals);
+    sqlite3_finalize(st);
+    return result;
+}
+
+/* Runs every statement in st->sql (normally exactly one). */
+static int sqlite_exec(db_conn *c, const sql_statement *stmt, rw_err *e)
+{
+    const char *sql = stmt->sql;
+    while (sql && *sql) {
+        sqlite3_stmt *st = NULL;
+        const char *tail = NULL;
+        if (sqlite3_prepare_v2(c->db, sql, -1, &st, &tail) != SQLITE_OK)
+            return sqlite_error(c, e, NULL);
+        if (!st)
+            break;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            ;
+        if (rc != SQLITE_DONE) {
+            sqlite_error(c, e, NULL);
+            sqlite3_finalize(st);
+            return e->code;
+        }
+        sqlite3_finalize(st);
+        sql = tail;
+    }
+    return RW_OK;
+}
+
+static int sqlite_run(db_conn *c, const char *sql, rw_err *e)
+{
+    char *err = NULL;
+    if (sqlite3_exec(c->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        rw_fail(e, RW_ERR_SQL, "%s: %s", sql, err ? err : "error");
+        e->sql_errcode = sqlite3_extended_errcode(c->db);
+        sqlite3_free(err);
+        return e->code;
+    }
+    return RW_OK;
+}
+
+/* IMMEDIATE takes the write lock up front, so concurrent runs queue here. */
+static int sqlite_begin(db_conn *c, rw_err *e) { return sqlite_run(c, "BEGIN IMMEDIATE", e); }
+static int sqlite_commit(db_conn *c, rw_err *e) { return sqlite_run(c, "COMMIT", e); }
+
+static int sqlite_rollback(db_conn *c, rw_err *e)
+{
+    if (sqlite3_get_autocommit(c->db))
+        return RW_OK;
+    return sqlite_run(c, "ROLLBACK", e);
+}
+
+static void sqlite_quote_ident(strbuf *out, const char *ident)
+{
+    sb_addc(out, '"');
+    for (const char *p = ident; *p; p++) {
+        if (*p == '"')
+            sb_addc(out, '"');
+        sb_addc(out, *p);
+    }
+    sb_addc(out, '"');
+}
+
+/* SQLite has no cross-process lock beyond its write lock (as in Flyway). */
+static int sqlite_lock(db_conn *c, const char *schema, const char *table, rw_err *e)
+{
+    (void)c, (void)schema, (void)table, (void)e;
+    return RW_OK;
+}
+
+static int sqlite_bool_row(void *ud, int ncols, const char *const *vals, rw_err *e)
+{
+    (void)ncols, (void)e;
+    *(bool *)ud = vals[0] && strcmp(vals[0], "0") != 0;
+    return 0;
+}
+
+static int sqlite_schema_exists(db_conn *c, const char *schema, bool *out, rw_err *e)
+{
+    *out = false;
+    const char *p[] = {schema};
+    return sqlite_query(c, "SELECT 1 FROM pragma_database_list WHERE name = ?", p, 1,
+                        sqlite_bool_row, out, e);
+}
+
+static int sqlite_schema_create(db_conn *c, const char *schema, rw_err *e)
+{
+    (void)c;
+    return rw_fail(e, RW_ERR_CONFIGURATION,
+                   "SQLite has no schema '%s' and cannot create one; use the default 'main'",
+                   schema);
+}
+
+static int sqlite_master_query(db_conn *c, const char *schema, const char *where,
+                               const char *const *params, int nparams, bool *out, rw_err *e)
+{
+    strbuf sql = STRBUF_INIT;
+    sb_adds(&sql, "SELECT COUNT(*) FROM ");
+    sqlite_quote_ident(&sql, schema);
+    sb_addf(&sql, ".sqlite_master WHERE %s", where);
+    *out = false;
+    int rc = sqlite_query(c, sql.buf, params, nparams, sqlite_bool_row, out, e);
+    sb_free(&sql);
+    return rc;
+}
+
+static int sqlite_schema_is_empty(db_conn *c, const char *schema, bool *out, rw_err *e)
+{
+    bool any;
+    int rc = sqlite_master_query(c, schema, "name NOT LIKE 'sqlite\\_%' ESCAPE '\\'", NULL, 0,
+                                 &any, e);
+    *out = !any;
+    return rc;
+}
+
+static int sqlite_table_exists(db_conn *c, const char *schema, const char *table, bool *out,
+                               rw_err *e)
+{
+    const char *p[] = {table};
+    return sqlite_master_query(c, schema, "type = 'table' AND name = ?", p, 1, out, e);
+}
+
+static int sqlite_history_create(db_conn *c, const char *schema, const char *table,
+                                 const rw_config *cfg, rw_err *e)
+{
+    (void)cfg;
+    strbuf q = STRBUF_INIT, t = STRBUF_INIT;
+    sqlite_quote_ident(&q, schema);
+    sb_addc(&q, '.');
+    sqlite_quote_ident(&q, table);
+    sqlite_quote_ident(&t, table);
+    strbuf sql = STRBUF_INIT;
+    sb_addf(&sql,
+            "CREATE TABLE %s (\n"
+            "    \"installed_rank\" INT NOT NULL PRIMARY KEY,\n"
+            "    \"version\" VARCHAR(50),\n"
+            "    \"description\" VARCHAR(200) NOT NULL,\n"
+            "    \"type\" VARCHAR(20) NOT NULL,\n"
+            "    \"script\" VARCHAR(1000) NOT NULL,\n"
+            "    \"checksum\" INT,\n"
+            "    \"installed_by\" VARCHAR(100) NOT NULL,\n"
+            "    \"installed_on\" TEXT NOT NULL DEFAULT (strftime('%%Y-%%m-%%d %%H:%%M:%%f','now')),\n"
+            "    \"execution_time\" INT NOT NULL,\n"
+            "    \"success\" BOOLEAN NOT NULL\n"
+            ");\n",
+            q.buf);
+    sb_adds(&sql, "CREATE INDEX ");
+    sqlite_quote_ident(&sql, schema);
+    sb_addc(&sql, '.');
+    strbuf idx = STRBUF_INIT;
+    sb_addf(&idx, "%s_s_idx", table);
+    sqlite_quote_ident(&sql, idx.buf);
+    sb_addf(&sql, " ON %s (\"success\");", t.buf);
+    int rc = sqlite_run(c, sql.buf, e);
+    sb_free(&q);
+    sb_free(&t);
+    sb_free(&idx);
+    sb_free(&sql);
+    return rc;
+}
+
+typedef struct sqlite_drop_list {
+    strlist types;
+    strlist names;
+} sqlite_drop_list;
+
+static int sqlite_collect_object(void *ud, int ncols, const char *const *vals, rw_err *e)
+{
+    (void)ncols, (void)e;
+    sqlite_drop_list *l = ud;
+    strlist_push(&l->types, vals[0]);
+    strlist_push(&l->names, vals[1]);
+    return 0;
+}
+
+/* Drops triggers, views, then tables (foreign keys off meanwhile). */
+static int sqlite_clean_schema(db_conn *c, const char *schema, bool drop_schema, rw_err *e)
+{
+    (void)drop_schema;
+    sqlite_drop_list l = {{0}, {0}};
+    strbuf sql = STRBUF_INIT;
+    sb_adds(&sql, "SELECT type, name FROM ");
+    sqlite_quote_ident(&sql, schema);
+    sb_adds(&sql, ".sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND type IN "
+                  "('trigger','view','table') ORDER BY CASE type WHEN 'trigger' THEN 0 WHEN "
+                  "'view' THEN 1 ELSE 2 END");
+    int rc = sqlite_query(c, sql.buf, NULL, 0, sqlite_collect_object, &l, e);
+    if (rc == RW_OK)
+        rc = sqlite_run(c, "PRAGMA foreign_keys = OFF", e);
+    for (size_t i = 0; i < l.names.len && rc == RW_OK; i++) {
+        sb_reset(&sql);
+        sb_addf(&sql, "DROP %s IF EXISTS ", l.types.items[i]);
+        sqlite_quote_ident(&sql, schema);
+        sb_addc(&sql, '.');
+        sqlite_quote_ident(&sql, l.names.items[i]);
+        rc = sqlite_run(c, sql.buf, e);
+    }
+    if (rc == RW_OK) {
+        bool has_seq = false;
+        const char *p[] = {"sqlite_sequence"};
+        if (sqlite_master_query(c, schema, "name = ?", p, 1, &has_seq, e) == RW_OK && has_seq) {
+            sb_reset(&sql);
+            sb_adds(&sql, "DELETE FROM ");
+            sqlite_quote_ident(&sql, schema);
+            sb_adds(&sql, ".sqlite_sequence");
+            rc = sqlite_run(c, sql.buf, e);
+        }
+    }
+    sb_free(&sql);
+    strlist_free(&l.types);
+    strlist_free(&l.names);
+    return rc;
+}
+
+const db_ops db_sqlite_ops = {
+    .name = "sqlite",
+    .product = "SQLite",
+    .dialect = &sql_dialect_sqlite,
+    .ddl_transactions = true,
+    .handles_url = sqlite_handles_url,
+    .connect = sqlite_connect,
+    .close = sqlite_close,
+    .server_version = sqlite_server_version,
+    .current_schema = sqlite_current_schema,
+    .current_user = sqlite_empty_string,
+    .database_name = sqlite_empty_string,
+    .exec = sqlite_exec,
+    .query = sqlite_query,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .quote_ident = sqlite_quote_ident,
+    .bool_true = "1",
+    .bool_false = "0",
+    .lock = sqlite_lock,
+    .unlock = sqlite_lock,
+    .schema_exists = sqlite_schema_exists,
+    .schema_create = sqlite_schema_create,
+    .schema_is_empty = sqlite_schema_is_empty,
+    .table_exists = sqlite_table_exists,
+    .history_create = sqlite_history_create,
+    .clean_schema = sqlite_clean_schema,
+};

@@ -1,0 +1,801 @@
+/*
+ * config.c - one store for every setting, filled from config files, the
+ * environment and the command line in Flyway's order of precedence.
+ */
+#include "core/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+
+#define F CFG_NS_FLYWAY
+#define R CFG_NS_RUNWAY
+
+static const config_key known_keys[] = {
+    /* Connection */
+    {"url", F, NULL, "database URL: jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB, jdbc:mysql://HOST/DB"},
+    {"user", F, NULL, "database user"},
+    {"password", F, NULL, "database password"},
+    {"driver", F, NULL, "ignored (drivers are built in)"},
+    {"connectRetries", F, "0", "connection attempts after the first fails"},
+    {"connectRetriesInterval", F, "120", "maximum seconds between connection attempts"},
+    {"initSql", F, NULL, "SQL run on every new connection"},
+    {"jdbcProperties.", F, NULL, "driver properties"},
+    /* Schemas and history */
+    {"schemas", F, NULL, "schemas managed (comma-separated)"},
+    {"defaultSchema", F, NULL, "schema of the history table"},
+    {"createSchemas", F, "true", "create missing schemas"},
+    {"table", F, "flyway_schema_history", "history table name"},
+    {"tablespace", F, NULL, "tablespace of the history table"},
+    {"installedBy", F, NULL, "installed_by value (default: database user)"},
+    /* Resources */
+    {"locations", F, "filesystem:sql", "where migrations are (comma-separated)"},
+    {"callbackLocations", F, NULL, "extra locations for callbacks"},
+    {"failOnMissingLocations", F, "false", "fail when a location does not exist"},
+    {"encoding", F, "UTF-8", "encoding of migration files"},
+    {"detectEncoding", F, "false", "detect file encodings"},
+    {"sqlMigrationPrefix", F, "V", "versioned migration prefix"},
+    {"repeatableSqlMigrationPrefix", F, "R", "repeatable migration prefix"},
+    {"undoSqlMigrationPrefix", F, "U", "undo migration prefix"},
+    {"baselineMigrationPrefix", F, "B", "baseline migration prefix"},
+    {"sqlMigrationSeparator", F, "__", "separator between version and description"},
+    {"sqlMigrationSuffixes", F, ".sql", "migration file suffixes (comma-separated)"},
+    {"validateMigrationNaming", F, "false", "fail on files with invalid names"},
+    /* Placeholders */
+    {"placeholders.", F, NULL, "placeholder values"},
+    {"placeholderPrefix", F, "${", "placeholder prefix"},
+    {"placeholderSuffix", F, "}", "placeholder suffix"},
+    {"placeholderSeparator", F, ":", "separator in built-in placeholders (flyway:user)"},
+    {"placeholderReplacement", F, "true", "replace placeholders"},
+    {"scriptPlaceholderPrefix", F, "FP__", "script placeholder prefix"},
+    {"scriptPlaceholderSuffix", F, "__", "script placeholder suffix"},
+    /* Behaviour */
+    {"baselineVersion", F, "1", "version of the baseline"},
+    {"baselineDescription", F, "<< Flyway Baseline >>", "description of the baseline"},
+    {"baselineOnMigrate", F, "false", "baseline a non-empty schema without history"},
+    {"validateOnMigrate", F, "true", "validate before migrating"},
+    {"ignoreMigrationPatterns", F, "*:future", "validation states to ignore (type:state,...)"},
+    {"outOfOrder", F, "false", "apply versions lower than the current one"},
+    {"target", F, "latest", "version to migrate to (latest, current, next, or a version)"},
+    {"mixed", F, "false", "allow transactional and non-transactional statements in one migration"},
+    {"group", F, "false", "apply all pending migrations in one transaction"},
+    {"executeInTransaction", F, "true", "run migrations in transactions"},
+    {"cleanDisabled", F, "true", "refuse to run clean"},
+    {"cleanOnValidationError", F, "false", "clean when validation fails"},
+    {"lockRetryCount", F, "50", "attempts to take the migration lock (-1: forever)"},
+    {"skipExecutingMigrations", F, "false", "record migrations without running them"},
+    {"skipDefaultCallbacks", F, "false", "ignore callbacks found in locations"},
+    {"skipDefaultResolvers", F, "false", "ignored"},
+    {"outputQueryResults", F, "true", "print result sets of SELECT statements"},
+    {"postgresql.transactional.lock", F, "true", "accepted for compatibility; see docs/postgresql.md"},
+    {"cherryPick", F, NULL, "migrations to apply (comma-separated versions/descriptions)"},
+    {"dryRunOutput", F, NULL, "write the SQL migrate would run to FILE (- for stdout)"},
+    {"errorOverrides", F, NULL, "ignored"},
+    {"stream", F, "false", "ignored"},
+    {"batch", F, "false", "ignored"},
+    {"jarDirs", F, NULL, "ignored"},
+    {"callbacks", F, NULL, "ignored (Java callbacks)"},
+    {"resolvers", F, NULL, "ignored"},
+    {"licenseKey", F, NULL, "ignored"},
+    {"kerberosConfigFile", F, NULL, "ignored"},
+    {"loggers", F, NULL, "ignored"},
+    {"reportEnabled", F, "false", "ignored"},
+    {"reportFilename", F, NULL, "ignored"},
+    {"environment", F, "default", "environment of flyway.toml to use"},
+    {"environments.", F, NULL, "environment settings"},
+    /* Command line */
+    {"configFiles", F, NULL, "config files to load instead of the default ones"},
+    {"configFileEncoding", F, "UTF-8", "encoding of config files"},
+    {"workingDirectory", F, NULL, "directory relative locations start from"},
+    {"outputType", F, NULL, "json for machine-readable output"},
+    {"outputFile", F, NULL, "also write the output to FILE"},
+    {"color", F, "auto", "always, never or auto"},
+    {"infoSinceVersion", F, NULL, "info: only from this version"},
+    {"infoUntilVersion", F, NULL, "info: only up to this version"},
+    {"infoOfState", F, NULL, "info: only these states"},
+    /* runway's own settings */
+    {"lockTimeout", R, NULL, "PostgreSQL/MySQL lock wait limit per migration statement (e.g. 5s)"},
+    {"statementTimeout", R, NULL, "statement time limit during migrations (e.g. 15min)"},
+    {"awsSecretId", R, NULL, "Secrets Manager secret holding the database credentials"},
+    {"awsIamAuth", R, "false", "connect with an RDS IAM authentication token"},
+    {"awsRegion", R, NULL, "AWS region (default: AWS_REGION)"},
+    {"sfnTaskToken", R, NULL, "Step Functions task token to report the result to"},
+    {"webhookUrl", R, NULL, "URL the JSON report is POSTed to"},
+    {"webhookTimeout", R, "10", "webhook timeout in seconds"},
+    {"webhookRetries", R, "3", "webhook retries"},
+    {"metrics", R, "auto", "CloudWatch EMF metrics: auto, true, false"},
+    {"expectVersion", R, NULL, "check/wait: the version the database must be at"},
+    {"timeout", R, "300", "wait: seconds to wait"},
+    {"interval", R, "2", "wait: seconds between checks"},
+    {"quiet", R, "false", "print only results and errors"},
+    {NULL, 0, NULL, NULL},
+};
+
+#undef F
+#undef R
+
+typedef struct config_entry {
+    char *key;
+    char *value;
+    config_source src;
+} config_entry;
+
+struct rw_config {
+    config_entry *entries;
+    size_t len;
+    size_t cap;
+};
+
+const config_key *config_known_keys(void)
+{
+    return known_keys;
+}
+
+/* Matches exactly, or a prefix entry ("placeholders.") with something after it. */
+const config_key *config_find_key(const char *name)
+{
+    for (const config_key *k = known_keys; k->name; k++) {
+        size_t n = strlen(k->name);
+        if (k->name[n - 1] == '.') {
+            if (strncmp(name, k->name, n) == 0 && name[n])
+                return k;
+        } else if (strcmp(name, k->name) == 0) {
+            return k;
+        }
+    }
+    return NULL;
+}
+
+/* Finds a known key ignoring case, for keys written in a different case. */
+static const config_key *config_find_key_ci(const char *name)
+{
+    for (const config_key *k = known_keys; k->name; k++)
+        if (strcasecmp(name, k->name) == 0)
+            return k;
+    return NULL;
+}
+
+rw_config *config_new(void)
+{
+    return xcalloc(1, sizeof(rw_config));
+}
+
+void config_free(rw_config *cfg)
+{
+    if (!cfg)
+        return;
+    for (size_t i = 0; i < cfg->len; i++) {
+        free(cfg->entries[i].key);
+        free(cfg->entries[i].value);
+    }
+    free(cfg->entries);
+    free(cfg);
+}
+
+static config_entry *config_entry_find(const rw_config *cfg, const char *key)
+{
+    for (size_t i = 0; i < cfg->len; i++)
+        if (strcmp(cfg->entries[i].key, key) == 0)
+            return &cfg->entries[i];
+    return NULL;
+}
+
+void config_set_raw(rw_config *cfg, const char *key, const char *value, config_source src)
+{
+    config_entry *en = config_entry_find(cfg, key);
+    if (en) {
+        if (en->src > src)
+            return; /* a higher-precedence source already set it */
+        free(en->value);
+        en->value = xstrdup(value);
+        en->src = src;
+        return;
+    }
+    if (cfg->len == cfg->cap) {
+        cfg->cap = cfg->cap ? cfg->cap * 2 : 32;
+        cfg->entries = xrealloc(cfg->entries, cfg->cap * sizeof *cfg->entries);
+    }
+    cfg->entries[cfg->len].key = xstrdup(key);
+    cfg->entries[cfg->len].value = xstrdup(value);
+    cfg->entries[cfg->len].src = src;
+    cfg->len++;
+}
+
+/* The known key closest to name, for "did you mean" hints. */
+static const char *config_closest_key(const char *name)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (const config_key *k = known_keys; k->name; k++) {
+        size_t d = rw_edit_distance(name, k->name);
+        if (d < best_d) {
+            best_d = d;
+            best = k->name;
+        }
+    }
+    if (best && best_d <= (strlen(name) + 2) / 2)
+        return best;
+    return NULL;
+}
+
+static const char *config_ns_prefix(config_namespace ns)
+{
+    return ns == CFG_NS_RUNWAY ? "runway." : "flyway.";
+}
+
+int config_set(rw_config *cfg, const char *key, const char *value, config_source src,
+               const char *origin, rw_err *e)
+{
+    const config_key *k = config_find_key(key);
+    if (!k) {
+        const config_key *ci = config_find_key_ci(key);
+        if (ci) {
+            k = ci;
+            key = ci->name;
+        }
+    }
+    if (!k) {
+        const char *near = config_closest_key(key);
+        if (near) {
+            const config_key *nk = config_find_key(near);
+            return rw_fail(e, RW_ERR_CONFIGURATION,
+                           "%s: unknown configuration property '%s'. Did you mean '%s' (%s%s)?",
+                           origin, key, near, config_ns_prefix(nk->ns), near);
+        }
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "%s: unknown configuration property '%s'. Run 'runway help' for the list "
+                       "of settings.",
+                       origin, key);
+    }
+    if (k->name[strlen(k->name) - 1] == '.' && strcmp(k->name, "placeholders.") == 0) {
+        /* Placeholder names are case-insensitive; store them lower-cased. */
+        char *lk = xstrdup(key);
+        for (char *p = lk + strlen(k->name); *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        config_set_raw(cfg, lk, value, src);
+        free(lk);
+        return RW_OK;
+    }
+    config_set_raw(cfg, key, value, src);
+    return RW_OK;
+}
+
+const char *config_get(const rw_config *cfg, const char *key)
+{
+    config_entry *en = cfg ? config_entry_find(cfg, key) : NULL;
+    if (en)
+        return en->value;
+    const config_key *k = config_find_key(key);
+    return k ? k->default_value : NULL;
+}
+
+bool config_is_set(const rw_config *cfg, const char *key)
+{
+    return config_entry_find(cfg, key) != NULL;
+}
+
+bool config_get_bool(const rw_config *cfg, const char *key)
+{
+    const char *v = config_get(cfg, key);
+    bool b = false;
+    if (v && rw_parse_bool(v, &b) != 0)
+        return false;
+    return b;
+}
+
+long config_get_long(const rw_config *cfg, const char *key)
+{
+    const char *v = config_get(cfg, key);
+    return v ? strtol(v, NULL, 10) : 0;
+}
+
+void config_get_list(const rw_config *cfg, const char *key, strlist *out)
+{
+    strlist_split(out, config_get(cfg, key), ',');
+}
+
+void config_each_prefix(const rw_config *cfg, const char *prefix, config_each_fn fn, void *ud)
+{
+    size_t n = strlen(prefix);
+    for (size_t i = 0; i < cfg->len; i++)
+        if (strncmp(cfg->entries[i].key, prefix, n) == 0)
+            fn(ud, cfg->entries[i].key, cfg->entries[i].value);
+}
+
+/* Values of boolean and numeric keys are checked once, with a clear message. */
+static int config_check_value(const config_key *k, const char *value, const char *origin,
+                              rw_err *e)
+{
+    const char *d = k->default_value;
+    bool b;
+    if (d && (strcmp(d, "true") == 0 || strcmp(d, "false") == 0) && rw_parse_bool(value, &b) != 0)
+        return rw_fail(e, RW_ERR_CONFIGURATION, "%s: '%s' must be true or false, not '%s'",
+                       origin, k->name, value);
+    return RW_OK;
+}
+
+/* ---- Java properties ---------------------------------------------------- */
+
+/* Expands ${VAR} from the environment, as Flyway does in .conf files. */
+static void config_expand_env(const char *in, strbuf *out)
+{
+    const char *p = in;
+    while (*p) {
+        if (p[0] == '$' && p[1] == '{') {
+            const char *q = p + 2;
+            while (isalnum((unsigned char)*q) || *q == '_')
+                q++;
+            if (*q == '}' && q > p + 2) {
+                char *name = xstrndup(p + 2, (size_t)(q - p - 2));
+                const char *v = getenv(name);
+                free(name);
+                sb_adds(out, v ? v : "");
+                p = q + 1;
+                continue;
+            }
+        }
+        sb_addc(out, *p++);
+    }
+}
+
+/* Decodes one logical line's escapes (\t, \n, \uXXXX, \x -> x) into out. */
+static void properties_unescape(const char *s, size_t n, strbuf *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\\' || i + 1 >= n) {
+            sb_addc(out, s[i]);
+            continue;
+        }
+        char c = s[++i];
+        switch (c) {
+        case 't': sb_addc(out, '\t'); break;
+        case 'n': sb_addc(out, '\n'); break;
+        case 'r': sb_addc(out, '\r'); break;
+        case 'f': sb_addc(out, '\f'); break;
+        case 'u':
+            if (i + 4 < n) {
+                unsigned cp = 0;
+                int ok = 1;
+                for (int k = 1; k <= 4; k++) {
+                    if (i + (size_t)k >= n || !isxdigit((unsigned char)s[i + (size_t)k])) {
+                        ok = 0;
+                        break;
+                    }
+                    char h = s[i + (size_t)k];
+                    cp = cp * 16 + (unsigned)(isdigit((unsigned char)h) ? h - '0' : (tolower((unsigned char)h) - 'a' + 10));
+                }
+                if (ok) {
+                    i += 4;
+                    if (cp < 0x80) {
+                        sb_addc(out, (char)cp);
+                    } else if (cp < 0x800) {
+                        sb_addc(out, (char)(0xC0 | (cp >> 6)));
+                        sb_addc(out, (char)(0x80 | (cp & 0x3F)));
+                    } else {
+                        sb_addc(out, (char)(0xE0 | (cp >> 12)));
+                        sb_addc(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
+                        sb_addc(out, (char)(0x80 | (cp & 0x3F)));
+                    }
+                    break;
+                }
+            }
+            sb_addc(out, 'u');
+            break;
+        default: sb_addc(out, c); break;
+        }
+    }
+}
+
+/* Sets one key from a config file, mapping flyway.X / runway.X to X. */
+static int config_set_from_file(rw_config *cfg, const char *key, const char *value,
+                                const char *origin, config_source src, rw_err *e)
+{
+    config_namespace ns;
+    const char *name;
+    if (rw_starts_with(key, "flyway.")) {
+        ns = CFG_NS_FLYWAY;
+        name = key + 7;
+    } else if (rw_starts_with(key, "runway.")) {
+        ns = CFG_NS_RUNWAY;
+        name = key + 7;
+    } else {
+        log_debug("%s: ignoring '%s' (not a flyway. or runway. setting)", origin, key);
+        return RW_OK;
+    }
+    const config_key *k = config_find_key(name);
+    if (k && k->ns != ns) {
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "%s: '%s' is not a %s setting; write it as %s%s", origin, key,
+                       ns == CFG_NS_FLYWAY ? "Flyway" : "runway", config_ns_prefix(k->ns), name);
+    }
+    if (!k) {
+        const char *near = config_closest_key(name);
+        if (near) {
+            const config_key *nk = config_find_key(near);
+            return rw_fail(e, RW_ERR_CONFIGURATION,
+                           "%s: unknown configuration property '%s'. Did you mean '%s%s'?", origin,
+                           key, config_ns_prefix(nk->ns), near);
+        }
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "%s: unknown configuration property '%s'. Run 'runway help' for the list "
+                       "of settings.",
+                       origin, key);
+    }
+    if (config_check_value(k, value, origin, e))
+        return e->code;
+    return config_set(cfg, name, value, src, origin, e);
+}
+
+int config_load_properties(rw_config *cfg, const char *text, size_t len, const char *origin,
+                           config_source src, rw_err *e)
+{
+    size_t i = 0;
+    int lineno = 0;
+    strbuf logical = STRBUF_INIT, key = STRBUF_INIT, val = STRBUF_INIT, expanded = STRBUF_INIT;
+    int rc = RW_OK;
+    while (i < len && rc == RW_OK) {
+        lineno++;
+        int start_line = lineno;
+        sb_reset(&logical);
+        bool first = true;
+        /* Gather one logical line, following backslash continuations. */
+        for (;;) {
+            size_t s = i;
+            while (i < len && text[i] != '\n' && text[i] != '\r')
+                i++;
+            const char *line = text + s;
+            size_t n = i - s;
+            if (i < len && text[i] == '\r') {
+                i++;
+                if (i < len && text[i] == '\n')
+                    i++;
+            } else if (i < len && text[i] == '\n') {
+                i++;
+            }
+            if (!first) {
+                while (n > 0 && (*line == ' ' || *line == '\t' || *line == '\f')) {
+                    line++;
+                    n--;
+                }
+            }
+            size_t bs = 0;
+            while (bs < n && line[n - 1 - bs] == '\\')
+                bs++;
+            bool cont = (bs % 2) == 1;
+            sb_add(&logical, line, cont ? n - 1 : n);
+            first = false;
+            if (!cont || i >= len)
+                break;
+            lineno++;
+        }
+        const char *l = sb_str(&logical);
+        while (*l == ' ' || *l == '\t' || *l == '\f')
+            l++;
+        if (*l == '\0' || *l == '#' || *l == '!')
+            continue;
+        /* Key ends at an unescaped '=', ':' or whitespace. */
+        const char *p = l;
+        while (*p && *p != '=' && *p != ':' && *p != ' ' && *p != '\t' && *p != '\f') {
+            if (*p == '\\' && p[1])
+                p++;
+            p++;
+        }
+        sb_reset(&key);
+        properties_unescape(l, (size_t)(p - l), &key);
+        while (*p == ' ' || *p == '\t' || *p == '\f')
+            p++;
+        if (*p == '=' || *p == ':')
+            p++;
+        while (*p == ' ' || *p == '\t' || *p == '\f')
+            p++;
+        sb_reset(&val);
+        properties_unescape(p, strlen(p), &val);
+        sb_reset(&expanded);
+        config_expand_env(sb_str(&val), &expanded);
+        char where[1200];
+        snprintf(where, sizeof where, "%s:%d", origin, start_line);
+        rc = config_set_from_file(cfg, sb_str(&key), sb_str(&expanded), where, src, e);
+    }
+    sb_free(&logical);
+    sb_free(&key);
+    sb_free(&val);
+    sb_free(&expanded);
+    return rc;
+}
+
+int config_load_file(rw_config *cfg, const char *path, rw_err *e)
+{
+    strbuf sb = STRBUF_INIT;
+    int rc = rw_read_file(path, &sb, e);
+    if (rc == RW_OK) {
+        log_debug("Loading config file %s", path);
+        rc = config_load_properties(cfg, sb.buf, sb.len, path, CFG_SRC_FILE, e);
+    } else {
+        e->code = RW_ERR_CONFIGURATION;
+        rw_err_prefix(e, "Unable to load config file: ");
+    }
+    sb_free(&sb);
+    return rc;
+}
+
+/* ---- Environment -------------------------------------------------------- */
+
+void config_key_to_env(const char *key, strbuf *out)
+{
+    for (const char *p = key; *p; p++) {
+        if (*p == '.') {
+            sb_addc(out, '_');
+        } else if (isupper((unsigned char)*p)) {
+            sb_addc(out, '_');
+            sb_addc(out, *p);
+        } else {
+            sb_addc(out, (char)toupper((unsigned char)*p));
+        }
+    }
+}
+
+/* Maps the part after FLYWAY_ / RUNWAY_ to a known key of that namespace. */
+static const config_key *config_key_from_env(const char *suffix, config_namespace ns)
+{
+    strbuf sb = STRBUF_INIT;
+    const config_key *found = NULL;
+    for (const config_key *k = known_keys; k->name && !found; k++) {
+        if (k->ns != ns || k->name[strlen(k->name) - 1] == '.')
+            continue;
+        sb_reset(&sb);
+        config_key_to_env(k->name, &sb);
+        if (strcmp(sb_str(&sb), suffix) == 0)
+            found = k;
+    }
+    sb_free(&sb);
+    return found;
+}
+
+int config_load_env(rw_config *cfg, char *const *envp, rw_err *e)
+{
+    if (!envp)
+        return RW_OK;
+    for (char *const *ep = envp; *ep; ep++) {
+        const char *eq = strchr(*ep, '=');
+        if (!eq)
+            continue;
+        char *name = xstrndup(*ep, (size_t)(eq - *ep));
+        const char *value = eq + 1;
+        int rc = RW_OK;
+        config_namespace ns;
+        const char *suffix = NULL;
+        if (rw_starts_with(name, "FLYWAY_")) {
+            ns = CFG_NS_FLYWAY;
+            suffix = name + 7;
+        } else if (rw_starts_with(name, "RUNWAY_")) {
+            ns = CFG_NS_RUNWAY;
+            suffix = name + 7;
+        }
+        if (suffix) {
+            char origin[300];
+            snprintf(origin, sizeof origin, "environment variable %s", name);
+            if (ns == CFG_NS_FLYWAY && rw_starts_with(suffix, "PLACEHOLDERS_") && suffix[13]) {
+                char *key = xasprintf("placeholders.%s", suffix + 13);
+                rc = config_set(cfg, key, value, CFG_SRC_ENV, origin, e);
+                free(key);
+            } else if (ns == CFG_NS_FLYWAY && rw_starts_with(suffix, "JDBC_PROPERTIES_") &&
+                       suffix[16]) {
+                char *key = xasprintf("jdbcProperties.%s", suffix + 16);
+                rc = config_set(cfg, key, value, CFG_SRC_ENV, origin, e);
+                free(key);
+            } else {
+                const config_key *k = config_key_from_env(suffix, ns);
+                if (k) {
+                    rc = config_check_value(k, value, origin, e);
+                    if (rc == RW_OK)
+                        rc = config_set(cfg, k->name, value, CFG_SRC_ENV, origin, e);
+                } else {
+                    log_debug("ignoring environment variable %s (no such setting)", name);
+                }
+            }
+        }
+        free(name);
+        if (rc != RW_OK)
+            return rc;
+    }
+    return RW_OK;
+}
+
+/* ---- Command line and default files ------------------------------------- */
+
+/* Parses one -key=value (or --key=value) argument. */
+static int config_set_arg(rw_config *cfg, const char *arg, rw_err *e)
+{
+    const char *a = arg + 1;
+    if (*a == '-')
+        a++;
+    const char *eq = strchr(a, '=');
+    char *key = eq ? xstrndup(a, (size_t)(eq - a)) : xstrdup(a);
+    const char *value = eq ? eq + 1 : "true";
+    int rc;
+    const config_key *k = config_find_key(key);
+    if (k) {
+        rc = config_check_value(k, value, "command line", e);
+        if (rc == RW_OK)
+            rc = config_set(cfg, key, value, CFG_SRC_CLI, "command line", e);
+    } else {
+        rc = config_set(cfg, key, value, CFG_SRC_CLI, "command line", e);
+    }
+    free(key);
+    return rc;
+}
+
+/* Directory holding the runway executable (Flyway's installDir). */
+static char *config_install_dir(void)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0)
+        return NULL;
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    return xstrdup(buf);
+}
+
+static bool config_file_exists(const char *path)
+{
+    return access(path, R_OK) == 0;
+}
+
+/* Flyway's default config files, lowest precedence first. */
+static void config_default_files(const char *working_dir, strlist *files)
+{
+    char *install = config_install_dir();
+    if (install) {
+        char *p = xasprintf("%s/conf/flyway.conf", install);
+        if (config_file_exists(p))
+            strlist_push(files, p);
+        free(p);
+        free(install);
+    }
+    const char *home = getenv("HOME");
+    if (home && *home) {
+        char *p = xasprintf("%s/flyway.conf", home);
+        if (config_file_exists(p) && !strlist_contains(files, p))
+            strlist_push(files, p);
+        free(p);
+    }
+    if (config_file_exists("flyway.conf"))
+        strlist_push(files, "flyway.conf");
+    if (working_dir) {
+        char *p = xasprintf("%s/flyway.conf", working_dir);
+        if (config_file_exists(p) && !strlist_contains(files, p))
+            strlist_push(files, p);
+        free(p);
+    }
+}
+
+/* Finds -name=value among args, or NAME in the environment. */
+static const char *config_early_value(int argc, char **argv, char *const *envp, const char *name,
+                                      const char *env_name)
+{
+    size_t n = strlen(name);
+    const char *found = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-')
+            continue;
+        a += (a[1] == '-') ? 2 : 1;
+        if (strncmp(a, name, n) == 0 && a[n] == '=')
+            found = a + n + 1;
+    }
+    if (found)
+        return found;
+    size_t en = strlen(env_name);
+    for (char *const *ep = envp; ep && *ep; ep++)
+        if (strncmp(*ep, env_name, en) == 0 && (*ep)[en] == '=')
+            return *ep + en + 1;
+    return NULL;
+}
+
+int config_load_all(rw_config *cfg, int argc, char **argv, char *const *envp, strlist *commands,
+                    rw_err *e)
+{
+    const char *working_dir = config_early_value(argc, argv, envp, "workingDirectory",
+                                                 "FLYWAY_WORKING_DIRECTORY");
+    const char *files = config_early_value(argc, argv, envp, "configFiles", "FLYWAY_CONFIG_FILES");
+    strlist list = {0};
+    if (files)
+        strlist_split(&list, files, ',');
+    else
+        config_default_files(working_dir, &list);
+    int rc = RW_OK;
+    for (size_t i = 0; i < list.len && rc == RW_OK; i++) {
+        if (working_dir && list.items[i][0] != '/' && files) {
+            char *p = xasprintf("%s/%s", working_dir, list.items[i]);
+            rc = config_file_exists(p) ? config_load_file(cfg, p, e)
+                                       : config_load_file(cfg, list.items[i], e);
+            free(p);
+        } else {
+            rc = config_load_file(cfg, list.items[i], e);
+        }
+    }
+    strlist_free(&list);
+    if (rc == RW_OK)
+        rc = config_load_env(cfg, envp, e);
+    for (int i = 1; i < argc && rc == RW_OK; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1]) {
+            if (strcmp(a, "-X") == 0)
+                config_set_raw(cfg, "logLevel", "debug", CFG_SRC_CLI);
+            else if (strcmp(a, "-q") == 0)
+                config_set_raw(cfg, "quiet", "true", CFG_SRC_CLI);
+            else if (strcmp(a, "-?") == 0 || strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+                strlist_push(commands, "help");
+            else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0)
+                strlist_push(commands, "version");
+            else if (strchr(a, '=') || (a[1] == '-' && a[2]))
+                rc = config_set_arg(cfg, a, e);
+            else if (strcmp(a, "-json") == 0)
+                config_set_raw(cfg, "outputType", "json", CFG_SRC_CLI);
+            else
+                rc = config_set_arg(cfg, a, e);
+        } else {
+            strlist_push(commands, a);
+        }
+    }
+    return rc;
+}
+
+/* ---- Redaction ----------------------------------------------------------- */
+
+char *config_redact_url(const char *url)
+{
+    if (!url)
+        return xstrdup("");
+    strbuf sb = STRBUF_INIT;
+    const char *scheme = strstr(url, "://");
+    const char *p = url;
+    if (scheme) {
+        const char *host_start = scheme + 3;
+        const char *at = NULL;
+        for (const char *q = host_start; *q && *q != '/' && *q != '?'; q++)
+            if (*q == '@')
+                at = q;
+        if (at) {
+            const char *colon = memchr(host_start, ':', (size_t)(at - host_start));
+            if (colon) {
+                sb_add(&sb, url, (size_t)(colon - url) + 1);
+                sb_adds(&sb, "***");
+                p = at;
+            }
+        }
+    }
+    /* Query or property values named like a secret are masked. */
+    while (*p) {
+        bool at_param = (p > url && (p[-1] == '?' || p[-1] == '&' || p[-1] == ';'));
+        if (at_param) {
+            const char *eq = strchr(p, '=');
+            const char *end = p + strcspn(p, "&;");
+            if (eq && eq < end) {
+                size_t kn = (size_t)(eq - p);
+                char *k = xstrndup(p, kn);
+                bool secret = strcasestr(k, "password") || strcasestr(k, "secret") ||
+                              strcasestr(k, "token") || strcasecmp(k, "pwd") == 0;
+                free(k);
+                if (secret) {
+                    sb_add(&sb, p, kn + 1);
+                    sb_adds(&sb, "***");
+                    p = end;
+                    continue;
+                }
+            }
+        }
+        sb_addc(&sb, *p++);
+    }
+    return sb_detach(&sb);
+}

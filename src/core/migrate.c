@@ -1,0 +1,700 @@
+/*
+ * migrate.c - applying migrations.  Each migration runs as one step: take
+ * the lock, open its transaction (unless a statement cannot run in one),
+ * make sure no other process applied it meanwhile, run beforeEachMigrate,
+ * the statements, afterEachMigrate, write the history row, commit, release.
+ * A failure inside a transaction on a database with transactional DDL is
+ * rolled back without a trace; otherwise a success=false row records it.
+ */
+#include "core/migrate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+
+void migrate_result_free(migrate_result *r)
+{
+    free(r->initial_version);
+    free(r->target_version);
+    free(r->applied);
+    memset(r, 0, sizeof *r);
+}
+
+int migrate_validate(rw_session *s, const char *extra_ignore, plan_problems *out, rw_err *e)
+{
+    char *patterns = extra_ignore ? xasprintf("%s,%s", config_get(s->cfg, "ignoreMigrationPatterns"),
+                                              extra_ignore)
+                                  : xstrdup(config_get(s->cfg, "ignoreMigrationPatterns"));
+    plan_ignore ign;
+    int rc = plan_parse_ignore(patterns, &ign, e);
+    free(patterns);
+    if (rc == RW_OK)
+        plan_validate(&s->plan, &ign, out);
+    return rc;
+}
+
+int migrate_validate_error(const plan_problems *pp, rw_err *e)
+{
+    strbuf sb = STRBUF_INIT;
+    sb_adds(&sb, "Validate failed: Migrations have failed validation");
+    for (size_t i = 0; i < pp->len; i++)
+        sb_addf(&sb, "\n%s", pp->items[i].message);
+    rw_fail(e, RW_ERR_VALIDATE, "%s", sb_str(&sb));
+    sb_free(&sb);
+    return e->code;
+}
+
+/* The migrations to apply now, in order (versioned first, then repeatables). */
+static const rw_migration **migrate_pending(const rw_plan *p, bool next_only, size_t *n)
+{
+    const rw_migration **list = xcalloc(p->len + 1, sizeof *list);
+    size_t k = 0;
+    bool took_versioned = false;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < p->len; i++) {
+            const plan_entry *en = &p->items[i];
+            if (!plan_entry_is_pending(en) || !en->mig)
+                continue;
+            bool versioned = en->mig->type == MIG_VERSIONED;
+            if ((pass == 0) != versioned)
+                continue;
+            if (versioned && next_only && took_versioned)
+                continue;
+            took_versioned |= versioned;
+            list[k++] = en->mig;
+        }
+    }
+    *n = k;
+    return list;
+}
+
+static int migrate_check_failed_rows(rw_session *s, rw_err *e)
+{
+    for (size_t i = 0; i < s->hist.len; i++) {
+        const rw_history_row *r = &s->hist.rows[i];
+        if (r->success)
+            continue;
+        bool later_delete = false;
+        for (size_t j = i + 1; j < s->hist.len; j++)
+            if (strcmp(s->hist.rows[j].type, "DELETE") == 0 && s->hist.rows[j].version &&
+                r->version && strcmp(s->hist.rows[j].version, r->version) == 0)
+                later_delete = true;
+        if (later_delete)
+            continue;
+        if (r->version)
+            return rw_fail(e, RW_ERR_FAILED_VERSIONED,
+                           "Schema \"%s\" contains a failed migration to version %s !\nPlease "
+                           "remove any half-completed changes, fix the file, then run repair to "
+                           "fix the schema history.",
+                           session_schema(s), r->version);
+        return rw_fail(e, RW_ERR_FAILED_REPEATABLE,
+                       "Schema \"%s\" contains a failed repeatable migration %s !\nRun repair to "
+                       "fix the schema history.",
+                       session_schema(s), r->description);
+    }
+    return RW_OK;
+}
+
+static const char *migrate_name(const rw_migration *m)
+{
+    return m->filename;
+}
+
+/* Turns a driver error into Flyway's "Migration X failed" report. */
+static void migrate_describe_failure(rw_session *s, const rw_migration *m, bool recorded, rw_err *e)
+{
+    char server_msg[sizeof e->msg];
+    snprintf(server_msg, sizeof server_msg, "%s", e->msg);
+    strbuf sb = STRBUF_INIT;
+    const char *what = recorded
+                           ? "The database could not roll it back: remove any half-completed "
+                             "changes, fix the file, then run repair and migrate again."
+                           : "Nothing was changed: fix the file and run migrate again.";
+    if (e->line)
+        sb_addf(&sb, "Migration %s failed at %s:%d: %s. %s", migrate_name(m), m->path, e->line,
+                server_msg, what);
+    else
+        sb_addf(&sb, "Migration %s failed: %s. %s", migrate_name(m), server_msg, what);
+    sb_addf(&sb, "\n-------------------------------\n");
+    sb_addf(&sb, "SQL State  : %s\n", e->sqlstate[0] ? e->sqlstate : "null");
+    sb_addf(&sb, "Error Code : %d\n", e->sql_errcode);
+    sb_addf(&sb, "Message    : %s\n", server_msg);
+    if (e->detail[0])
+        sb_addf(&sb, "Detail     : %s\n", e->detail);
+    if (e->hint[0])
+        sb_addf(&sb, "Hint       : %s\n", e->hint);
+    sb_addf(&sb, "Location   : %s (%s)\n", m->path, m->path);
+    if (e->line)
+        sb_addf(&sb, "Line       : %d\n", e->line);
+    if (e->statement[0])
+        sb_addf(&sb, "Statement  : %s\n", e->statement);
+    rw_code code = m->type == MIG_REPEATABLE ? RW_ERR_FAILED_REPEATABLE : RW_ERR_FAILED_VERSIONED;
+    e->code = code;
+    snprintf(e->path, sizeof e->path, "%s", m->path);
+    size_t n = sb.len < sizeof e->msg - 1 ? sb.len : sizeof e->msg - 1;
+    memcpy(e->msg, sb.buf, n);
+    e->msg[n] = '\0';
+    sb_free(&sb);
+    (void)s;
+}
+
+/* Records a failed migration the database could not roll back (success=false). */
+static void migrate_record_failure(rw_session *s, const rw_migration *m, int ms)
+{
+    rw_history_row row;
+    session_fill_row(s, m, &row);
+    row.installed_rank = history_next_rank(&s->hist);
+    row.execution_time = ms;
+    row.success = false;
+    rw_err ie;
+    rw_err_clear(&ie);
+    if (history_insert_row(&s->db, &s->hist, &row, &ie) != RW_OK)
+        log_error("Unable to record the failed migration in %s: %s", s->hist.qualified, ie.msg);
+    history_row_free(&row);
+}
+
+/* Checks every pending script loads (placeholders, parsing) before anything runs. */
+static int migrate_preflight(rw_session *s, const rw_migration **list, size_t n, rw_err *e)
+{
+    bool mixed = config_get_bool(s->cfg, "mixed");
+    for (size_t i = 0; i < n; i++) {
+        sql_script script = {0};
+        bool ph = list[i]->placeholder_replacement != 0;
+        int rc = session_load_script(s, list[i]->path, ph, &script, e);
+        if (rc == RW_OK && !mixed && sql_script_has_nontransactional(&script) &&
+            sql_script_has_transactional(&script)) {
+            rc = rw_fail(e, RW_ERR_PARSE,
+                         "%s: Detected both transactional and non-transactional statements "
+                         "within the same migration (even though mixed is false). Split the "
+                         "file, or set mixed=true.",
+                         list[i]->path);
+            snprintf(e->path, sizeof e->path, "%s", list[i]->path);
+        }
+        sql_script_free(&script);
+        if (rc != RW_OK)
+            return rc;
+    }
+    return RW_OK;
+}
+
+typedef struct migrate_step {
+    rw_session *s;
+    const rw_migration *m;
+    bool group;               /* inside the group transaction */
+    int elapsed_ms;
+    bool recorded_failure;
+} migrate_step;
+
+/* Runs one migration's statements plus its per-migration callbacks. */
+static int migrate_exec_one(migrate_step *st, bool in_tx, rw_err *e)
+{
+    rw_session *s = st->s;
+    sql_script script = {0};
+    int rc = session_load_script(s, st->m->path, st->m->placeholder_replacement != 0, &script, e);
+    if (rc == RW_OK)
+        rc = session_callbacks(s, "beforeEachMigrate", !in_tx, e);
+    if (rc == RW_OK && !config_get_bool(s->cfg, "skipExecutingMigrations"))
+        rc = session_exec_script(s, st->m->path, &script, e);
+    if (rc == RW_OK)
+        rc = session_callbacks(s, "afterEachMigrate", !in_tx, e);
+    sql_script_free(&script);
+    return rc;
+}
+
+static bool migrate_wants_tx(rw_session *s, const rw_migration *m, rw_err *e)
+{
+    if (m->execute_in_transaction == 0 || !config_get_bool(s->cfg, "executeInTransaction"))
+        return false;
+    sql_script script = {0};
+    bool tx = true;
+    if (session_load_script(s, m->path, m->placeholder_replacement != 0, &script, e) == RW_OK)
+        tx = !sql_script_has_nontransactional(&script);
+    sql_script_free(&script);
+    return tx;
+}
+
+/*
+ * One step.  Returns RW_OK, an error, or -1 when another process applied
+ * something meanwhile (the caller re-plans).
+ */
+static int migrate_step_run(migrate_step *st, rw_err *e)
+{
+    rw_session *s = st->s;
+    const db_ops *ops = s->db.ops;
+    const rw_migration *m = st->m;
+    bool tx = st->group || migrate_wants_tx(s, m, e);
+    size_t rows_before = s->hist.len;
+    int rc = RW_OK;
+    if (!st->group) {
+        rc = ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
+        if (rc != RW_OK)
+            return rc;
+        if (tx)
+            rc = ops->begin(s->db.conn, e);
+        if (rc == RW_OK)
+            rc = history_refresh(&s->db, &s->hist, e);
+        if (rc == RW_OK && s->hist.len != rows_before) {
+            rw_err ig;
+            if (tx)
+                ops->rollback(s->db.conn, &ig);
+            ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
+            return -1;
+        }
+    }
+    if (rc == RW_OK && m->type == MIG_REPEATABLE)
+        log_info("Migrating schema \"%s\" with repeatable migration \"%s\"", session_schema(s),
+                 m->description);
+    else if (rc == RW_OK)
+        log_info("Migrating schema \"%s\" to version \"%s%s%s\"", session_schema(s),
+                 m->version.text, *m->description ? " - " : "", m->description);
+    int64_t t0 = rw_now_ms();
+    if (rc == RW_OK)
+        rc = migrate_exec_one(st, tx, e);
+    st->elapsed_ms = (int)(rw_now_ms() - t0);
+    if (rc == RW_OK) {
+        rw_history_row row;
+        session_fill_row(s, m, &row);
+        row.installed_rank = history_next_rank(&s->hist);
+        row.execution_time = st->elapsed_ms;
+        rc = history_insert_row(&s->db, &s->hist, &row, e);
+        history_row_free(&row);
+        if (rc == RW_OK && tx && !st->group)
+            rc = ops->commit(s->db.conn, e);
+    }
+    if (rc != RW_OK) {
+        rw_err ig;
+        rw_err_clear(&ig);
+        if (tx)
+            ops->rollback(s->db.conn, &ig);
+        st->recorded_failure = !(tx && ops->ddl_transactions);
+        if (st->recorded_failure && !st->group)
+            migrate_record_failure(s, m, st->elapsed_ms);
+        migrate_describe_failure(s, m, st->recorded_failure, e);
+    }
+    if (!st->group) {
+        rw_err ig;
+        ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
+    }
+    return rc;
+}
+
+/* Creates missing schemas; returns the quoted list of created ones in created. */
+static int migrate_create_schemas(rw_session *s, strbuf *created, rw_err *e)
+{
+    if (!config_get_bool(s->cfg, "createSchemas") || s->schemas.len == 0)
+        return RW_OK;
+    for (size_t i = 0; i < s->schemas.len; i++) {
+        bool exists = false;
+        int rc = s->db.ops->schema_exists(s->db.conn, s->schemas.items[i], &exists, e);
+        if (rc != RW_OK)
+            return rc;
+        if (exists)
+            continue;
+        log_info("Creating schema \"%s\" ...", s->schemas.items[i]);
+        if ((rc = session_callbacks(s, "beforeCreateSchema", true, e)) != RW_OK)
+            return rc;
+        if ((rc = s->db.ops->schema_create(s->db.conn, s->schemas.items[i], e)) != RW_OK)
+            return rc;
+        if (created->len)
+            sb_addc(created, ',');
+        s->db.ops->quote_ident(created, s->schemas.items[i]);
+    }
+    return RW_OK;
+}
+
+/* Makes sure the history table exists, baselining a non-empty schema when allowed. */
+static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
+{
+    strbuf created = STRBUF_INIT;
+    int rc = migrate_create_schemas(s, &created, e);
+    if (rc != RW_OK || s->hist_exists)
+        goto out;
+    log_info("Schema history table %s does not exist yet", s->hist.qualified);
+    if (created.len == 0) {
+        bool all_empty = true;
+        const char *schemas_list = s->schemas.len ? NULL : s->default_schema;
+        size_t n = s->schemas.len ? s->schemas.len : 1;
+        strbuf names = STRBUF_INIT;
+        for (size_t i = 0; i < n && rc == RW_OK; i++) {
+            const char *sc = schemas_list ? schemas_list : s->schemas.items[i];
+            bool empty = true;
+            rc = s->db.ops->schema_is_empty(s->db.conn, sc, &empty, e);
+            if (!empty) {
+                all_empty = false;
+                sb_addf(&names, "%s\"%s\"", names.len ? ", " : "", sc);
+            }
+        }
+        if (rc == RW_OK && !all_empty) {
+            if (config_get_bool(s->cfg, "baselineOnMigrate")) {
+                rc = baseline_run(s, e);
+                r->baselined = rc == RW_OK;
+            } else {
+                rc = rw_fail(e, RW_ERR_NON_EMPTY_SCHEMA,
+                             "Found non-empty schema(s) %s but no schema history table. Use "
+                             "baseline() or set baselineOnMigrate to true to initialize the "
+                             "schema history table.",
+                             sb_str(&names));
+            }
+        }
+        sb_free(&names);
+        if (rc != RW_OK || r->baselined)
+            goto out;
+    }
+    rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
+    if (rc != RW_OK)
+        goto out;
+    bool exists = false;
+    rc = history_exists(&s->db, &s->hist, &exists, e);
+    if (rc == RW_OK && !exists)
+        rc = session_create_history(s, e);
+    else if (rc == RW_OK)
+        s->hist_exists = true;
+    if (rc == RW_OK && exists)
+        rc = history_refresh(&s->db, &s->hist, e);
+    if (rc == RW_OK && !exists && created.len) {
+        rw_history_row row = {0};
+        row.installed_rank = 0;
+        row.description = "<< Flyway Schema Creation >>";
+        row.type = "SCHEMA";
+        row.script = created.buf;
+        row.installed_by = s->installed_by;
+        row.success = true;
+        rc = history_insert_row(&s->db, &s->hist, &row, e);
+    }
+    rw_err ig;
+    s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
+out:
+    sb_free(&created);
+    return rc;
+}
+
+static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e)
+{
+    bool group = config_get_bool(s->cfg, "group");
+    const char *target = config_get(s->cfg, "target");
+    bool next_only = target && rw_str_ieq(target, "next");
+    size_t cap = 0;
+    int rc = RW_OK;
+    for (;;) {
+        size_t n = 0;
+        const rw_migration **list = migrate_pending(&s->plan, next_only && r->napplied == 0, &n);
+        if (next_only && r->napplied > 0) {
+            /* after the one versioned migration only repeatables remain */
+            size_t k = 0;
+            for (size_t i = 0; i < n; i++)
+                if (list[i]->type == MIG_REPEATABLE)
+                    list[k++] = list[i];
+            n = k;
+        }
+        if (n == 0) {
+            free(list);
+            break;
+        }
+        if ((rc = migrate_preflight(s, list, n, e)) != RW_OK) {
+            free(list);
+            break;
+        }
+        if (cap < r->napplied + n) {
+            cap = r->napplied + n;
+            r->applied = xrealloc(r->applied, cap * sizeof *r->applied);
+        }
+        bool replan = false;
+        bool saw_repeatable = false;
+        if (group) {
+            rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
+            if (rc == RW_OK)
+                rc = s->db.ops->begin(s->db.conn, e);
+        }
+        for (size_t i = 0; i < n && rc == RW_OK; i++) {
+            if (deadline_ms && rw_now_ms() >= deadline_ms) {
+                r->stopped_by_deadline = true;
+                r->pending_left = n - i;
+                log_warn("Stopping before %s: too little time is left; %zu migrations remain "
+                         "pending",
+                         list[i]->filename, n - i);
+                break;
+            }
+            if (!group && (rc = migrate_check_failed_rows(s, e)) != RW_OK)
+                break;
+            if (list[i]->type == MIG_REPEATABLE && !saw_repeatable) {
+                saw_repeatable = true;
+                if ((rc = session_callbacks(s, "afterVersioned", !group, e)) != RW_OK ||
+                    (rc = session_callbacks(s, "beforeRepeatables", !group, e)) != RW_OK)
+                    break;
+            }
+            migrate_step st = {.s = s, .m = list[i], .group = group};
+            rc = migrate_step_run(&st, e);
+            if (rc == -1) {
+                replan = true;
+                rc = RW_OK;
+                break;
+            }
+            if (rc != RW_OK) {
+                r->failed = list[i];
+                break;
+            }
+            r->applied[r->napplied].mig = list[i];
+            r->applied[r->napplied++].execution_time = st.elapsed_ms;
+        }
+        if (group) {
+            rw_err ig;
+            if (rc == RW_OK) {
+                rc = s->db.ops->commit(s->db.conn, e);
+            } else {
+                s->db.ops->rollback(s->db.conn, &ig);
+                r->napplied = 0;
+            }
+            s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
+        }
+        free(list);
+        if (rc != RW_OK || !replan || r->stopped_by_deadline)
+            break;
+        log_info("Another process changed %s; re-reading it", s->hist.qualified);
+        if ((rc = session_plan(s, e)) != RW_OK)
+            break;
+        if (group)
+            break;
+    }
+    return rc;
+}
+
+int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e)
+{
+    memset(r, 0, sizeof *r);
+    int64_t t0 = rw_now_ms();
+    int rc = RW_OK;
+    if (config_get_bool(s->cfg, "validateOnMigrate") && s->hist_exists) {
+        plan_problems pp = {0};
+        rc = migrate_validate(s, "*:pending", &pp, e);
+        if (rc == RW_OK && pp.len)
+            rc = migrate_validate_error(&pp, e);
+        plan_problems_free(&pp);
+        if (rc != RW_OK)
+            return rc;
+        log_info("Successfully validated %zu migrations (execution time %.3fs)", s->plan.len,
+                 (double)(rw_now_ms() - t0) / 1000.0);
+    }
+    if ((rc = migrate_prepare_history(s, r, e)) != RW_OK)
+        return rc;
+    if ((rc = session_plan(s, e)) != RW_OK)
+        return rc;
+    const char *cur = plan_current_version(&s->plan, &s->hist);
+    r->initial_version = cur ? xstrdup(cur) : NULL;
+    log_info("Current version of schema \"%s\": %s", session_schema(s),
+             cur ? cur : "<< Empty Schema >>");
+    if ((rc = session_callbacks(s, "beforeMigrate", true, e)) != RW_OK)
+        return rc;
+    rc = migrate_loop(s, deadline_ms, r, e);
+    if (rc == RW_OK) {
+        if (r->napplied && (rc = session_callbacks(s, "afterMigrateApplied", true, e)) != RW_OK)
+            return rc;
+        rc = session_callbacks(s, "afterMigrate", true, e);
+    } else {
+        rw_err ce;
+        rw_err_clear(&ce);
+        if (session_callbacks(s, "afterMigrateError", true, &ce) != RW_OK)
+            log_error("%s", ce.msg);
+    }
+    session_plan(s, &(rw_err){0});
+    cur = s->plan_built ? plan_current_version(&s->plan, &s->hist) : NULL;
+    r->target_version = cur ? xstrdup(cur) : NULL;
+    if (rc == RW_OK) {
+        double secs = (double)(rw_now_ms() - t0) / 1000.0;
+        if (r->napplied == 0)
+            log_info("Schema \"%s\" is up to date. No migration necessary.", session_schema(s));
+        else
+            log_info("Successfully applied %zu migration%s to schema \"%s\"%s%s (execution time "
+                     "%.3fs)",
+                     r->napplied, r->napplied == 1 ? "" : "s", session_schema(s),
+                     cur ? ", now at version v" : "", cur ? cur : "", secs);
+    }
+    return rc;
+}
+
+/* ---- baseline ------------------------------------------------------------- */
+
+int baseline_run(rw_session *s, rw_err *e)
+{
+    const char *version = config_get(s->cfg, "baselineVersion");
+    const char *desc = config_get(s->cfg, "baselineDescription");
+    rw_version v;
+    if (version_parse(version, &v, e) != RW_OK)
+        return rw_fail(e, RW_ERR_CONFIGURATION, "Invalid baselineVersion '%s': %s", version,
+                       e->msg);
+    int rc = RW_OK;
+    if (s->hist_exists) {
+        for (size_t i = 0; i < s->hist.len; i++) {
+            const rw_history_row *r = &s->hist.rows[i];
+            if (strcmp(r->type, "SCHEMA") == 0)
+                continue;
+            if (strcmp(r->type, "BASELINE") == 0 && r->version && version_eq(&r->ver, &v) &&
+                strcmp(r->description, desc) == 0) {
+                log_info("Schema history table %s already initialized with (%s,%s). Skipping.",
+                         s->hist.qualified, version, desc);
+                version_free(&v);
+                return RW_OK;
+            }
+            rc = rw_fail(e, RW_ERROR,
+                         "Unable to baseline schema history table %s as it already contains "
+                         "migrations",
+                         s->hist.qualified);
+            version_free(&v);
+            return rc;
+        }
+    }
+    rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
+    if (rc != RW_OK) {
+        version_free(&v);
+        return rc;
+    }
+    if (!s->hist_exists)
+        rc = session_create_history(s, e);
+    if (rc == RW_OK) {
+        rw_history_row row = {0};
+        row.installed_rank = history_next_rank(&s->hist);
+        row.version = v.text;
+        row.description = (char *)desc;
+        row.type = "BASELINE";
+        row.script = (char *)desc;
+        row.installed_by = s->installed_by;
+        row.success = true;
+        rc = history_insert_row(&s->db, &s->hist, &row, e);
+    }
+    rw_err ig;
+    s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
+    if (rc == RW_OK) {
+        log_info("Successfully baselined schema with version: %s", version);
+        rc = session_plan(s, e);
+    }
+    version_free(&v);
+    return rc;
+}
+
+/* ---- repair --------------------------------------------------------------- */
+
+static void repair_items_free(repair_item *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(items[i].version);
+        free(items[i].description);
+        free(items[i].path);
+    }
+    free(items);
+}
+
+void repair_result_free(repair_result *r)
+{
+    strlist_free(&r->actions);
+    repair_items_free(r->removed, r->nremoved);
+    repair_items_free(r->deleted, r->ndeleted);
+    repair_items_free(r->aligned, r->naligned);
+    memset(r, 0, sizeof *r);
+}
+
+static void repair_item_add(repair_item *items, size_t *n, const char *version,
+                            const char *description, const char *path)
+{
+    repair_item *it = &items[(*n)++];
+    it->version = version ? xstrdup(version) : NULL;
+    it->description = xstrdup(description);
+    it->path = path ? xstrdup(path) : NULL;
+}
+
+/* Flyway's repair: drop failed rows, mark missing ones deleted, realign checksums. */
+int repair_run(rw_session *s, repair_result *r, rw_err *e)
+{
+    memset(r, 0, sizeof *r);
+    if (!s->hist_exists) {
+        log_info("Schema history table %s does not exist: nothing to repair", s->hist.qualified);
+        return RW_OK;
+    }
+    const db_ops *ops = s->db.ops;
+    size_t n = s->plan.len + 1;
+    r->removed = xcalloc(n, sizeof *r->removed);
+    r->deleted = xcalloc(n, sizeof *r->deleted);
+    r->aligned = xcalloc(n, sizeof *r->aligned);
+    /* Decide everything from the current plan before touching rows. */
+    int *align_rank = xcalloc(n, sizeof *align_rank);
+    const rw_migration **align_mig = xcalloc(n, sizeof *align_mig);
+    size_t naligns = 0;
+    rw_history_row *dels = xcalloc(n, sizeof *dels);
+    size_t ndels = 0;
+    for (size_t i = 0; i < s->plan.len; i++) {
+        const plan_entry *en = &s->plan.items[i];
+        if (!en->row || en->state == ST_DELETED || en->state == ST_UNDONE)
+            continue;
+        if (!en->row->success) {
+            repair_item_add(r->removed, &r->nremoved, en->row->version, en->row->description,
+                            en->mig ? en->mig->path : NULL);
+            continue;
+        }
+        if (en->state == ST_MISSING_SUCCESS || en->state == ST_FUTURE_SUCCESS) {
+            rw_history_row *d = &dels[ndels++];
+            d->version = en->row->version;
+            d->description = en->row->description;
+            d->type = "DELETE";
+            d->script = en->row->script;
+            d->has_checksum = en->row->has_checksum;
+            d->checksum = en->row->checksum;
+            d->installed_by = s->installed_by;
+            d->success = true;
+            continue;
+        }
+        if (!en->mig || en->state == ST_SUPERSEDED || en->state == ST_BASELINE)
+            continue;
+        bool versioned = en->row->version != NULL;
+        bool differs;
+        if (versioned)
+            differs = !en->row->has_checksum || en->row->checksum != en->mig->checksum ||
+                      strcmp(en->row->description, en->mig->description) != 0 ||
+                      strcmp(en->row->type, "SQL") != 0;
+        else /* repeatables: only from the raw checksum to the placeholder one */
+            differs = en->row->has_checksum && en->row->checksum == en->mig->raw_checksum &&
+                      en->mig->raw_checksum != en->mig->checksum;
+        if (differs) {
+            align_rank[naligns] = en->row->installed_rank;
+            align_mig[naligns++] = en->mig;
+        }
+    }
+    int rc = ops->begin(s->db.conn, e);
+    if (rc == RW_OK && r->nremoved)
+        rc = history_delete_failed(&s->db, &s->hist, e);
+    for (size_t i = 0; i < ndels && rc == RW_OK; i++) {
+        dels[i].installed_rank = history_next_rank(&s->hist);
+        rc = history_insert_row(&s->db, &s->hist, &dels[i], e);
+        if (rc == RW_OK)
+            repair_item_add(r->deleted, &r->ndeleted, dels[i].version, dels[i].description,
+                            NULL);
+    }
+    for (size_t i = 0; i < naligns && rc == RW_OK; i++) {
+        const rw_migration *m = align_mig[i];
+        rc = history_update_row(&s->db, &s->hist, align_rank[i], m->description, "SQL",
+                                &m->checksum, e);
+        if (rc == RW_OK)
+            repair_item_add(r->aligned, &r->naligned,
+                            m->type == MIG_REPEATABLE ? NULL : m->version.text, m->description,
+                            m->path);
+    }
+    if (rc == RW_OK) {
+        rc = ops->commit(s->db.conn, e);
+    } else {
+        rw_err ig;
+        ops->rollback(s->db.conn, &ig);
+    }
+    free(align_rank);
+    free(align_mig);
+    free(dels);
+    if (rc != RW_OK)
+        return rc;
+    if (r->nremoved)
+        strlist_push(&r->actions, "Removed failed migrations");
+    if (r->ndeleted)
+        strlist_push(&r->actions, "Marked missing migrations as deleted");
+    if (r->naligned)
+        strlist_push(&r->actions, "Aligned applied migration checksums");
+    log_info("Successfully repaired schema history table %s%s", s->hist.qualified,
+             r->nremoved || r->ndeleted || r->naligned ? "" : " (nothing to repair)");
+    return session_plan(s, e);
+}

@@ -1,0 +1,527 @@
+/*
+ * scan.c - walking the locations for migration and callback files.
+ * Names follow Flyway's ResourceNameParser: case-insensitive suffix,
+ * case-sensitive prefix (callback events tried first, longest first), the
+ * version up to the first separator, '_' in the description read as ' '.
+ */
+#include "core/scan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/checksum.h"
+#include "core/log.h"
+#include "core/placeholder.h"
+
+const char *const scan_callback_events[] = {
+    "beforeMigrate", "beforeRepeatables", "beforeEachMigrate", "beforeEachMigrateStatement",
+    "afterEachMigrateStatement", "afterEachMigrateStatementError", "afterEachMigrate",
+    "afterEachMigrateError", "afterVersioned", "afterMigrateApplied", "afterMigrate",
+    "afterMigrateError", "beforeClean", "afterClean", "afterCleanError", "beforeInfo", "afterInfo",
+    "afterInfoError", "beforeValidate", "afterValidate", "afterValidateError", "beforeBaseline",
+    "afterBaseline", "afterBaselineError", "beforeRepair", "afterRepair", "afterRepairError",
+    "beforeUndo", "beforeEachUndo", "afterEachUndo", "afterEachUndoError", "afterUndo",
+    "afterUndoError", "beforeCreateSchema", "createSchema", "beforeConnect", "afterConnect", NULL,
+};
+
+typedef struct scan_ctx {
+    const rw_config *cfg;
+    strlist suffixes;
+    const char *vprefix, *rprefix, *uprefix, *sep;
+    bool skip_callbacks;
+    rw_resources *out;
+    size_t mig_cap, undo_cap, cb_cap;
+} scan_ctx;
+
+void migration_free(rw_migration *m)
+{
+    version_free(&m->version);
+    free(m->description);
+    free(m->script);
+    free(m->path);
+    free(m->filename);
+    memset(m, 0, sizeof *m);
+}
+
+void scan_resources_free(rw_resources *r)
+{
+    for (size_t i = 0; i < r->nmigs; i++)
+        migration_free(&r->migs[i]);
+    for (size_t i = 0; i < r->nundos; i++)
+        migration_free(&r->undos[i]);
+    for (size_t i = 0; i < r->ncbs; i++) {
+        free(r->cbs[i].event);
+        free(r->cbs[i].description);
+        free(r->cbs[i].script);
+        free(r->cbs[i].path);
+    }
+    free(r->migs);
+    free(r->undos);
+    free(r->cbs);
+    strlist_free(&r->invalid_names);
+    strlist_free(&r->warnings);
+    memset(r, 0, sizeof *r);
+}
+
+static char *scan_description(const char *s, size_t n)
+{
+    char *d = xstrndup(s, n);
+    for (char *p = d; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    return d;
+}
+
+/* The longest callback event that prefixes name, or NULL. */
+static const char *scan_match_event(const char *name)
+{
+    const char *best = NULL;
+    for (const char *const *ev = scan_callback_events; *ev; ev++)
+        if (rw_starts_with(name, *ev) && (!best || strlen(*ev) > strlen(best)))
+            best = *ev;
+    return best;
+}
+
+scan_name_kind scan_parse_name(const rw_config *cfg, const char *filename, rw_migration *m,
+                               char **event, char **description, rw_err *e)
+{
+    strlist suffixes = {0};
+    config_get_list(cfg, "sqlMigrationSuffixes", &suffixes);
+    const char *suffix = NULL;
+    for (size_t i = 0; i < suffixes.len && !suffix; i++)
+        if (rw_ends_with_ci(filename, suffixes.items[i]))
+            suffix = suffixes.items[i];
+    if (!suffix) {
+        strlist_free(&suffixes);
+        return NAME_NOT_MIGRATION;
+    }
+    size_t flen = strlen(filename), slen = strlen(suffix);
+    const char *sep = config_get(cfg, "sqlMigrationSeparator");
+    const char *vp = config_get(cfg, "sqlMigrationPrefix");
+    const char *rp = config_get(cfg, "repeatableSqlMigrationPrefix");
+    const char *up = config_get(cfg, "undoSqlMigrationPrefix");
+    const char *ev = scan_match_event(filename);
+    const char *prefix = NULL;
+    rw_mig_type type = MIG_VERSIONED;
+    /* Longest prefix wins, so a callback name beats a one-letter prefix. */
+    const char *cands[4] = {ev, vp, rp, up};
+    for (int i = 0; i < 4; i++) {
+        if (cands[i] && *cands[i] && rw_starts_with(filename, cands[i]) &&
+            flen > strlen(cands[i]) + slen && (!prefix || strlen(cands[i]) > strlen(prefix))) {
+            prefix = cands[i];
+            type = i == 2 ? MIG_REPEATABLE : i == 3 ? MIG_UNDO : MIG_VERSIONED;
+        }
+    }
+    strlist_free(&suffixes);
+    if (!prefix) {
+        rw_fail(e, RW_ERR_INVALID_NAME,
+                "Unrecognised migration name format: %s (expected V<version>__<description>%s, "
+                "R__<description>%s or a callback name)",
+                filename, suffix, suffix);
+        return NAME_INVALID;
+    }
+    const char *rest = filename + strlen(prefix);
+    size_t rlen = flen - strlen(prefix) - slen;
+    const char *sp = NULL;
+    if (*sep) {
+        for (size_t i = 0; i + strlen(sep) <= rlen; i++)
+            if (memcmp(rest + i, sep, strlen(sep)) == 0) {
+                sp = rest + i;
+                break;
+            }
+    }
+    size_t vlen = sp ? (size_t)(sp - rest) : rlen;
+    const char *desc = sp ? sp + strlen(sep) : rest + rlen;
+    size_t dlen = sp ? rlen - vlen - strlen(sep) : 0;
+
+    if (prefix == ev) {
+        if (vlen > 0) {
+            rw_fail(e, RW_ERR_INVALID_NAME,
+                    "Invalid repeatable migration / callback name format: %s (It cannot contain a "
+                    "version and must look like this: %s__My_description%s)",
+                    filename, ev, suffix);
+            return NAME_INVALID;
+        }
+        *event = xstrdup(ev);
+        *description = scan_description(desc, dlen);
+        return NAME_CALLBACK;
+    }
+    memset(m, 0, sizeof *m);
+    m->type = type;
+    m->execute_in_transaction = -1;
+    m->placeholder_replacement = -1;
+    if (type == MIG_REPEATABLE) {
+        if (vlen > 0) {
+            rw_fail(e, RW_ERR_INVALID_NAME,
+                    "Invalid repeatable migration / callback name format: %s (It cannot contain a "
+                    "version and must look like this: %s__My_description%s)",
+                    filename, rp, suffix);
+            return NAME_INVALID;
+        }
+    } else {
+        char *v = xstrndup(rest, vlen);
+        rw_err ve;
+        rw_err_clear(&ve);
+        if (vlen == 0 || version_parse(v, &m->version, &ve) != RW_OK) {
+            rw_fail(e, RW_ERR_INVALID_NAME,
+                    "Invalid versioned migration name format: %s (could not recognise version "
+                    "number %s; names look like %s1_2__My_description%s)",
+                    filename, v, prefix, suffix);
+            free(v);
+            return NAME_INVALID;
+        }
+        free(v);
+    }
+    m->description = scan_description(desc, dlen);
+    m->filename = xstrdup(filename);
+    return NAME_MIGRATION;
+}
+
+int scan_read_script(const char *path, strbuf *out, rw_err *e)
+{
+    int rc = rw_read_file(path, out, e);
+    if (rc != RW_OK)
+        return rc;
+    size_t bad = checksum_utf8_invalid_offset(out->buf, out->len);
+    if (bad != (size_t)-1) {
+        int line = 1;
+        for (size_t i = 0; i < bad; i++)
+            if (out->buf[i] == '\n')
+                line++;
+        snprintf(e->path, sizeof e->path, "%s", path);
+        e->line = line;
+        return rw_fail(e, RW_ERR_IO,
+                       "%s:%d: invalid UTF-8 at byte offset %zu; save the file as UTF-8", path,
+                       line, bad);
+    }
+    return RW_OK;
+}
+
+/* Reads a <script>.conf next to a migration (executeInTransaction, ...). */
+static int scan_script_conf(rw_migration *m, rw_err *e)
+{
+    char *conf = xasprintf("%s.conf", m->path);
+    if (access(conf, F_OK) != 0) {
+        free(conf);
+        return RW_OK;
+    }
+    strbuf sb = STRBUF_INIT;
+    int rc = rw_read_file(conf, &sb, e);
+    for (char *line = sb.buf, *next; rc == RW_OK && line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        char *t = rw_trim(line);
+        if (!*t || *t == '#' || *t == '!')
+            continue;
+        char *eq = strpbrk(t, "=:");
+        if (!eq) {
+            rc = rw_fail(e, RW_ERR_CONFIGURATION, "%s: expected key=value, got '%s'", conf, t);
+            break;
+        }
+        *eq = '\0';
+        char *k = rw_trim(t), *v = rw_trim(eq + 1);
+        bool b;
+        if (strcmp(k, "executeInTransaction") == 0 && rw_parse_bool(v, &b) == 0)
+            m->execute_in_transaction = b;
+        else if (strcmp(k, "placeholderReplacement") == 0 && rw_parse_bool(v, &b) == 0)
+            m->placeholder_replacement = b;
+        else if (strcmp(k, "encoding") == 0 && rw_str_ieq(v, "UTF-8"))
+            ;
+        else
+            rc = rw_fail(e, RW_ERR_CONFIGURATION,
+                         "%s: unsupported script setting '%s=%s' (known: executeInTransaction, "
+                         "placeholderReplacement, encoding=UTF-8)",
+                         conf, k, v);
+    }
+    sb_free(&sb);
+    free(conf);
+    return rc;
+}
+
+static int scan_checksum_file(rw_migration *m, rw_err *e)
+{
+    strbuf sb = STRBUF_INIT;
+    int rc = scan_read_script(m->path, &sb, e);
+    if (rc == RW_OK) {
+        checksum_compute(sb.buf, sb.len, &m->checksum, NULL);
+        m->raw_checksum = m->checksum;
+    }
+    sb_free(&sb);
+    return rc;
+}
+
+static void scan_add_migration(scan_ctx *c, rw_migration *m)
+{
+    rw_resources *r = c->out;
+    if (m->type == MIG_UNDO) {
+        if (r->nundos == c->undo_cap) {
+            c->undo_cap = c->undo_cap ? c->undo_cap * 2 : 16;
+            r->undos = xrealloc(r->undos, c->undo_cap * sizeof *r->undos);
+        }
+        r->undos[r->nundos++] = *m;
+        return;
+    }
+    if (r->nmigs == c->mig_cap) {
+        c->mig_cap = c->mig_cap ? c->mig_cap * 2 : 64;
+        r->migs = xrealloc(r->migs, c->mig_cap * sizeof *r->migs);
+    }
+    r->migs[r->nmigs++] = *m;
+}
+
+static void scan_add_callback(scan_ctx *c, char *event, char *desc, const char *script,
+                              const char *path)
+{
+    rw_resources *r = c->out;
+    if (r->ncbs == c->cb_cap) {
+        c->cb_cap = c->cb_cap ? c->cb_cap * 2 : 8;
+        r->cbs = xrealloc(r->cbs, c->cb_cap * sizeof *r->cbs);
+    }
+    rw_callback *cb = &r->cbs[r->ncbs++];
+    cb->event = event;
+    cb->description = desc;
+    cb->script = xstrdup(script);
+    cb->path = xstrdup(path);
+}
+
+static int scan_file(scan_ctx *c, const char *path, const char *rel, const char *name,
+                     bool callbacks_only, rw_err *e)
+{
+    rw_migration m;
+    char *event = NULL, *desc = NULL;
+    rw_err ne;
+    rw_err_clear(&ne);
+    switch (scan_parse_name(c->cfg, name, &m, &event, &desc, &ne)) {
+    case NAME_NOT_MIGRATION:
+        return RW_OK;
+    case NAME_INVALID:
+        strlist_push_owned(&c->out->invalid_names, xasprintf("%s", ne.msg));
+        return RW_OK;
+    case NAME_CALLBACK:
+        if (c->skip_callbacks) {
+            free(event);
+            free(desc);
+            return RW_OK;
+        }
+        scan_add_callback(c, event, desc, rel, path);
+        return RW_OK;
+    case NAME_MIGRATION:
+        break;
+    }
+    if (callbacks_only) {
+        migration_free(&m);
+        return RW_OK;
+    }
+    m.path = xstrdup(path);
+    m.script = xstrdup(rel);
+    int rc = scan_script_conf(&m, e);
+    if (rc == RW_OK)
+        rc = scan_checksum_file(&m, e);
+    if (rc != RW_OK) {
+        migration_free(&m);
+        return rc;
+    }
+    scan_add_migration(c, &m);
+    return RW_OK;
+}
+
+static int scan_name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walks dir recursively (skipping hidden directories), in name order. */
+static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callbacks_only, rw_err *e)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return rw_fail(e, RW_ERR_IO, "Unable to read location %s: %s", dir, strerror(errno));
+    strlist names = {0};
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        strlist_push(&names, de->d_name);
+    }
+    closedir(d);
+    qsort(names.items, names.len, sizeof *names.items, scan_name_cmp);
+    int rc = RW_OK;
+    for (size_t i = 0; i < names.len && rc == RW_OK; i++) {
+        const char *name = names.items[i];
+        char *path = xasprintf("%s/%s", dir, name);
+        char *r = *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            log_warn("Skipping %s: %s", path, strerror(errno));
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = scan_dir(c, path, r, callbacks_only, e);
+        } else if (S_ISREG(st.st_mode)) {
+            rc = scan_file(c, path, r, name, callbacks_only, e);
+        }
+        free(path);
+        free(r);
+    }
+    strlist_free(&names);
+    return rc;
+}
+
+/* Turns "filesystem:sql" into an absolute directory path. */
+static char *scan_location_path(const rw_config *cfg, const char *loc)
+{
+    const char *p = loc;
+    if (rw_starts_with(p, "filesystem:"))
+        p += strlen("filesystem:");
+    else if (rw_starts_with(p, "classpath:"))
+        p += strlen("classpath:");
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        n--;
+    char *rel = xstrndup(p, n);
+    if (rel[0] == '/')
+        return rel;
+    const char *wd = config_get(cfg, "workingDirectory");
+    char cwd[PATH_MAX];
+    char *abs;
+    if (wd && wd[0] == '/')
+        abs = xasprintf("%s/%s", wd, rel);
+    else if (getcwd(cwd, sizeof cwd))
+        abs = wd ? xasprintf("%s/%s/%s", cwd, wd, rel) : xasprintf("%s/%s", cwd, rel);
+    else
+        abs = xstrdup(rel);
+    free(rel);
+    return abs;
+}
+
+static int scan_location(scan_ctx *c, const char *loc, bool callbacks_only, rw_err *e)
+{
+    if (rw_starts_with(loc, "s3:") || rw_starts_with(loc, "gcs:"))
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "Location %s is not supported; copy the files into the image and use "
+                       "filesystem:",
+                       loc);
+    char *dir = scan_location_path(c->cfg, loc);
+    struct stat st;
+    int rc = RW_OK;
+    if (stat(dir, &st) != 0) {
+        if (config_get_bool(c->cfg, "failOnMissingLocations"))
+            rc = rw_fail(e, RW_ERR_CONFIGURATION,
+                         "Failed to find location: %s (%s does not exist); fix 'locations'", loc,
+                         dir);
+        else
+            strlist_push_owned(&c->out->warnings,
+                               xasprintf("Skipping filesystem location: %s (NOT_FOUND)", dir));
+    } else if (!S_ISDIR(st.st_mode)) {
+        rc = rw_fail(e, RW_ERR_CONFIGURATION, "Location %s is not a directory (%s)", loc, dir);
+    } else if (access(dir, R_OK | X_OK) != 0) {
+        rc = rw_fail(e, RW_ERR_IO, "Unable to read location %s (%s): %s", loc, dir,
+                     strerror(errno));
+    } else {
+        rc = scan_dir(c, dir, "", callbacks_only, e);
+    }
+    free(dir);
+    return rc;
+}
+
+static int scan_mig_cmp(const void *a, const void *b)
+{
+    const rw_migration *x = a, *y = b;
+    if (x->type != y->type)
+        return x->type == MIG_VERSIONED ? -1 : 1;
+    if (x->type == MIG_REPEATABLE)
+        return strcmp(x->description, y->description);
+    int c = version_cmp(&x->version, &y->version);
+    return c ? c : strcmp(x->path, y->path);
+}
+
+static int scan_cb_cmp(const void *a, const void *b)
+{
+    const rw_callback *x = a, *y = b;
+    int c = strcmp(x->event, y->event);
+    return c ? c : strcmp(x->description, y->description);
+}
+
+/* Duplicate versions and repeatable descriptions are errors naming both files. */
+static int scan_check_duplicates(rw_resources *r, rw_err *e)
+{
+    for (size_t i = 1; i < r->nmigs; i++) {
+        rw_migration *a = &r->migs[i - 1], *b = &r->migs[i];
+        if (a->type != b->type)
+            continue;
+        if (a->type == MIG_VERSIONED && version_eq(&a->version, &b->version))
+            return rw_fail(e, RW_ERR_DUPLICATE_VERSIONED,
+                           "Found more than one migration with version %s\nOffenders:\n-> %s "
+                           "(SQL)\n-> %s (SQL)\nRename one of them to a unique version.",
+                           b->version.text, a->path, b->path);
+        if (a->type == MIG_REPEATABLE && strcmp(a->description, b->description) == 0)
+            return rw_fail(e, RW_ERR_DUPLICATE_REPEATABLE,
+                           "Found more than one repeatable migration with description %s\n"
+                           "Offenders:\n-> %s (SQL)\n-> %s (SQL)",
+                           b->description, a->path, b->path);
+    }
+    for (size_t i = 1; i < r->nundos; i++)
+        if (version_eq(&r->undos[i - 1].version, &r->undos[i].version))
+            return rw_fail(e, RW_ERR_DUPLICATE_VERSIONED,
+                           "Found more than one undo migration with version %s\nOffenders:\n-> "
+                           "%s\n-> %s",
+                           r->undos[i].version.text, r->undos[i - 1].path, r->undos[i].path);
+    for (size_t i = 1; i < r->ncbs; i++)
+        if (strcmp(r->cbs[i - 1].event, r->cbs[i].event) == 0 &&
+            strcmp(r->cbs[i - 1].description, r->cbs[i].description) == 0)
+            return rw_fail(e, RW_ERROR, "Found more than 1 SQL callback script called %s",
+                           r->cbs[i].script);
+    return RW_OK;
+}
+
+int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
+{
+    memset(out, 0, sizeof *out);
+    scan_ctx c = {.cfg = cfg, .out = out};
+    c.skip_callbacks = config_get_bool(cfg, "skipDefaultCallbacks");
+    strlist locs = {0};
+    config_get_list(cfg, "locations", &locs);
+    int rc = RW_OK;
+    for (size_t i = 0; i < locs.len && rc == RW_OK; i++)
+        rc = scan_location(&c, locs.items[i], false, e);
+    strlist_free(&locs);
+    strlist cblocs = {0};
+    config_get_list(cfg, "callbackLocations", &cblocs);
+    c.skip_callbacks = false;
+    for (size_t i = 0; i < cblocs.len && rc == RW_OK; i++)
+        rc = scan_location(&c, cblocs.items[i], true, e);
+    strlist_free(&cblocs);
+    if (rc == RW_OK) {
+        qsort(out->migs, out->nmigs, sizeof *out->migs, scan_mig_cmp);
+        qsort(out->undos, out->nundos, sizeof *out->undos, scan_mig_cmp);
+        qsort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
+        rc = scan_check_duplicates(out, e);
+    }
+    if (rc != RW_OK)
+        scan_resources_free(out);
+    return rc;
+}
+
+int scan_repeatable_checksums(rw_resources *r, const rw_placeholders *ph, rw_err *e)
+{
+    strbuf raw = STRBUF_INIT, replaced = STRBUF_INIT;
+    int rc = RW_OK;
+    for (size_t i = 0; i < r->nmigs && rc == RW_OK; i++) {
+        rw_migration *m = &r->migs[i];
+        if (m->type != MIG_REPEATABLE || !ph->enabled || m->placeholder_replacement == 0)
+            continue;
+        sb_reset(&raw);
+        rc = scan_read_script(m->path, &raw, e);
+        if (rc == RW_OK)
+            rc = placeholders_apply(ph, raw.buf, raw.len, m->path, &replaced, e);
+        if (rc == RW_OK)
+            checksum_compute(replaced.buf ? replaced.buf : "", replaced.len, &m->checksum, NULL);
+    }
+    sb_free(&raw);
+    sb_free(&replaced);
+    return rc;
+}

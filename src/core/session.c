@@ -1,0 +1,312 @@
+/*
+ * session.c - opening a database for a command and the script plumbing
+ * shared by migrate, callbacks and undo.
+ */
+#include "core/session.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aws/aws.h"
+#include "core/log.h"
+
+const char *session_schema(const rw_session *s)
+{
+    return s->default_schema ? s->default_schema : "";
+}
+
+int session_scan(rw_session *s, rw_config *cfg, rw_err *e)
+{
+    s->cfg = cfg;
+    int rc = scan_resources(cfg, &s->res, e);
+    if (rc != RW_OK)
+        return rc;
+    for (size_t i = 0; i < s->res.warnings.len; i++)
+        log_warn("%s", s->res.warnings.items[i]);
+    if (s->res.invalid_names.len) {
+        if (config_get_bool(cfg, "validateMigrationNaming")) {
+            strbuf sb = STRBUF_INIT;
+            sb_adds(&sb, "Invalid SQL filenames found:");
+            for (size_t i = 0; i < s->res.invalid_names.len; i++)
+                sb_addf(&sb, "\n%s", s->res.invalid_names.items[i]);
+            rw_fail(e, RW_ERR_INVALID_NAME, "%s", sb_str(&sb));
+            sb_free(&sb);
+            return e->code;
+        }
+        for (size_t i = 0; i < s->res.invalid_names.len; i++)
+            log_debug("%s", s->res.invalid_names.items[i]);
+        char *w = xasprintf("%zu SQL migrations were detected but not run because they did not "
+                            "follow the filename convention. Set validateMigrationNaming to true "
+                            "to see which files and why.",
+                            s->res.invalid_names.len);
+        log_warn("%s", w);
+        strlist_push_owned(&s->warnings, w);
+    }
+    return RW_OK;
+}
+
+/* Flyway's ${flyway:*} values for this connection. */
+static void session_builtin_placeholders(rw_session *s)
+{
+    rw_placeholders *ph = &s->ph;
+    placeholders_set_builtin(ph, "defaultSchema", session_schema(s));
+    placeholders_set_builtin(ph, "user", s->installed_by ? s->installed_by : "");
+    placeholders_set_builtin(ph, "database", s->database_name ? s->database_name : "");
+    placeholders_set_builtin(ph, "table", config_get(s->cfg, "table"));
+    placeholders_set_builtin(ph, "environment", config_get(s->cfg, "environment"));
+    char cwd[PATH_MAX];
+    const char *wd = config_get(s->cfg, "workingDirectory");
+    placeholders_set_builtin(ph, "workingDirectory", wd ? wd : getcwd(cwd, sizeof cwd) ? cwd : "");
+    char ts[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
+    placeholders_set_builtin(ph, "timestamp", ts);
+}
+
+static int session_connect(rw_session *s, rw_err *e)
+{
+    int rc = aws_prepare_config(s->cfg, e);
+    if (rc != RW_OK)
+        return rc;
+    s->url_display = config_redact_url(config_get(s->cfg, "url"));
+    rc = db_open(s->cfg, &s->db, e);
+    if (rc != RW_OK)
+        return rc;
+    strbuf sb = STRBUF_INIT;
+    const db_ops *ops = s->db.ops;
+    if ((rc = ops->server_version(s->db.conn, &sb, e)) != RW_OK)
+        goto out;
+    s->server_version = sb_detach(&sb);
+    log_info("Database: %s (%s)", s->url_display, s->server_version);
+
+    config_get_list(s->cfg, "schemas", &s->schemas);
+    const char *ds = config_get(s->cfg, "defaultSchema");
+    if (ds && *ds) {
+        s->default_schema = xstrdup(ds);
+    } else if (s->schemas.len) {
+        s->default_schema = xstrdup(s->schemas.items[0]);
+    } else {
+        if ((rc = ops->current_schema(s->db.conn, &sb, e)) != RW_OK)
+            goto out;
+        if (sb.len == 0) {
+            rc = rw_fail(e, RW_ERR_CONFIGURATION,
+                         "Unable to determine schema for the schema history table. Set a default "
+                         "schema for the connection or specify one using the 'defaultSchema' "
+                         "property");
+            goto out;
+        }
+        s->default_schema = sb_detach(&sb);
+    }
+    const char *by = config_get(s->cfg, "installedBy");
+    if (by) {
+        s->installed_by = xstrdup(by);
+    } else {
+        sb_reset(&sb);
+        if ((rc = ops->current_user(s->db.conn, &sb, e)) != RW_OK)
+            goto out;
+        s->installed_by = sb_detach(&sb);
+    }
+    sb_reset(&sb);
+    if (ops->database_name && (rc = ops->database_name(s->db.conn, &sb, e)) != RW_OK)
+        goto out;
+    s->database_name = sb.len ? sb_detach(&sb) : NULL;
+out:
+    sb_free(&sb);
+    return rc;
+}
+
+int session_plan(rw_session *s, rw_err *e)
+{
+    if (s->plan_built)
+        plan_free(&s->plan);
+    s->plan_built = false;
+    int rc = plan_build(&s->res, &s->hist, config_get(s->cfg, "target"),
+                        config_get_bool(s->cfg, "outOfOrder"), &s->plan, e);
+    s->plan_built = rc == RW_OK;
+    return rc;
+}
+
+int session_reload(rw_session *s, rw_err *e)
+{
+    if (s->hist_exists) {
+        int rc = history_refresh(&s->db, &s->hist, e);
+        if (rc != RW_OK)
+            return rc;
+    }
+    return session_plan(s, e);
+}
+
+int session_open(rw_session *s, rw_config *cfg, rw_err *e)
+{
+    memset(s, 0, sizeof *s);
+    s->cfg = cfg;
+    int rc = session_scan(s, cfg, e);
+    if (rc == RW_OK)
+        rc = session_connect(s, e);
+    if (rc != RW_OK)
+        return rc;
+    history_init(&s->hist, &s->db, s->default_schema, config_get(cfg, "table"));
+    placeholders_init(&s->ph, cfg);
+    session_builtin_placeholders(s);
+    rc = scan_repeatable_checksums(&s->res, &s->ph, e);
+    if (rc == RW_OK)
+        rc = history_exists(&s->db, &s->hist, &s->hist_exists, e);
+    if (rc == RW_OK && s->hist_exists)
+        rc = history_refresh(&s->db, &s->hist, e);
+    if (rc == RW_OK)
+        rc = session_plan(s, e);
+    return rc;
+}
+
+void session_close(rw_session *s)
+{
+    if (s->plan_built)
+        plan_free(&s->plan);
+    if (s->hist.qualified)
+        history_free(&s->hist);
+    db_close(&s->db);
+    placeholders_free(&s->ph);
+    scan_resources_free(&s->res);
+    strlist_free(&s->schemas);
+    strlist_free(&s->warnings);
+    free(s->default_schema);
+    free(s->url_display);
+    free(s->server_version);
+    free(s->installed_by);
+    free(s->database_name);
+    memset(s, 0, sizeof *s);
+}
+
+int session_load_script(rw_session *s, const char *path, bool replace_placeholders,
+                        sql_script *out, rw_err *e)
+{
+    strbuf raw = STRBUF_INIT, text = STRBUF_INIT;
+    int rc = scan_read_script(path, &raw, e);
+    if (rc == RW_OK && replace_placeholders)
+        rc = placeholders_apply(&s->ph, raw.buf, raw.len, path, &text, e);
+    else if (rc == RW_OK)
+        sb_add(&text, raw.buf, raw.len);
+    const char *body = sb_str(&text);
+    size_t len = text.len;
+    /* A BOM is not part of the first statement. */
+    if (len >= 3 && (unsigned char)body[0] == 0xEF && (unsigned char)body[1] == 0xBB &&
+        (unsigned char)body[2] == 0xBF) {
+        body += 3;
+        len -= 3;
+    }
+    if (rc == RW_OK) {
+        rc = s->db.ops->dialect->split(body, len, out, e);
+        if (rc != RW_OK) {
+            int line = e->line;
+            snprintf(e->path, sizeof e->path, "%s", path);
+            char msg[sizeof e->msg];
+            snprintf(msg, sizeof msg, "%s", e->msg);
+            rw_fail(e, RW_ERR_PARSE, "%s:%d: unable to parse the script: %s", path, line, msg);
+            e->line = line;
+        }
+    }
+    sb_free(&raw);
+    sb_free(&text);
+    return rc;
+}
+
+int session_exec_script(rw_session *s, const char *path, const sql_script *script, rw_err *e)
+{
+    for (size_t i = 0; i < script->len; i++) {
+        const sql_statement *st = &script->stmts[i];
+        log_debug("Executing SQL: %s", st->sql);
+        int rc = s->db.ops->exec(s->db.conn, st, e);
+        if (rc != RW_OK) {
+            snprintf(e->path, sizeof e->path, "%s", path);
+            e->line = st->line;
+            snprintf(e->statement, sizeof e->statement, "%s", st->sql);
+            return rc;
+        }
+    }
+    return RW_OK;
+}
+
+bool session_has_callbacks(const rw_session *s, const char *event)
+{
+    for (size_t i = 0; i < s->res.ncbs; i++)
+        if (strcmp(s->res.cbs[i].event, event) == 0)
+            return true;
+    return false;
+}
+
+int session_callbacks(rw_session *s, const char *event, bool own_tx, rw_err *e)
+{
+    for (size_t i = 0; i < s->res.ncbs; i++) {
+        const rw_callback *cb = &s->res.cbs[i];
+        if (strcmp(cb->event, event) != 0)
+            continue;
+        log_info("Executing SQL callback: %s - %s", event, cb->description);
+        sql_script script = {0};
+        int rc = session_load_script(s, cb->path, true, &script, e);
+        bool tx = own_tx && !sql_script_has_nontransactional(&script) &&
+                  config_get_bool(s->cfg, "executeInTransaction");
+        if (rc == RW_OK && tx)
+            rc = s->db.ops->begin(s->db.conn, e);
+        if (rc == RW_OK)
+            rc = session_exec_script(s, cb->path, &script, e);
+        if (tx) {
+            if (rc == RW_OK) {
+                rc = s->db.ops->commit(s->db.conn, e);
+            } else {
+                rw_err ignored;
+                s->db.ops->rollback(s->db.conn, &ignored);
+            }
+        }
+        sql_script_free(&script);
+        if (rc != RW_OK) {
+            char msg[sizeof e->msg];
+            snprintf(msg, sizeof msg, "%s", e->msg);
+            rw_fail(e, e->code, "Error while executing %s callback: %s:%d: %s", event, cb->path,
+                    e->line, msg);
+            return rc;
+        }
+    }
+    return RW_OK;
+}
+
+int session_create_history(rw_session *s, rw_err *e)
+{
+    log_info("Creating Schema History table %s ...", s->hist.qualified);
+    int rc = history_create(&s->db, &s->hist, s->cfg, e);
+    if (rc == RW_OK)
+        s->hist_exists = true;
+    return rc;
+}
+
+/* Flyway truncates long values instead of failing on the column size. */
+static char *session_truncate(const char *s, size_t max, bool keep_end)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return xstrdup(s);
+    if (keep_end)
+        return xasprintf("...%s", s + n - (max - 3));
+    char *t = xmalloc(max + 1);
+    memcpy(t, s, max - 3);
+    memcpy(t + max - 3, "...", 4);
+    return t;
+}
+
+void session_fill_row(const rw_session *s, const rw_migration *m, rw_history_row *row)
+{
+    memset(row, 0, sizeof *row);
+    row->version = m->type == MIG_REPEATABLE ? NULL : xstrdup(m->version.text);
+    row->description = session_truncate(m->description, 200, false);
+    row->type = xstrdup(m->type == MIG_UNDO ? "UNDO_SQL" : "SQL");
+    row->script = session_truncate(m->script, 1000, true);
+    row->has_checksum = true;
+    row->checksum = m->checksum;
+    row->installed_by = xstrdup(s->installed_by ? s->installed_by : "");
+    row->success = true;
+}

@@ -1,0 +1,67 @@
+/*
+ * session.h - what every database command needs first: the scanned
+ * migrations, a connection, the default schema, the history table and the
+ * placeholders with Flyway's built-ins.
+ */
+#ifndef RUNWAY_SESSION_H
+#define RUNWAY_SESSION_H
+
+#include "core/history.h"
+#include "core/placeholder.h"
+#include "core/plan.h"
+#include "core/scan.h"
+#include "db/db.h"
+
+typedef struct rw_session {
+    rw_config *cfg;
+    rw_db db;
+    strlist schemas;          /* configured schemas; the first is the default */
+    char *default_schema;
+    char *url_display;        /* the URL with passwords masked */
+    char *server_version;     /* "SQLite 3.40" */
+    char *installed_by;
+    char *database_name;      /* catalog for JSON "database", NULL if none */
+    rw_history hist;
+    bool hist_exists;
+    rw_resources res;
+    rw_placeholders ph;
+    rw_plan plan;
+    bool plan_built;
+    strlist warnings;
+} rw_session;
+
+/* Scans locations (failing on invalid names when validateMigrationNaming). */
+int session_scan(rw_session *s, rw_config *cfg, rw_err *e);
+/* Scans, connects, reads the history table and builds the plan. */
+int session_open(rw_session *s, rw_config *cfg, rw_err *e);
+void session_close(rw_session *s);
+/* Rebuilds the plan from the current history. */
+int session_plan(rw_session *s, rw_err *e);
+/* Re-reads the history table and rebuilds the plan. */
+int session_reload(rw_session *s, rw_err *e);
+
+/*
+ * Reads a script, replaces placeholders and splits it with the driver's
+ * dialect.  Errors name the file and line.
+ */
+int session_load_script(rw_session *s, const char *path, bool replace_placeholders,
+                        sql_script *out, rw_err *e);
+/* Runs a loaded script's statements; errors carry file, line and statement. */
+int session_exec_script(rw_session *s, const char *path, const sql_script *script, rw_err *e);
+
+/*
+ * Runs the SQL callbacks for event.  With own_tx each runs in its own
+ * transaction (when the script allows it); otherwise in the caller's.
+ */
+int session_callbacks(rw_session *s, const char *event, bool own_tx, rw_err *e);
+bool session_has_callbacks(const rw_session *s, const char *event);
+
+/* Creates the history table (under the lock) and records it in s. */
+int session_create_history(rw_session *s, rw_err *e);
+/* Fills a history row for a migration (description/script truncated as Flyway does). */
+void session_fill_row(const rw_session *s, const rw_migration *m, rw_history_row *row);
+
+/* The schema name as Flyway prints it in messages: "main". */
+const char *session_schema(const rw_session *s);
+
+#endif
