@@ -473,8 +473,8 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         plan_problems_free(&pp);
         if (rc != RW_OK)
             return rc;
-        log_info("Successfully validated %zu migrations (execution time %.3fs)", s->plan.len,
-                 (double)(rw_now_ms() - t0) / 1000.0);
+        log_info("Successfully validated %zu migrations (execution time %s)", s->plan.len,
+                 log_duration(rw_now_ms() - t0, (char[32]){0}, 32));
     }
     if ((rc = migrate_prepare_history(s, r, e)) != RW_OK)
         return rc;
@@ -501,14 +501,15 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
     cur = s->plan_built ? plan_current_version(&s->plan, &s->hist) : NULL;
     r->target_version = cur ? xstrdup(cur) : NULL;
     if (rc == RW_OK) {
-        double secs = (double)(rw_now_ms() - t0) / 1000.0;
+        char dur[32];
+        log_duration(rw_now_ms() - t0, dur, sizeof dur);
         if (r->napplied == 0)
             log_info("Schema \"%s\" is up to date. No migration necessary.", session_schema(s));
         else
             log_info("Successfully applied %zu migration%s to schema \"%s\"%s%s (execution time "
-                     "%.3fs)",
+                     "%s)",
                      r->napplied, r->napplied == 1 ? "" : "s", session_schema(s),
-                     cur ? ", now at version v" : "", cur ? cur : "", secs);
+                     cur ? ", now at version v" : "", cur ? cur : "", dur);
     }
     return rc;
 }
