@@ -5,7 +5,7 @@
 # settings from the RUNWAY_TEST_* variables tests/lib/with-servers.sh sets).
 set -euo pipefail
 db=$1 tool=$2 work=$3
-name=bench_$tool
+name=bench_${tool//-/_}
 
 case "$db" in
   sqlite)

@@ -177,8 +177,8 @@ sqlmigrate_config() { # DB SETDIR
   local dialect ds
   case "$1" in
     sqlite) dialect=sqlite3 ds="$work/sql-migrate.db" ;;
-    postgresql) dialect=postgres ds="host=$PGHOST port=$PGPORT user=$PGUSER password=$PGPASSWORD dbname=bench_sql-migrate sslmode=disable" ;;
-    mysql) dialect=mysql ds="$RUNWAY_TEST_MYSQL_USER:$MYSQL_PWD@tcp($RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT)/bench_sql-migrate?multiStatements=true" ;;
+    postgresql) dialect=postgres ds="host=$PGHOST port=$PGPORT user=$PGUSER password=$PGPASSWORD dbname=bench_sql_migrate sslmode=disable" ;;
+    mysql) dialect=mysql ds="$RUNWAY_TEST_MYSQL_USER:$MYSQL_PWD@tcp($RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT)/bench_sql_migrate?multiStatements=true" ;;
   esac
   ( umask 077; printf 'bench:\n  dialect: %s\n  datasource: "%s"\n  dir: %s\n  table: migrations\n' \
       "$dialect" "$ds" "$2/sqlmigrate" > "$2/sqlmigrate.yml" )
@@ -235,7 +235,7 @@ tool_cmds() { # DB TOOL SETDIR
 
 # Rows in a tool's history table after an apply: proof the run did the work.
 history_count() { # DB TOOL
-  local db=$1 tool=$2 table=flyway_schema_history name=bench_$2 my=()
+  local db=$1 tool=$2 table=flyway_schema_history name=bench_${2//-/_} my=()
   case "$tool" in
     dbmate) table=schema_migrations ;;
     sql-migrate) table=migrations ;;
