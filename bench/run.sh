@@ -21,7 +21,7 @@
 #   BENCH_SIZES        "10 1000 10000"
 #   BENCH_KINDS        "ddl dml proc"
 #   BENCH_KINDS_LARGE  kinds timed at the largest size ("dml")
-#   BENCH_RUNS         runs per timing at N <= 1000 (5); BENCH_RUNS_LARGE (3)
+#   BENCH_RUNS         runs per timing at N <= 1000 (3); BENCH_RUNS_LARGE (3)
 #   BENCH_PEERS        "dbmate sql-migrate sqitch" (those installed)
 #   BENCH_DOC          file to write (docs/benchmarks.md; the quick mode
 #                      writes into the scratch directory unless set)
@@ -45,7 +45,7 @@ if [ "$quick" = 1 ]; then
 else
   sizes=${BENCH_SIZES:-10 1000 10000}
   kinds_large=${BENCH_KINDS_LARGE:-dml}
-  runs=${BENCH_RUNS:-5}
+  runs=${BENCH_RUNS:-3}
   runs_large=${BENCH_RUNS_LARGE:-3}
 fi
 kinds=${BENCH_KINDS:-ddl dml proc}
@@ -257,12 +257,14 @@ history_count() { # DB TOOL
 }
 
 # Which tools run for a kind and size: every tool up to 1,000 migrations
-# (sqitch, which starts a client process per change, once), the client,
-# runway and the Go tools at the largest size.
+# (sqitch, which starts a client process per change: once, ddl only, above 100),
+# the client, runway and the Go tools at the largest size.
 tools_for() { # KIND N
   local t="client runway" p
   for p in $peers; do
-    if [ "$p" = sqitch ] && [ "$2" -gt 1000 ]; then continue; fi
+    if [ "$p" = sqitch ] && { [ "$2" -gt 1000 ] || { [ "$2" -gt 100 ] && [ "$1" != ddl ]; }; }; then
+      continue
+    fi
     t="$t $p"
   done
   echo "$t"
