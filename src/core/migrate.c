@@ -305,7 +305,7 @@ static int migrate_create_schemas(rw_session *s, strbuf *created, rw_err *e)
 }
 
 /* Makes sure the history table exists, baselining a non-empty schema when allowed. */
-static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
+static int migrate_prepare_history_locked(rw_session *s, migrate_result *r, rw_err *e)
 {
     strbuf created = STRBUF_INIT;
     int rc = migrate_create_schemas(s, &created, e);
@@ -367,6 +367,32 @@ static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
     s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
 out:
     sb_free(&created);
+    return rc;
+}
+
+/*
+ * Runs the history preparation under the migration lock, re-checking the
+ * table first: a concurrent run may have created it (and applied
+ * migrations) since this session looked, which must not read as a
+ * non-empty schema without history.  The inner lock calls nest.
+ */
+static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
+{
+    if (s->hist_exists)
+        return migrate_prepare_history_locked(s, r, e);
+    int rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
+    if (rc != RW_OK)
+        return rc;
+    bool exists = false;
+    rc = history_exists(&s->db, &s->hist, &exists, e);
+    if (rc == RW_OK && exists) {
+        s->hist_exists = true;
+        rc = history_refresh(&s->db, &s->hist, e);
+    }
+    if (rc == RW_OK)
+        rc = migrate_prepare_history_locked(s, r, e);
+    rw_err ig;
+    s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
     return rc;
 }
 
