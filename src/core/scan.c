@@ -350,7 +350,8 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         strlist_push(&names, de->d_name);
     }
     closedir(d);
-    qsort(names.items, names.len, sizeof *names.items, scan_name_cmp);
+    if (names.len > 1)
+        qsort(names.items, names.len, sizeof *names.items, scan_name_cmp);
     int rc = RW_OK;
     for (size_t i = 0; i < names.len && rc == RW_OK; i++) {
         const char *name = names.items[i];
@@ -496,9 +497,12 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
         rc = scan_location(&c, cblocs.items[i], true, e);
     strlist_free(&cblocs);
     if (rc == RW_OK) {
-        qsort(out->migs, out->nmigs, sizeof *out->migs, scan_mig_cmp);
-        qsort(out->undos, out->nundos, sizeof *out->undos, scan_mig_cmp);
-        qsort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
+        if (out->nmigs > 1)
+            qsort(out->migs, out->nmigs, sizeof *out->migs, scan_mig_cmp);
+        if (out->nundos > 1)
+            qsort(out->undos, out->nundos, sizeof *out->undos, scan_mig_cmp);
+        if (out->ncbs > 1)
+            qsort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
         rc = scan_check_duplicates(out, e);
     }
     if (rc != RW_OK)
