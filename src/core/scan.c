@@ -482,6 +482,12 @@ static int scan_check_duplicates(rw_resources *r, rw_err *e)
 int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
 {
     memset(out, 0, sizeof *out);
+    const char *enc = config_get(cfg, "encoding");
+    if (enc && !rw_str_ieq(enc, "UTF-8") && !rw_str_ieq(enc, "UTF8"))
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "encoding=%s is not supported: convert the migrations to UTF-8 (e.g. "
+                       "iconv -f %s -t UTF-8) and remove the setting",
+                       enc, enc);
     scan_ctx c = {.cfg = cfg, .out = out};
     c.skip_callbacks = config_get_bool(cfg, "skipDefaultCallbacks");
     strlist locs = {0};
