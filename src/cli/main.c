@@ -1,2 +1,132 @@
+/*
+ * main.c - the runway command line: load the configuration, run each
+ * command named on the command line, print results, exit 0 or 1.
+ */
 #include <stdio.h>
-int main(void) { puts("runway"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/aws.h"
+#include "cli/commands.h"
+#include "core/log.h"
+#include "core/report.h"
+
+extern char **environ;
+
+static void main_print_error(bool json, const rw_err *e)
+{
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "error", report_error_object(e));
+        report_print_json(stdout, o);
+        json_decref(o);
+    } else {
+        fprintf(stderr, "ERROR: %s\n", e->msg);
+    }
+}
+
+/* Suggests the closest command for a typo. */
+static const char *main_closest_command(const char *name)
+{
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (const rw_command *c = command_table(); c->name; c++) {
+        size_t d = rw_edit_distance(name, c->name);
+        if (d < best_d) {
+            best_d = d;
+            best = c->name;
+        }
+    }
+    return best;
+}
+
+static bool main_wants_json(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strstr(argv[i], "outputType=json") || strcmp(argv[i], "-json") == 0)
+            return true;
+    const char *env = getenv("FLYWAY_OUTPUT_TYPE");
+    return env && strcmp(env, "json") == 0;
+}
+
+static void main_write_output_file(const char *path, json_t *v)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        log_error("Unable to write %s", path);
+        return;
+    }
+    report_print_json(f, v);
+    fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+    if (aws_lambda_requested(environ) || (argc > 1 && strcmp(argv[1], "lambda") == 0))
+        return aws_lambda_main(argc, argv, environ);
+
+    rw_config *cfg = config_new();
+    strlist commands = {0};
+    rw_err e;
+    rw_err_clear(&e);
+    bool json = main_wants_json(argc, argv);
+    if (config_load_all(cfg, argc, argv, environ, &commands, &e) != RW_OK) {
+        main_print_error(json, &e);
+        config_free(cfg);
+        strlist_free(&commands);
+        return 1;
+    }
+    const char *ot = config_get(cfg, "outputType");
+    json = ot && rw_str_ieq(ot, "json");
+    const char *lvl = config_get(cfg, "logLevel");
+    if (lvl && strcmp(lvl, "debug") == 0)
+        log_set_level(LOG_DEBUG);
+    else if (config_get_bool(cfg, "quiet"))
+        log_set_level(LOG_WARN);
+
+    if (commands.len == 0) {
+        fprintf(stderr, "runway: no command given. Try 'runway help'.\n");
+        config_free(cfg);
+        strlist_free(&commands);
+        return 1;
+    }
+    for (size_t i = 0; i < commands.len; i++) {
+        if (!command_find(commands.items[i])) {
+            const char *near = main_closest_command(commands.items[i]);
+            rw_fail(&e, RW_ERR_CONFIGURATION, "Invalid command: %s%s%s%s. Run 'runway help'.",
+                    commands.items[i], near ? " (did you mean '" : "", near ? near : "",
+                    near ? "'?)" : "");
+            main_print_error(json, &e);
+            config_free(cfg);
+            strlist_free(&commands);
+            return 1;
+        }
+    }
+
+    int exit_code = 0;
+    json_t *results = json_array();
+    for (size_t i = 0; i < commands.len && exit_code == 0; i++) {
+        const rw_command *c = command_find(commands.items[i]);
+        rw_run run = {.cfg = cfg, .json = json, .out = json ? NULL : stdout};
+        exit_code = command_execute(c, &run);
+        if (exit_code != 0 && !json)
+            fprintf(stderr, "ERROR: %s\n", run.err.msg);
+        rw_err ae;
+        rw_err_clear(&ae);
+        if (aws_report_result(cfg, c->name, run.report, exit_code == 0, &ae) != RW_OK)
+            log_warn("Reporting the result failed: %s", ae.msg);
+        json_array_append_new(results, run.report);
+    }
+    json_t *out = json_array_size(results) == 1 ? json_incref(json_array_get(results, 0))
+                                                : json_pack("{s:O}", "individualResults", results);
+    if (json)
+        report_print_json(stdout, out);
+    const char *of = config_get(cfg, "outputFile");
+    if (of && *of)
+        main_write_output_file(of, out);
+    json_decref(out);
+    json_decref(results);
+    config_free(cfg);
+    strlist_free(&commands);
+    return exit_code;
+}

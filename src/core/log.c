@@ -34,3 +34,10 @@ LOG_FN(log_debug, LOG_DEBUG, "DEBUG: ")
 LOG_FN(log_info, LOG_INFO, NULL)
 LOG_FN(log_warn, LOG_WARN, "WARNING: ")
 LOG_FN(log_error, LOG_ERROR, "ERROR: ")
+
+char *log_duration(int64_t ms, char *buf, size_t n)
+{
+    snprintf(buf, n, "%02lld:%02lld.%03llds", (long long)(ms / 60000), (long long)(ms / 1000 % 60),
+             (long long)(ms % 1000));
+    return buf;
+}

@@ -14,4 +14,9 @@ void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Formats milliseconds as Flyway does: "00:00.017s". Returns buf. */
+#include <stddef.h>
+#include <stdint.h>
+char *log_duration(int64_t ms, char *buf, size_t n);
+
 #endif

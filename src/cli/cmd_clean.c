@@ -1,0 +1,40 @@
+/*
+ * cmd_clean.c - runway clean: drops every object in the managed schemas.
+ * Refused unless cleanDisabled=false, as in Flyway 9+.
+ */
+#include "cli/cmd.h"
+#include "core/log.h"
+#include "core/report.h"
+
+int cmd_clean(rw_run *r)
+{
+    if (config_get_bool(r->cfg, "cleanDisabled"))
+        return rw_fail(&r->err, RW_ERR_CLEAN_DISABLED,
+                       "Unable to execute clean as it has been disabled with the "
+                       "'flyway.cleanDisabled' property. Set cleanDisabled=false to allow it.");
+    rw_session s;
+    int rc = cmd_open(r, &s);
+    json_t *cleaned = json_array(), *dropped = json_array();
+    if (rc == RW_OK)
+        rc = session_callbacks(&s, "beforeClean", true, &r->err);
+    size_t n = s.schemas.len ? s.schemas.len : 1;
+    for (size_t i = 0; i < n && rc == RW_OK; i++) {
+        const char *schema = s.schemas.len ? s.schemas.items[i] : s.default_schema;
+        bool exists = true;
+        rc = s.db.ops->schema_exists(s.db.conn, schema, &exists, &r->err);
+        if (rc != RW_OK || !exists)
+            continue;
+        rc = s.db.ops->clean_schema(s.db.conn, schema, false, &r->err);
+        if (rc == RW_OK) {
+            log_info("Successfully cleaned schema \"%s\"", schema);
+            json_array_append_new(cleaned, json_string(schema));
+        }
+    }
+    json_t *o = report_new("clean", s.db.conn ? &s : NULL);
+    json_object_set_new(o, "schemasCleaned", cleaned);
+    json_object_set_new(o, "schemasDropped", dropped);
+    r->report = o;
+    rc = cmd_finish_callbacks(r, &s, "Clean", rc);
+    session_close(&s);
+    return rc;
+}

@@ -1,0 +1,62 @@
+/*
+ * cmd_migrate.c - runway migrate: applies pending migrations.
+ */
+#include <stdlib.h>
+
+#include "cli/cmd.h"
+#include "core/migrate.h"
+#include "core/report.h"
+
+static json_t *migrate_report(rw_session *s, const migrate_result *res, bool success)
+{
+    json_t *o = report_new("migrate", s);
+    json_object_set_new(o, "initialSchemaVersion",
+                        res->initial_version ? json_string(res->initial_version) : json_null());
+    json_object_set_new(o, "targetSchemaVersion",
+                        res->target_version ? json_string(res->target_version) : json_null());
+    json_object_set_new(o, "schemaName", json_string(session_schema(s)));
+    json_t *arr = json_array();
+    int total = 0;
+    for (size_t i = 0; i < res->napplied; i++) {
+        const rw_migration *m = res->applied[i].mig;
+        json_t *it = json_object();
+        json_object_set_new(it, "category", json_string(m->type == MIG_REPEATABLE ? "Repeatable"
+                                                                                 : "Versioned"));
+        json_object_set_new(it, "version",
+                            json_string(m->type == MIG_REPEATABLE ? "" : m->version.text));
+        json_object_set_new(it, "description", json_string(m->description));
+        json_object_set_new(it, "type", json_string("SQL"));
+        json_object_set_new(it, "filepath", json_string(m->path));
+        json_object_set_new(it, "executionTime", json_integer(res->applied[i].execution_time));
+        json_array_append_new(arr, it);
+        total += res->applied[i].execution_time;
+    }
+    json_object_set_new(o, "migrations", arr);
+    json_object_set_new(o, "migrationsExecuted", json_integer((json_int_t)res->napplied));
+    json_object_set_new(o, "success", json_boolean(success));
+    json_object_set_new(o, "totalMigrationTime", json_integer(total));
+    json_object_set_new(o, "stoppedByDeadline", json_boolean(res->stopped_by_deadline));
+    json_object_set_new(o, "pendingMigrations", json_integer((json_int_t)res->pending_left));
+    char ts[64];
+    report_timestamp(ts, sizeof ts);
+    json_object_set_new(o, "timestamp", json_string(ts));
+    json_object_set_new(o, "licenseFailed", json_false());
+    return o;
+}
+
+int cmd_migrate(rw_run *r)
+{
+    rw_session s;
+    int rc = cmd_open(r, &s);
+    migrate_result res = {0};
+    if (rc == RW_OK) {
+        rc = migrate_run(&s, r->deadline_ms, &res, &r->err);
+        r->stopped_by_deadline = res.stopped_by_deadline;
+        r->report = migrate_report(&s, &res, rc == RW_OK);
+        json_object_set_new(r->report, "exception",
+                            rc == RW_OK ? json_null() : json_string(r->err.msg));
+    }
+    migrate_result_free(&res);
+    session_close(&s);
+    return rc;
+}

@@ -1,0 +1,54 @@
+/*
+ * commands.c - the command table and the wrapper every command runs in.
+ */
+#include "cli/commands.h"
+
+#include <string.h>
+
+#include "cli/cmd.h"
+#include "core/report.h"
+
+static const rw_command command_list[] = {
+    {"migrate", cmd_migrate, "Migrates the database to the latest version"},
+    {"info", cmd_info, "Prints the details and status information about all the migrations"},
+    {"validate", cmd_validate, "Validates the applied migrations against the available ones"},
+    {"baseline", cmd_baseline, "Baselines an existing database at the baselineVersion"},
+    {"repair", cmd_repair, "Repairs the schema history table"},
+    {"clean", cmd_clean, "Drops all objects in the configured schemas (needs cleanDisabled=false)"},
+    {"help", cmd_help, "Prints this usage information"},
+    {"version", cmd_version, "Prints the runway version"},
+    {NULL, NULL, NULL},
+};
+
+const rw_command *command_table(void)
+{
+    return command_list;
+}
+
+const rw_command *command_find(const char *name)
+{
+    for (const rw_command *c = command_list; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+int command_execute(const rw_command *c, rw_run *r)
+{
+    rw_err_clear(&r->err);
+    r->report = NULL;
+    r->exit_code = 0;
+    int rc = c->run(r);
+    if (rc != 0) {
+        if (!r->err.code)
+            r->err.code = RW_ERROR;
+        if (!r->report)
+            r->report = json_object();
+        json_object_set_new(r->report, "error", report_error_object(&r->err));
+        if (!r->exit_code)
+            r->exit_code = 1;
+    } else if (!r->report) {
+        r->report = report_new(c->name, NULL);
+    }
+    return r->exit_code;
+}

@@ -1,0 +1,207 @@
+/*
+ * report.c - Flyway-shaped results.
+ */
+#include "core/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "build_info.h"
+
+void report_timestamp(char *buf, size_t n)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    localtime_r(&ts.tv_sec, &tm);
+    char base[32];
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf, n, "%s.%09ld", base, ts.tv_nsec);
+}
+
+json_t *report_new(const char *operation, const rw_session *s)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "flywayVersion", json_string(RUNWAY_FLYWAY_COMPAT));
+    json_object_set_new(o, "runwayVersion", json_string(RUNWAY_VERSION));
+    json_object_set_new(o, "database", s && s->database_name ? json_string(s->database_name)
+                                                             : json_null());
+    json_t *w = json_array();
+    for (size_t i = 0; s && i < s->warnings.len; i++)
+        json_array_append_new(w, json_string(s->warnings.items[i]));
+    json_object_set_new(o, "warnings", w);
+    json_object_set_new(o, "operation", json_string(operation));
+    return o;
+}
+
+json_t *report_error_object(const rw_err *e)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "errorCode", json_string(rw_code_name(e->code)));
+    json_object_set_new(o, "message", json_string(e->msg));
+    if (e->sqlstate[0])
+        json_object_set_new(o, "sqlState", json_string(e->sqlstate));
+    if (e->sql_errcode)
+        json_object_set_new(o, "sqlErrorCode", json_integer(e->sql_errcode));
+    json_object_set_new(o, "stackTrace", json_null());
+    json_object_set_new(o, "lineNumber", e->line ? json_integer(e->line) : json_null());
+    json_object_set_new(o, "path", e->path[0] ? json_string(e->path) : json_null());
+    return o;
+}
+
+char *report_iso_utc(const char *on)
+{
+    if (!on || !*on)
+        return xstrdup("");
+    strbuf sb = STRBUF_INIT;
+    size_t n = strlen(on);
+    /* date + 'T' + time, milliseconds kept to three digits */
+    size_t date_len = n >= 10 ? 10 : n;
+    sb_add(&sb, on, date_len);
+    if (n > 11) {
+        sb_addc(&sb, 'T');
+        const char *t = on + 11;
+        size_t tl = strcspn(t, ".+ ");
+        sb_add(&sb, t, tl);
+        if (t[tl] == '.') {
+            const char *frac = t + tl + 1;
+            char ms[4] = "000";
+            for (int i = 0; i < 3 && frac[i] >= '0' && frac[i] <= '9'; i++)
+                ms[i] = frac[i];
+            sb_addf(&sb, ".%s", ms);
+        } else {
+            sb_adds(&sb, ".000");
+        }
+        sb_addc(&sb, 'Z');
+    }
+    return sb_detach(&sb);
+}
+
+static const char *report_undoable(const plan_entry *en)
+{
+    if (!plan_entry_version(en) || strcmp(plan_entry_category(en), "Versioned") != 0)
+        return "";
+    return en->undo ? "Yes" : "No";
+}
+
+json_t *report_info_entry(const plan_entry *en)
+{
+    json_t *o = json_object();
+    const char *v = plan_entry_version(en);
+    json_object_set_new(o, "category", json_string(plan_entry_category(en)));
+    json_object_set_new(o, "version", json_string(v ? v : ""));
+    json_object_set_new(o, "rawVersion", json_string(v ? v : ""));
+    json_object_set_new(o, "description", json_string(plan_entry_description(en)));
+    json_object_set_new(o, "type", json_string(plan_entry_type(en)));
+    char *iso = report_iso_utc(en->row ? en->row->installed_on : NULL);
+    json_object_set_new(o, "installedOnUTC", json_string(iso));
+    free(iso);
+    json_object_set_new(o, "state", json_string(plan_state_name(en->state)));
+    json_object_set_new(o, "undoable", json_string(report_undoable(en)));
+    json_object_set_new(o, "filepath", json_string(en->mig ? en->mig->path : ""));
+    json_object_set_new(o, "undoFilepath", json_string(en->undo ? en->undo->path : ""));
+    json_object_set_new(o, "installedBy", json_string(en->row ? en->row->installed_by : ""));
+    json_object_set_new(o, "executionTime", json_integer(en->row ? en->row->execution_time : 0));
+    return o;
+}
+
+enum { COLS = 7 };
+
+static void report_table_row(FILE *out, const char *const *cells, const size_t *w)
+{
+    fputc('|', out);
+    for (int c = 0; c < COLS; c++)
+        fprintf(out, " %-*s |", (int)w[c], cells[c]);
+    fputc('\n', out);
+}
+
+static void report_table_rule(FILE *out, const size_t *w)
+{
+    fputc('+', out);
+    for (int c = 0; c < COLS; c++) {
+        for (size_t i = 0; i < w[c] + 2; i++)
+            fputc('-', out);
+        fputc('+', out);
+    }
+    fputc('\n', out);
+}
+
+/* Text width in characters, not bytes, so UTF-8 descriptions line up. */
+static size_t report_width(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+static void report_cells(const plan_entry *en, const char **cells, char *on)
+{
+    const char *v = plan_entry_version(en);
+    cells[0] = plan_entry_category(en);
+    cells[1] = v ? v : "";
+    cells[2] = plan_entry_description(en);
+    cells[3] = plan_entry_type(en);
+    on[0] = '\0';
+    if (en->row && en->row->installed_on)
+        snprintf(on, 20, "%s", en->row->installed_on);
+    cells[4] = on;
+    cells[5] = plan_state_name(en->state);
+    cells[6] = report_undoable(en);
+}
+
+void report_info_table(FILE *out, const rw_plan *plan, const bool *include)
+{
+    static const char *const head[COLS] = {"Category", "Version", "Description", "Type",
+                                           "Installed On", "State", "Undoable"};
+    size_t w[COLS];
+    for (int c = 0; c < COLS; c++)
+        w[c] = strlen(head[c]);
+    const char *cells[COLS];
+    char on[32];
+    size_t shown = 0;
+    for (size_t i = 0; i < plan->len; i++) {
+        if (include && !include[i])
+            continue;
+        shown++;
+        report_cells(&plan->items[i], cells, on);
+        for (int c = 0; c < COLS; c++)
+            if (report_width(cells[c]) > w[c])
+                w[c] = report_width(cells[c]);
+    }
+    report_table_rule(out, w);
+    report_table_row(out, head, w);
+    report_table_rule(out, w);
+    if (shown == 0) {
+        size_t total = 0;
+        for (int c = 0; c < COLS; c++)
+            total += w[c] + 3;
+        fprintf(out, "| %-*s |\n", (int)(total - 3), "No migrations found");
+    }
+    for (size_t i = 0; i < plan->len; i++) {
+        if (include && !include[i])
+            continue;
+        report_cells(&plan->items[i], cells, on);
+        /* pad by characters: adjust width for multibyte cells */
+        fputc('|', out);
+        for (int c = 0; c < COLS; c++) {
+            size_t extra = strlen(cells[c]) - report_width(cells[c]);
+            fprintf(out, " %-*s |", (int)(w[c] + extra), cells[c]);
+        }
+        fputc('\n', out);
+    }
+    report_table_rule(out, w);
+}
+
+void report_print_json(FILE *out, json_t *v)
+{
+    char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (s) {
+        fputs(s, out);
+        fputc('\n', out);
+        free(s);
+    }
+}
