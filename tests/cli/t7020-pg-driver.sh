@@ -280,4 +280,31 @@ test_expect_success 'statementTimeout (ms) limits each migration statement' '
   cat out err >all && expect_grep "statementTimeout" all
 '
 
+test_expect_success 'clean drops every kind of object, and migrate starts over' '
+  fresh &&
+  rwt -locations="filesystem:$CORPUS/pagila-postgres" migrate >out 2>&1 &&
+  db_sql "CREATE EXTENSION IF NOT EXISTS citext; CREATE TABLE uses_ext (c citext);
+          CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x; CREATE COLLATION ci (provider = icu, locale = ${q}und${q});
+          CREATE PROCEDURE p() LANGUAGE sql AS \$\$ SELECT 1 \$\$;
+          CREATE TYPE rng AS RANGE (subtype = float8);
+          CREATE TEXT SEARCH CONFIGURATION tsc (COPY = english);
+          CREATE TABLE parted (id INT) PARTITION BY RANGE (id);
+          CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (10);" >/dev/null &&
+  rwt -cleanDisabled=false clean >out 2>&1 &&
+  test "$(db_sql "SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = ${q}public${q}::regnamespace)
+              + (SELECT count(*) FROM pg_type WHERE typnamespace = ${q}public${q}::regnamespace)
+              + (SELECT count(*) FROM pg_proc WHERE pronamespace = ${q}public${q}::regnamespace)
+              + (SELECT count(*) FROM pg_collation WHERE collnamespace = ${q}public${q}::regnamespace)
+              + (SELECT count(*) FROM pg_ts_config WHERE cfgnamespace = ${q}public${q}::regnamespace)
+              + (SELECT count(*) FROM pg_extension WHERE extnamespace = ${q}public${q}::regnamespace)")" = 0 &&
+  rwt -locations="filesystem:$CORPUS/pagila-postgres" migrate >out 2>&1 &&
+  test "$(db_sql "SELECT count(*) FROM public.rental")" = 16044
+'
+
+test_expect_success 'clean is refused while cleanDisabled is true' '
+  fresh && db_sql "CREATE TABLE keep (id INT)" >/dev/null &&
+  must_fail rwt clean &&
+  test "$(db_sql "SELECT count(*) FROM pg_tables WHERE tablename = ${q}keep${q}")" = 1
+'
+
 test_done
