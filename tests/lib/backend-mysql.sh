@@ -110,7 +110,7 @@ mysql_with_ref_db() {
 db_data() {
   _my_client mariadb-dump --no-create-info --skip-comments --skip-dump-date --skip-extended-insert \
     --order-by-primary --skip-triggers --ignore-table="$DB_NAME.flyway_schema_history" "$@" \
-    "$DB_NAME" | grep '^INSERT'
+    "$DB_NAME" | grep -a '^INSERT'
 }
 
 # The normalised schema with the database's own name replaced by DB, so two
