@@ -137,3 +137,23 @@ mysql_compare_with_client() {
   mysql_with_ref_db _my_client_schema || return 1
   [ -s "$TRASH/runway.schema" ] && diff -u "$TRASH/client.schema" "$TRASH/runway.schema"
 }
+
+# Flyway's MySQL lock name for `DB`.`TABLE` (TABLE defaults to
+# flyway_schema_history): "Flyway-" + Java's String.hashCode (ASCII names).
+mysql_lock_name() {
+  printf '`%s`.`%s`' "$1" "${2:-flyway_schema_history}" | awk '
+    BEGIN { for (i = 32; i < 127; i++) ord[sprintf("%c", i)] = i }
+    {
+      h = 0
+      for (i = 1; i <= length($0); i++) h = (h * 31 + ord[substr($0, i, 1)]) % 4294967296
+      if (h >= 2147483648) h -= 4294967296
+      printf "Flyway-%.0f\n", h
+    }'
+}
+
+# Flyway's checksum of FILE (CRC-32 of its lines without line ends, as a
+# signed 32-bit number), computed with gzip's CRC-32 trailer.
+flyway_checksum() {
+  tr -d '\r\n' <"$1" | gzip -c | tail -c 8 | od -An -tu4 -N4 |
+    awk '{ v = $1; if (v >= 2147483648) v -= 4294967296; printf "%.0f\n", v }'
+}
