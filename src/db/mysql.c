@@ -32,7 +32,7 @@
 struct db_conn {
     MYSQL *m;
     bool mariadb;
-    char *initial_db;   /* the database the connection was opened on, or NULL */
+    char *home_db;      /* Flyway's default schema: migrations run with it selected, or NULL */
     long lock_attempts; /* GET_LOCK rounds before giving up; -1: forever (Flyway's way) */
 };
 
@@ -495,8 +495,24 @@ static void my_close_conn(db_conn *c)
         return;
     if (c->m)
         mysql_close(c->m);
-    free(c->initial_db);
+    free(c->home_db);
     free(c);
+}
+
+/*
+ * The database migrations run in, as Flyway picks its default schema:
+ * defaultSchema, else the first of schemas, else the URL's database.
+ */
+static char *my_home_database(const rw_config *cfg, const char *url_db)
+{
+    const char *ds = config_get(cfg, "defaultSchema");
+    if (ds && *ds)
+        return xstrdup(ds);
+    strlist schemas = {0};
+    config_get_list(cfg, "schemas", &schemas);
+    char *home = schemas.len > 0 ? xstrdup(schemas.items[0]) : url_db ? xstrdup(url_db) : NULL;
+    strlist_free(&schemas);
+    return home;
 }
 
 static int my_connect(const rw_config *cfg, db_conn **out, rw_err *e)
@@ -521,7 +537,9 @@ static int my_connect(const rw_config *cfg, db_conn **out, rw_err *e)
     db_conn *c = xcalloc(1, sizeof *c);
     c->m = m;
     c->mariadb = strstr(mysql_get_server_info(m), "MariaDB") != NULL;
-    c->initial_db = t.database ? xstrdup(t.database) : NULL;
+    c->home_db = my_home_database(cfg, t.database);
+    if (c->home_db)
+        (void)mysql_select_db(c->m, c->home_db);   /* may not exist yet; begin() tries again */
     /* Flyway waits for the MySQL lock forever; an explicit lockRetryCount bounds the wait. */
     const char *retries = config_is_set(cfg, "lockRetryCount") ? config_get(cfg, "lockRetryCount")
                                                                 : NULL;
@@ -653,13 +671,14 @@ static int my_exec(db_conn *c, const sql_statement *st, rw_err *e)
 }
 
 /*
- * Flyway switches the connection back to its default database before each
- * migration, so a `USE other` in one script does not leak into the next.
+ * Flyway selects its default schema (setCatalog) before each migration, so
+ * unqualified names land there and a `USE other` in one script does not
+ * leak into the next.
  */
 static int my_begin(db_conn *c, rw_err *e)
 {
-    if (c->initial_db)
-        (void)mysql_select_db(c->m, c->initial_db);   /* the script may have dropped it */
+    if (c->home_db)
+        (void)mysql_select_db(c->m, c->home_db);   /* a script may have dropped it */
     return my_run(c, "START TRANSACTION", strlen("START TRANSACTION"), e);
 }
 

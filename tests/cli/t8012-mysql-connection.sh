@@ -72,4 +72,17 @@ test_expect_success 'connectRetries waits and retries before giving up' '
   ! grep -F -- "$PW" out err
 '
 
+test_expect_success 'no database in the URL: -schemas creates it and migrations run inside it' '
+  mkdir other &&
+  printf "%s\n" "CREATE TABLE inside (id INT);" >other/V1__inside.sql &&
+  printf "%s\n" "CREATE TABLE inside_too (id INT); USE mysql;" >other/V2__leave.sql &&
+  printf "%s\n" "CREATE TABLE still_inside (id INT);" >other/V3__back.sql &&
+  schema="${DB_NAME}_s" &&
+  rw_url "jdbc:mysql://$H:$P/?user=$U&password=$PW" -schemas="$schema" \
+    -locations=filesystem:other migrate >out 2>err &&
+  (DB_NAME=$schema; db_sql "SELECT GROUP_CONCAT(TABLE_NAME ORDER BY TABLE_NAME) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()") >tables &&
+  _my_admin "DROP DATABASE \`$schema\`" &&
+  test "$(cat tables)" = "flyway_schema_history,inside,inside_too,still_inside"
+'
+
 test_done
