@@ -34,6 +34,7 @@ struct db_conn {
     bool mariadb;
     char *home_db;      /* Flyway's default schema: migrations run with it selected, or NULL */
     long lock_attempts; /* GET_LOCK rounds before giving up; -1: forever (Flyway's way) */
+    bool charset_dirty; /* a script statement may have changed the connection charset */
 };
 
 /* TLS modes, from weakest to strictest (Connector/J's sslMode names). */
@@ -558,6 +559,28 @@ static int my_connect(const rw_config *cfg, db_conn **out, rw_err *e)
 
 /* ---------------------------------------------------------------- queries */
 
+/* True when sql might change the connection character set (SET NAMES, SET CHARACTER SET, ...). */
+static bool my_may_change_charset(const char *sql)
+{
+    return strcasestr(sql, "NAMES") || strcasestr(sql, "CHARACTER") ||
+           strcasestr(sql, "CHARSET") || strcasestr(sql, "character_set_");
+}
+
+/*
+ * A script's SET NAMES latin1 applies to the rest of that script, as with
+ * the mysql client, but not to runway's own history queries nor to the next
+ * script: those get utf8mb4 back first.
+ */
+static int my_restore_charset(db_conn *c, rw_err *e)
+{
+    if (!c->charset_dirty)
+        return RW_OK;
+    c->charset_dirty = false;
+    if (mysql_set_character_set(c->m, "utf8mb4") != 0)
+        return my_fail_from(c->m, RW_ERR_SQL, e);
+    return RW_OK;
+}
+
 /* Appends s as a quoted SQL string literal, escaped for the connection's charset. */
 static void my_add_literal(db_conn *c, strbuf *sb, const char *s)
 {
@@ -640,6 +663,8 @@ static int my_query_rows(db_conn *c, const char *sql, size_t len, db_row_fn fn, 
 static int my_query(db_conn *c, const char *sql, const char *const *params, int nparams,
                        db_row_fn fn, void *ud, rw_err *e)
 {
+    if (my_restore_charset(c, e) != RW_OK)
+        return e->code;
     strbuf bound = STRBUF_INIT;
     int rc = my_bind(c, sql, params, nparams, &bound, e);
     if (rc == RW_OK)
@@ -667,6 +692,8 @@ static int my_scalar(db_conn *c, const char *sql, const char *const *params, int
 
 static int my_exec(db_conn *c, const sql_statement *st, rw_err *e)
 {
+    if (my_may_change_charset(st->sql))
+        c->charset_dirty = true;
     return my_run(c, st->sql, st->len, e);
 }
 
@@ -677,6 +704,8 @@ static int my_exec(db_conn *c, const sql_statement *st, rw_err *e)
  */
 static int my_begin(db_conn *c, rw_err *e)
 {
+    if (my_restore_charset(c, e) != RW_OK)
+        return e->code;
     if (c->home_db)
         (void)mysql_select_db(c->m, c->home_db);   /* a script may have dropped it */
     return my_run(c, "START TRANSACTION", strlen("START TRANSACTION"), e);

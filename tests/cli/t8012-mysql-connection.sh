@@ -72,6 +72,16 @@ test_expect_success 'connectRetries waits and retries before giving up' '
   ! grep -F -- "$PW" out err
 '
 
+test_expect_success 'SET NAMES in one script does not leak into the history row nor the next script' '
+  mkdir names &&
+  printf "%s\n" "SET NAMES latin1;" "CREATE TABLE names_t (v VARCHAR(10)) CHARACTER SET utf8mb4;" >"names/V1__café.sql" &&
+  printf "%s\n" "INSERT INTO names_t VALUES (\"é\");" >names/V2__insert.sql &&
+  db_reset &&
+  rw_timeout 60 -locations=filesystem:names migrate &&
+  test "$(db_sql "SELECT HEX(description) FROM flyway_schema_history WHERE version = \"1\"")" = 636166C3A9 &&
+  test "$(db_sql "SELECT HEX(v) FROM names_t")" = C3A9
+'
+
 test_expect_success 'no database in the URL: -schemas creates it and migrations run inside it' '
   mkdir other &&
   printf "%s\n" "CREATE TABLE inside (id INT);" >other/V1__inside.sql &&
