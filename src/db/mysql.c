@@ -20,14 +20,12 @@
 #include <string.h>
 #include <time.h>
 
-#include <errmsg.h>
 #include <mysql.h>
 
 #include "core/log.h"
 
 #define MYSQL_DEFAULT_PORT 3306
 #define MYSQL_DEFAULT_CONNECT_TIMEOUT_S 30
-#define MYSQL_LOCK_WAIT_S 10
 
 struct db_conn {
     MYSQL *m;
@@ -852,7 +850,7 @@ static int my_lock(db_conn *c, const char *schema, const char *table, rw_err *e)
     int rc;
     int64_t started = rw_now_ms();
     for (long attempt = 1;; attempt++) {
-        rc = my_scalar(c, "SELECT GET_LOCK(?,10)", params, 1, &got, e);
+        rc = my_scalar(c, "SELECT GET_LOCK(?,10)", params, 1, &got, e);   /* Flyway's 10 s */
         if (rc != RW_OK)
             break;
         if (strcmp(sb_str(&got), "1") == 0)
