@@ -731,7 +731,12 @@ static int my_server_version(db_conn *c, strbuf *out, rw_err *e)
     /* MariaDB 10 may announce itself as "5.5.5-10.11.6-MariaDB" to old clients. */
     if (rw_starts_with(info, "5.5.5-"))
         info += 6;
+    /* Flyway prints major.minor: "MariaDB 10.11", "MySQL 8.0". */
     size_t n = strspn(info, "0123456789.");
+    const char *dot = memchr(info, '.', n);
+    const char *dot2 = dot ? memchr(dot + 1, '.', n - (size_t)(dot + 1 - info)) : NULL;
+    if (dot2)
+        n = (size_t)(dot2 - info);
     sb_reset(out);
     sb_addf(out, "%s %.*s", c->mariadb ? "MariaDB" : "MySQL", (int)n, info);
     return RW_OK;
