@@ -80,11 +80,13 @@ test_expect_success 'placeholders come from the event' '
   test "$(db_sql "SELECT count(*) FROM sqlite_master WHERE name = \"from_event\"")" = 1
 '
 
-scenario "[{\"event\": {\"command\": \"migrate\"}}]"
+scenario "[{\"event\": {\"command\": \"migrate\", \"sfnTaskToken\": \"task-token-0042\"}}]"
 test_expect_success 'a failing migration is posted to /error in Lambda'"'"'s shape' '
   write_migration V4__broken.sql "CREATE TABLE broken (;" &&
   lambda &&
   fake_expect "of(\"error\").length === 1 && of(\"response\").length === 0" &&
+  fake_expect "of(\"sfn\").length === 1 && of(\"sfn\")[0].op === \"SendTaskFailure\" && of(\"sfn\")[0].input.taskToken === \"task-token-0042\"" &&
+  fake_expect "of(\"sfn\")[0].input.error === \"FAILED_VERSIONED_MIGRATION\"" &&
   fake_expect "of(\"error\")[0].errorType === \"Function.CommandFailed\"" &&
   fake_expect "of(\"error\")[0].body.errorType === \"FAILED_VERSIONED_MIGRATION\"" &&
   fake_expect "/V4__broken.sql/.test(of(\"error\")[0].body.errorMessage)" &&
