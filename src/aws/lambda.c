@@ -360,12 +360,12 @@ static char *cfn_physical_id(json_t *event)
 static char *cfn_body(json_t *event, bool success, const char *reason, json_t *data)
 {
     char *physical = cfn_physical_id(event);
-    json_t *doc = json_pack("{s:s,s:s,s:O?,s:O?,s:O?,s:b,s:O}", "Status",
+    json_t *doc = json_pack("{s:s,s:s,s:O?,s:O?,s:O?,s:b,s:o}", "Status",
                             success ? "SUCCESS" : "FAILED", "PhysicalResourceId", physical,
                             "StackId", json_object_get(event, "StackId"), "RequestId",
                             json_object_get(event, "RequestId"), "LogicalResourceId",
                             json_object_get(event, "LogicalResourceId"), "NoEcho", 0, "Data",
-                            data ? data : json_object());
+                            data ? json_incref(data) : json_object());
     if (reason) json_object_set_new(doc, "Reason", json_string(reason));
     char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
