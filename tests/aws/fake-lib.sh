@@ -88,3 +88,29 @@ expect_no_secrets() {
     done
   done
 }
+
+# has_table NAME: true when the test database has the table (any backend).
+# (A count prints a row only when the table exists, whatever the client's exit status.)
+has_table() { [ -n "$(db_sql "SELECT count(*) FROM $1" 2>/dev/null)" ]; }
+
+# json_string TEXT: TEXT as a JSON string literal.
+json_string() { node -e 'process.stdout.write(JSON.stringify(process.argv[1]))' "$1"; }
+
+# db_secret: the test database as an RDS-style Secrets Manager secret (JSON
+# text, no url needed); sets FAKE_DB_PASSWORD, which must never be printed.
+db_secret() {
+  case $RUNWAY_TEST_BACKEND in
+  postgresql)
+    FAKE_DB_PASSWORD=$RUNWAY_TEST_PG_PASSWORD
+    printf '{"engine":"postgres","host":"%s","port":%s,"dbname":"%s","username":"%s","password":"%s"}' \
+      "$RUNWAY_TEST_PG_HOST" "$RUNWAY_TEST_PG_PORT" "$DB_NAME" "$RUNWAY_TEST_PG_USER" "$FAKE_DB_PASSWORD" ;;
+  mysql)
+    FAKE_DB_PASSWORD=$RUNWAY_TEST_MYSQL_PASSWORD
+    printf '{"engine":"mysql","host":"%s","port":"%s","dbname":"%s","username":"%s","password":"%s"}' \
+      "$RUNWAY_TEST_MYSQL_HOST" "$RUNWAY_TEST_MYSQL_PORT" "$DB_NAME" "$RUNWAY_TEST_MYSQL_USER" "$FAKE_DB_PASSWORD" ;;
+  *)
+    FAKE_DB_PASSWORD=db-pass-8c1f2e
+    printf '{"engine":"sqlite","dbname":"%s","username":"migrator","password":"%s"}' \
+      "$DB_FILE" "$FAKE_DB_PASSWORD" ;;
+  esac
+}

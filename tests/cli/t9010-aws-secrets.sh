@@ -2,24 +2,24 @@
 # Database credentials from a fake Secrets Manager (signed GetSecretValue),
 # with static keys, ECS container credentials or the Parameters and Secrets
 # Lambda Extension; the password never appears in any output.
-# backends: sqlite
+# backends: sqlite postgresql mysql
 . ./lib.sh
 . "$RUNWAY_SOURCE_DIR/tests/aws/fake-lib.sh"
 aws_fake_require
 aws_fake_env
 
-FAKE_DB_PASSWORD='db-pass-5e0a77'
 TEMP_SECRET='tempSecretKey/abc+def'
 FAKE_TOKEN='TEMPSESSIONTOKEN/xyz+=='
 write_migration V1__a.sql "CREATE TABLE a (id INT);"
-secret_json="{\\\"engine\\\":\\\"sqlite\\\",\\\"dbname\\\":\\\"$DB_FILE\\\",\\\"username\\\":\\\"migrator\\\",\\\"password\\\":\\\"$FAKE_DB_PASSWORD\\\"}"
+db_secret >secret.json
+secret_json=$(json_string "$(cat secret.json)")
 cat >scenario.json <<JSON
 {"credentials": {"$FAKE_AKID": {"secret": "$FAKE_SECRET"},
                  "ASIATEMPEXAMPLE": {"secret": "$TEMP_SECRET", "token": "$FAKE_TOKEN"}},
  "containerCredentials": {"accessKeyId": "ASIATEMPEXAMPLE", "authToken": "container-auth-1"},
  "extension": {"token": "$FAKE_TOKEN"},
- "secrets": {"app/db": {"SecretString": "$secret_json"},
-             "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-a1b2c3": {"SecretString": "$secret_json"},
+ "secrets": {"app/db": {"SecretString": $secret_json},
+             "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-a1b2c3": {"SecretString": $secret_json},
              "not-json": {"SecretString": "plain text"}}}
 JSON
 aws_fake_start scenario.json || exit 1
@@ -27,7 +27,7 @@ aws_fake_start scenario.json || exit 1
 test_expect_success 'the secret supplies the database and credentials' '
   RUNWAY_AWS_SECRET_ID=app/db "$RUNWAY_BIN" migrate -outputType=json >out 2>err &&
   expect_grep "\"migrationsExecuted\": 1" out &&
-  test "$(db_sql "SELECT count(*) FROM sqlite_master WHERE name = \"a\"")" = 1 &&
+  has_table a &&
   fake_expect "of(\"secretsmanager\").length === 1 && of(\"rejected\").length === 0" &&
   expect_no_secrets out err
 '
@@ -92,8 +92,18 @@ test_expect_success 'without the extension Lambda calls Secrets Manager directly
 '
 
 test_expect_success 'awsIamAuth needs a PostgreSQL or MySQL url' '
-  must_fail "$RUNWAY_BIN" info -url="jdbc:sqlite:$DB_FILE" -user=u -awsIamAuth=true &&
+  must_fail "$RUNWAY_BIN" info -url=jdbc:sqlite:iam.db -user=u -awsIamAuth=true &&
   expect_grep "PostgreSQL or MySQL" err
 '
+
+if [ "$RUNWAY_TEST_BACKEND" != sqlite ]; then
+  test_expect_success 'an IAM token is sent as the password and never printed' '
+    db_url=${DB_URL%%\?*} &&
+    user=$(sed -n "s/.*\"username\":\"\([^\"]*\)\".*/\1/p" secret.json) &&
+    must_fail "$RUNWAY_BIN" info -url="$db_url" -user="$user" -awsIamAuth=true -outputType=json &&
+    { grep -q "$user" err out || { cat out err; false; }; } &&
+    ! grep -q "X-Amz-Signature\|Action=connect" out err
+  '
+fi
 
 test_done

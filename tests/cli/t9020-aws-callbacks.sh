@@ -25,7 +25,7 @@ test_expect_success 'success sends SendTaskSuccess with the report as output' '
 '
 
 test_expect_success 'a failed migration sends SendTaskFailure with error and cause' '
-  write_migration V2__broken.sql "CREATE TABLE broken (;" &&
+  write_migration V2__broken.sql "INSERT INTO no_such_table VALUES (1);" &&
   must_fail rw migrate -sfnTaskToken="$FAKE_TOKEN" &&
   fake_expect "of(\"sfn\").length === 2 && of(\"sfn\")[1].op === \"SendTaskFailure\"" &&
   fake_expect "of(\"sfn\")[1].input.error === \"FAILED_VERSIONED_MIGRATION\"" &&
