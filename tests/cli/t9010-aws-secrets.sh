@@ -100,7 +100,7 @@ if [ "$RUNWAY_TEST_BACKEND" != sqlite ]; then
   test_expect_success 'an IAM token is sent as the password and never printed' '
     db_url=${DB_URL%%\?*} &&
     user=$(sed -n "s/.*\"username\":\"\([^\"]*\)\".*/\1/p" secret.json) &&
-    must_fail "$RUNWAY_BIN" info -url="$db_url" -user="$user" -awsIamAuth=true -outputType=json &&
+    must_fail "$RUNWAY_BIN" info -X -url="$db_url" -user="$user" -awsIamAuth=true -outputType=json &&
     { grep -q "$user" err out || { cat out err; false; }; } &&
     ! grep -q "X-Amz-Signature\|Action=connect" out err
   '
