@@ -162,10 +162,9 @@ static void command_run(const runtime *rt, const invocation *inv, const char *na
     if (config_load_all(cfg, rt->argc, rt->argv, rt->envp, &commands, e) == RW_OK &&
         aws_lambda_apply_overrides(cfg, overrides, ignore, ignore_unknown, e) == RW_OK) {
         cmd = command_find(name);
-        if (!cmd || strcmp(name, "lambda") == 0)
-            rw_fail(e, RW_ERR_CONFIGURATION, "unknown command '%s' in the event", name);
+        if (!cmd) rw_fail(e, RW_ERR_CONFIGURATION, "unknown command '%s' in the event", name);
     }
-    if (cmd && strcmp(name, "lambda") != 0) {
+    if (cmd) {
         rw_run r = {.cfg = cfg, .json = true, .out = NULL, .deadline_ms = command_deadline(inv)};
         rw_err_clear(&r.err);
         command_execute(cmd, &r);
