@@ -10,7 +10,10 @@ aws_fake_env
 
 FAKE_TOKEN='AAAAKgAAAAIAAAAAAAAAAQ/task+token=='
 cat >scenario.json <<JSON
-{"credentials": {"$FAKE_AKID": {"secret": "$FAKE_SECRET"}}, "webhook": {"failFirst": 2}}
+{"credentials": {"$FAKE_AKID": {"secret": "$FAKE_SECRET"},
+                 "ASIATASKROLE": {"secret": "task-role-secret", "token": "task-role-session"}},
+ "containerCredentials": {"accessKeyId": "ASIATASKROLE", "authToken": "ecs-auth"},
+ "webhook": {"failFirst": 2}}
 JSON
 aws_fake_start scenario.json || exit 1
 write_migration V1__a.sql "CREATE TABLE a (id INT);"
@@ -63,6 +66,18 @@ test_expect_success 'metrics=true writes one EMF line per command' '
 test_expect_success 'no EMF lines outside AWS unless asked' '
   rw info >out 2>err &&
   ! grep -q "_aws" out
+'
+
+test_expect_success 'an ECS task answers its token with task-role credentials and emits metrics' '
+  before=$(fake_query "of(\"sfn\").length") &&
+  env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY \
+    AWS_CONTAINER_CREDENTIALS_FULL_URI="$FAKE_URL/creds" AWS_CONTAINER_AUTHORIZATION_TOKEN=ecs-auth \
+    ECS_CONTAINER_METADATA_URI_V4=http://169.254.170.2/v4/task RUNWAY_SFN_TASK_TOKEN="$FAKE_TOKEN" \
+    "$RUNWAY_BIN" -url="$DB_URL" info >out 2>err &&
+  fake_expect "of(\"sfn\").length === $before + 1 && of(\"sfn\")[$before].op === \"SendTaskSuccess\"" &&
+  fake_expect "of(\"credentials\").length === 1" &&
+  grep -q "^{\"_aws\"" out &&
+  ! grep -q "task-role-se" out err
 '
 
 test_done
