@@ -109,11 +109,16 @@ scan_name_kind scan_parse_name(const rw_config *cfg, const char *filename, rw_mi
     const char *ev = scan_match_event(filename);
     const char *prefix = NULL;
     rw_mig_type type = MIG_VERSIONED;
-    /* Longest prefix wins, so a callback name beats a one-letter prefix. */
+    /*
+     * Longest prefix wins, so a callback name beats a one-letter prefix.
+     * A migration name must be longer than prefix + suffix; a callback may
+     * be just the event name (afterMigrate.sql).
+     */
     const char *cands[4] = {ev, vp, rp, up};
     for (int i = 0; i < 4; i++) {
         if (cands[i] && *cands[i] && rw_starts_with(filename, cands[i]) &&
-            flen > strlen(cands[i]) + slen && (!prefix || strlen(cands[i]) > strlen(prefix))) {
+            (i == 0 || flen > strlen(cands[i]) + slen) &&
+            (!prefix || strlen(cands[i]) > strlen(prefix))) {
             prefix = cands[i];
             type = i == 2 ? MIG_REPEATABLE : i == 3 ? MIG_UNDO : MIG_VERSIONED;
         }
