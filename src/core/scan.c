@@ -104,11 +104,12 @@ static scan_name_kind scan_parse_suffixed(const rw_config *cfg, const char *file
     /*
      * Longest prefix wins, so a callback name beats a one-letter prefix.
      * A migration name must be longer than prefix + suffix; a callback may
-     * be just the event name (afterMigrate.sql).
+     * be just the event name (afterMigrate.sql).  The versioned prefix
+     * may be empty (sqlMigrationPrefix= makes 1__First.sql versioned).
      */
     const char *cands[4] = {ev, vp, rp, up};
     for (int i = 0; i < 4; i++) {
-        if (cands[i] && *cands[i] && rw_starts_with(filename, cands[i]) &&
+        if (cands[i] && (*cands[i] || i == 1) && rw_starts_with(filename, cands[i]) &&
             (i == 0 || flen > strlen(cands[i]) + slen) &&
             (!prefix || strlen(cands[i]) > strlen(prefix))) {
             prefix = cands[i];
