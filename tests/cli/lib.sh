@@ -90,3 +90,15 @@ test_done() {
   echo "1..$test_count"
   [ "$test_failed" -eq 0 ]
 }
+
+# Everything a failed command must leave untouched: the schema and every
+# history row.  Compare db_state before and after with test_cmp.
+db_state() {
+  db_schema
+  db_sql "SELECT installed_rank, version, description, type, script, checksum, installed_by, installed_on, execution_time, success FROM ${HISTORY_SCHEMA}.flyway_schema_history ORDER BY installed_rank" 2>&1
+}
+
+# The history rows that matter for Flyway compatibility, '|'-separated.
+history_rows() {
+  db_sql "SELECT installed_rank, version, description, type, script, checksum, success FROM ${HISTORY_SCHEMA}.flyway_schema_history ORDER BY installed_rank"
+}
