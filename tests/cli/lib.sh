@@ -98,7 +98,8 @@ db_state() {
   db_sql "SELECT installed_rank, version, description, type, script, checksum, installed_by, installed_on, execution_time, success FROM ${HISTORY_SCHEMA}.flyway_schema_history ORDER BY installed_rank" 2>&1
 }
 
-# The history rows that matter for Flyway compatibility, '|'-separated.
+# The history rows that matter for Flyway compatibility, '|'-separated,
+# success as 1/0 on every database.
 history_rows() {
-  db_sql "SELECT installed_rank, version, description, type, script, checksum, success FROM ${HISTORY_SCHEMA}.flyway_schema_history ORDER BY installed_rank"
+  db_sql "SELECT installed_rank, version, description, type, script, checksum, CASE WHEN success THEN 1 ELSE 0 END FROM ${HISTORY_SCHEMA}.flyway_schema_history ORDER BY installed_rank"
 }
