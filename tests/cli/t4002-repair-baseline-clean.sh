@@ -121,7 +121,9 @@ test_expect_success 'clean is refused by default and changes nothing' '
 test_expect_success 'clean with cleanDisabled=false drops every object and the history' '
 	rw -cleanDisabled=false clean 2>err &&
 	expect_grep "Successfully cleaned schema" err &&
-	test -z "$(db_schema)" &&
+	! db_sql "SELECT COUNT(*) FROM legacy" 2>/dev/null &&
+	! db_sql "SELECT COUNT(*) FROM three" 2>/dev/null &&
+	! db_sql "SELECT COUNT(*) FROM ${HISTORY_SCHEMA}.flyway_schema_history" 2>/dev/null &&
 	rw info >out && expect_grep "| 1 .*| Pending " out
 '
 

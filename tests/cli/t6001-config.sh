@@ -71,10 +71,10 @@ test_expect_success 'continuation lines, escapes and ${VAR} expansion in flyway.
 	flyway.url=${RW_TEST_URL}
 	flyway.locations=filesystem:nowhere,\
 	    filesystem:sql
-	flyway.installedBy=a\tb
+	flyway.installedBy=a\u0041\:b
 	EOF
 	RW_TEST_URL=$DB_URL "$RUNWAY_BIN" -configFiles=c.conf migrate &&
-	printf "a\tb\n" >expect &&
+	printf "aA:b\n" >expect &&
 	db_sql "SELECT installed_by FROM ${HISTORY_SCHEMA}.flyway_schema_history" >got && test_cmp expect got
 '
 

@@ -37,7 +37,7 @@ INSERT INTO three VALUES (\${not_defined});" &&
 
 test_expect_success 'placeholderReplacement=false leaves the text alone' '
 	db_reset && rm sql/* &&
-	write_migration V1__raw.sql "CREATE TABLE raw_t (v VARCHAR(20));
+	write_migration V1__raw.sql "CREATE TABLE raw_t (v VARCHAR(200));
 INSERT INTO raw_t VALUES ('"'"'\${kept}'"'"');" &&
 	rw -placeholderReplacement=false migrate &&
 	test "$(db_sql "SELECT v FROM raw_t")" = "\${kept}"
