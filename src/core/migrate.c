@@ -498,6 +498,13 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         log_info("Successfully validated %zu migrations (execution time %s)", s->plan.len,
                  log_duration(rw_now_ms() - t0, (char[32]){0}, 32));
     }
+    /* Scripts that cannot run (undefined placeholders, parse errors) fail before anything changes. */
+    size_t npending = 0;
+    const rw_migration **pending = migrate_pending(&s->plan, false, &npending);
+    rc = migrate_preflight(s, pending, npending, e);
+    free(pending);
+    if (rc != RW_OK)
+        return rc;
     if ((rc = migrate_prepare_history(s, r, e)) != RW_OK)
         return rc;
     if ((rc = session_plan(s, e)) != RW_OK)

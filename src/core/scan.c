@@ -88,19 +88,11 @@ static const char *scan_match_event(const char *name)
     return best;
 }
 
-scan_name_kind scan_parse_name(const rw_config *cfg, const char *filename, rw_migration *m,
-                               char **event, char **description, rw_err *e)
+/* Parses a file name already known to end with suffix (see scan_parse_name). */
+static scan_name_kind scan_parse_suffixed(const rw_config *cfg, const char *filename,
+                                          const char *suffix, rw_migration *m, char **event,
+                                          char **description, rw_err *e)
 {
-    strlist suffixes = {0};
-    config_get_list(cfg, "sqlMigrationSuffixes", &suffixes);
-    const char *suffix = NULL;
-    for (size_t i = 0; i < suffixes.len && !suffix; i++)
-        if (rw_ends_with_ci(filename, suffixes.items[i]))
-            suffix = suffixes.items[i];
-    if (!suffix) {
-        strlist_free(&suffixes);
-        return NAME_NOT_MIGRATION;
-    }
     size_t flen = strlen(filename), slen = strlen(suffix);
     const char *sep = config_get(cfg, "sqlMigrationSeparator");
     const char *vp = config_get(cfg, "sqlMigrationPrefix");
@@ -109,16 +101,21 @@ scan_name_kind scan_parse_name(const rw_config *cfg, const char *filename, rw_mi
     const char *ev = scan_match_event(filename);
     const char *prefix = NULL;
     rw_mig_type type = MIG_VERSIONED;
-    /* Longest prefix wins, so a callback name beats a one-letter prefix. */
+    /*
+     * Longest prefix wins, so a callback name beats a one-letter prefix.
+     * A migration name must be longer than prefix + suffix; a callback may
+     * be just the event name (afterMigrate.sql).  The versioned prefix
+     * may be empty (sqlMigrationPrefix= makes 1__First.sql versioned).
+     */
     const char *cands[4] = {ev, vp, rp, up};
     for (int i = 0; i < 4; i++) {
-        if (cands[i] && *cands[i] && rw_starts_with(filename, cands[i]) &&
-            flen > strlen(cands[i]) + slen && (!prefix || strlen(cands[i]) > strlen(prefix))) {
+        if (cands[i] && (*cands[i] || i == 1) && rw_starts_with(filename, cands[i]) &&
+            (i == 0 || flen > strlen(cands[i]) + slen) &&
+            (!prefix || strlen(cands[i]) > strlen(prefix))) {
             prefix = cands[i];
             type = i == 2 ? MIG_REPEATABLE : i == 3 ? MIG_UNDO : MIG_VERSIONED;
         }
     }
-    strlist_free(&suffixes);
     if (!prefix) {
         rw_fail(e, RW_ERR_INVALID_NAME,
                 "Unrecognised migration name format: %s (expected V<version>__<description>%s, "
@@ -181,6 +178,22 @@ scan_name_kind scan_parse_name(const rw_config *cfg, const char *filename, rw_mi
     m->description = scan_description(desc, dlen);
     m->filename = xstrdup(filename);
     return NAME_MIGRATION;
+}
+
+scan_name_kind scan_parse_name(const rw_config *cfg, const char *filename, rw_migration *m,
+                               char **event, char **description, rw_err *e)
+{
+    strlist suffixes = {0};
+    config_get_list(cfg, "sqlMigrationSuffixes", &suffixes);
+    scan_name_kind kind = NAME_NOT_MIGRATION;
+    for (size_t i = 0; i < suffixes.len; i++) {
+        if (rw_ends_with_ci(filename, suffixes.items[i])) {
+            kind = scan_parse_suffixed(cfg, filename, suffixes.items[i], m, event, description, e);
+            break;
+        }
+    }
+    strlist_free(&suffixes);
+    return kind;
 }
 
 int scan_read_script(const char *path, strbuf *out, rw_err *e)

@@ -34,8 +34,12 @@ backend_init() {
 }
 
 # Prints the rows of SQL, columns '|'-separated and NULL as an empty field, like sqlite3 does.
+# Fails like the client when the SQL fails (a pipe into awk would hide that).
 db_sql() {
-  _my_client mariadb --database="$DB_NAME" --batch --skip-column-names --raw -e "$1" |
+  local rows
+  rows=$(_my_client mariadb --database="$DB_NAME" --batch --skip-column-names --raw -e "$1") || return
+  [ -n "$rows" ] || return 0
+  printf '%s\n' "$rows" |
     awk 'BEGIN { FS = "\t"; OFS = "|" } { for (i = 1; i <= NF; i++) if ($i == "NULL") $i = ""; $1 = $1; print }'
 }
 
