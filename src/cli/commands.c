@@ -15,6 +15,7 @@ static const rw_command command_list[] = {
     {"baseline", cmd_baseline, "Baselines an existing database at the baselineVersion"},
     {"repair", cmd_repair, "Repairs the schema history table"},
     {"clean", cmd_clean, "Drops all objects in the configured schemas (needs cleanDisabled=false)"},
+    {"check", cmd_check, "Exits 0 when the database holds every local migration (deploy gate)"},
     {"help", cmd_help, "Prints this usage information"},
     {"version", cmd_version, "Prints the runway version"},
     {NULL, NULL, NULL},
