@@ -182,6 +182,7 @@ static int migrate_preflight(rw_session *s, const rw_migration **list, size_t n,
 typedef struct migrate_step {
     rw_session *s;
     const rw_migration *m;
+    sql_script script;        /* the loaded script */
     bool group;               /* inside the group transaction */
     int elapsed_ms;
     bool recorded_failure;
@@ -191,28 +192,20 @@ typedef struct migrate_step {
 static int migrate_exec_one(migrate_step *st, bool in_tx, rw_err *e)
 {
     rw_session *s = st->s;
-    sql_script script = {0};
-    int rc = session_load_script(s, st->m->path, st->m->placeholder_replacement != 0, &script, e);
-    if (rc == RW_OK)
-        rc = session_callbacks(s, "beforeEachMigrate", !in_tx, e);
+    int rc = session_callbacks(s, "beforeEachMigrate", !in_tx, e);
     if (rc == RW_OK && !config_get_bool(s->cfg, "skipExecutingMigrations"))
-        rc = session_exec_script(s, st->m->path, &script, e);
+        rc = session_exec_script(s, st->m->path, &st->script, e);
     if (rc == RW_OK)
         rc = session_callbacks(s, "afterEachMigrate", !in_tx, e);
-    sql_script_free(&script);
     return rc;
 }
 
-static bool migrate_wants_tx(rw_session *s, const rw_migration *m, rw_err *e)
+/* A migration runs in a transaction unless configured not to or a statement can't. */
+static bool migrate_wants_tx(rw_session *s, const migrate_step *st)
 {
-    if (m->execute_in_transaction == 0 || !config_get_bool(s->cfg, "executeInTransaction"))
+    if (st->m->execute_in_transaction == 0 || !config_get_bool(s->cfg, "executeInTransaction"))
         return false;
-    sql_script script = {0};
-    bool tx = true;
-    if (session_load_script(s, m->path, m->placeholder_replacement != 0, &script, e) == RW_OK)
-        tx = !sql_script_has_nontransactional(&script);
-    sql_script_free(&script);
-    return tx;
+    return !sql_script_has_nontransactional(&st->script);
 }
 
 /*
@@ -224,9 +217,11 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
     rw_session *s = st->s;
     const db_ops *ops = s->db.ops;
     const rw_migration *m = st->m;
-    bool tx = st->group || migrate_wants_tx(s, m, e);
+    int rc = session_load_script(s, m->path, m->placeholder_replacement != 0, &st->script, e);
+    if (rc != RW_OK)
+        return rc;
+    bool tx = st->group || migrate_wants_tx(s, st);
     size_t rows_before = s->hist.len;
-    int rc = RW_OK;
     if (!st->group) {
         rc = ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
         if (rc != RW_OK)
@@ -426,6 +421,7 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
             }
             migrate_step st = {.s = s, .m = list[i], .group = group};
             rc = migrate_step_run(&st, e);
+            sql_script_free(&st.script);
             if (rc == -1) {
                 replan = true;
                 rc = RW_OK;

@@ -1,0 +1,258 @@
+/*
+ * callbacks.c - delivers a command's JSON report to Step Functions, a
+ * webhook and CloudWatch metrics.  A delivery failure is reported but never
+ * changes the command's own result.
+ */
+#include "aws/callbacks.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "aws/aws.h"
+#include "aws/credentials.h"
+#include "aws/http.h"
+#include "core/log.h"
+
+#define SFN_OUTPUT_MAX 262144
+#define SFN_ERROR_MAX 256
+#define SFN_CAUSE_MAX 32768
+#define WEBHOOK_DEFAULT_TIMEOUT_S 10
+#define WEBHOOK_DEFAULT_RETRIES 3
+#define WEBHOOK_BACKOFF_MS 500L
+#define WEBHOOK_BACKOFF_MAX_MS 8000L
+
+void aws_report_error(json_t *report, const char **code, const char **message)
+{
+    json_t *err = json_object_get(report, "error");
+    *code = json_string_value(json_object_get(err, "errorCode"));
+    *message = json_string_value(json_object_get(err, "message"));
+    if (!err) {
+        err = json_object_get(report, "errorDetails");
+        *code = json_string_value(json_object_get(err, "errorCode"));
+        *message = json_string_value(json_object_get(err, "errorMessage"));
+    }
+    if (!*code) *code = "ERROR";
+    if (!*message) *message = json_string_value(json_object_get(report, "exception"));
+    if (!*message) *message = "runway failed";
+}
+
+/* Replaces every occurrence of secret in msg (an AWS error may echo a token) with "***". */
+static void redact_in_place(char *msg, const char *secret)
+{
+    size_t n = strlen(secret);
+    char *hit;
+    if (n < 3) return; /* real tokens are long; this keeps the text from growing */
+    while ((hit = strstr(msg, secret)) != NULL) {
+        memmove(hit + 3, hit + n, strlen(hit + n) + 1);
+        memcpy(hit, "***", 3);
+    }
+}
+
+/* Text cut to at most max bytes without splitting a UTF-8 sequence. */
+static char *truncate_utf8(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max) return xstrdup(s);
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+    return xstrndup(s, max);
+}
+
+/* The SendTaskSuccess output: the report, or a summary when it is over the 256 KiB limit. */
+static char *sfn_output(json_t *report)
+{
+    char *text = json_dumps(report, JSON_COMPACT);
+    if (text && strlen(text) <= SFN_OUTPUT_MAX) return text;
+    free(text);
+    json_t *summary = json_pack("{s:O?,s:O?,s:O?,s:b}", "operation",
+                                json_object_get(report, "operation"), "success",
+                                json_object_get(report, "success"), "migrationsExecuted",
+                                json_object_get(report, "migrationsExecuted"), "truncated", 1);
+    text = json_dumps(summary, JSON_COMPACT);
+    json_decref(summary);
+    return text;
+}
+
+int aws_sfn_report(const rw_config *cfg, const char *token, json_t *report, bool success,
+                   rw_err *e)
+{
+    aws_context ctx = {0};
+    ctx.region = aws_region_from(cfg, e);
+    if (!ctx.region || aws_credentials_load(&ctx.creds, e) != RW_OK) {
+        free(ctx.region);
+        rw_err_prefix(e, "Step Functions callback: ");
+        return e->code;
+    }
+    json_t *input;
+    const char *operation;
+    if (success) {
+        char *output = sfn_output(report);
+        input = json_pack("{s:s,s:s}", "taskToken", token, "output", output);
+        free(output);
+        operation = "SendTaskSuccess";
+    } else {
+        const char *code, *message;
+        aws_report_error(report, &code, &message);
+        char *error = truncate_utf8(code, SFN_ERROR_MAX);
+        char *cause = truncate_utf8(message, SFN_CAUSE_MAX);
+        input = json_pack("{s:s,s:s,s:s}", "taskToken", token, "error", error, "cause", cause);
+        free(error);
+        free(cause);
+        operation = "SendTaskFailure";
+    }
+    json_t *output = NULL;
+    int ret = aws_json_call(&aws_step_functions, &ctx, operation, input, &output, e);
+    if (ret != RW_OK) redact_in_place(e->msg, token);
+    if (ret == RW_OK) log_info("Step Functions task token answered with %s", operation);
+    json_decref(input);
+    json_decref(output);
+    aws_credentials_free(&ctx.creds);
+    free(ctx.region);
+    return ret;
+}
+
+static long cfg_long_or(const rw_config *cfg, const char *key, long fallback)
+{
+    const char *v = config_get(cfg, key);
+    if (!v || !*v) return fallback;
+    char *end;
+    long n = strtol(v, &end, 10);
+    return *end || n < 0 ? fallback : n;
+}
+
+static bool webhook_retryable(long status)
+{
+    return status == 408 || status == 429 || status >= 500;
+}
+
+int aws_webhook_report(const rw_config *cfg, const char *url, const char *command, json_t *report,
+                       bool success, rw_err *e)
+{
+    long timeout_s = cfg_long_or(cfg, "webhookTimeout", WEBHOOK_DEFAULT_TIMEOUT_S);
+    long retries = cfg_long_or(cfg, "webhookRetries", WEBHOOK_DEFAULT_RETRIES);
+    if (timeout_s == 0) timeout_s = WEBHOOK_DEFAULT_TIMEOUT_S;
+    json_t *envelope = json_pack("{s:s,s:b,s:O}", "command", command, "success", success,
+                                 "report", report ? report : json_null());
+    char *body = json_dumps(envelope, JSON_COMPACT);
+    json_decref(envelope);
+    char *origin = aws_http_url_origin(url);
+    strlist headers = {0};
+    strlist_push(&headers, "Content-Type: application/json");
+
+    int ret = RW_ERROR;
+    long backoff = WEBHOOK_BACKOFF_MS;
+    for (long attempt = 0; attempt <= retries; attempt++) {
+        if (attempt > 0) {
+            log_warn("webhook %s: %s; retrying in %ld ms", origin, e->msg, backoff);
+            aws_http_sleep_ms(backoff);
+            backoff = backoff * 2 > WEBHOOK_BACKOFF_MAX_MS ? WEBHOOK_BACKOFF_MAX_MS : backoff * 2;
+        }
+        aws_http_request req = {.method = "POST", .url = url, .headers = &headers, .body = body,
+                                .body_len = strlen(body),
+                                .connect_timeout_ms = timeout_s * 1000 < 5000 ? timeout_s * 1000 : 5000,
+                                .timeout_ms = timeout_s * 1000};
+        aws_http_response resp;
+        aws_http_response_init(&resp);
+        ret = aws_http_perform(&req, &resp, e);
+        long status = resp.status;
+        aws_http_response_free(&resp);
+        if (ret == RW_OK && status >= 200 && status < 300) break;
+        if (ret == RW_OK) {
+            ret = rw_fail(e, RW_ERR_HTTP, "webhook %s answered HTTP %ld", origin, status);
+            if (!webhook_retryable(status)) break;
+        }
+    }
+    if (ret == RW_OK) log_info("report delivered to webhook %s", origin);
+    strlist_free(&headers);
+    free(origin);
+    free(body);
+    return ret;
+}
+
+static bool running_in_aws(void)
+{
+    static const char *vars[] = {"AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_FUNCTION_NAME",
+                                 "ECS_CONTAINER_METADATA_URI_V4", "ECS_CONTAINER_METADATA_URI"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v) return true;
+    }
+    return false;
+}
+
+bool aws_metrics_enabled(const rw_config *cfg)
+{
+    const char *v = config_get(cfg, "metrics");
+    bool on = false;
+    if (v && *v && rw_parse_bool(v, &on) == 0) return on;
+    return running_in_aws();
+}
+
+/* Total execution time: the report's own, else the sum over its migrations. */
+static json_int_t report_duration_ms(json_t *report)
+{
+    json_t *total = json_object_get(report, "totalMigrationTime");
+    if (json_is_integer(total)) return json_integer_value(total);
+    json_int_t sum = 0;
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(report, "migrations"), i, m)
+        sum += json_integer_value(json_object_get(m, "executionTime"));
+    return sum;
+}
+
+void aws_metrics_write(FILE *out, const char *command, json_t *report, bool success,
+                       int64_t timestamp_ms)
+{
+    json_int_t applied = json_integer_value(json_object_get(report, "migrationsExecuted"));
+    json_t *line = json_pack(
+        "{s:{s:I,s:[{s:s,s:[[s]],s:[{s:s,s:s},{s:s,s:s},{s:s,s:s}]}]},s:s,s:I,s:I,s:I}",
+        "_aws", "Timestamp", (json_int_t)timestamp_ms, "CloudWatchMetrics", "Namespace", "Runway",
+        "Dimensions", "Command", "Metrics", "Name", "MigrationsApplied", "Unit", "Count", "Name",
+        "MigrationsFailed", "Unit", "Count", "Name", "Duration", "Unit", "Milliseconds", "Command",
+        command, "MigrationsApplied", applied, "MigrationsFailed", (json_int_t)(success ? 0 : 1),
+        "Duration", report_duration_ms(report));
+    char *text = json_dumps(line, JSON_COMPACT);
+    fprintf(out, "%s\n", text);
+    fflush(out);
+    free(text);
+    json_decref(line);
+}
+
+static int64_t wall_clock_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+int aws_report_result(const rw_config *cfg, const char *command, json_t *report, bool success,
+                      rw_err *e)
+{
+    int ret = RW_OK;
+    rw_err one;
+    const char *token = config_get(cfg, "sfnTaskToken");
+    if (token && *token) {
+        rw_err_clear(&one);
+        if (aws_sfn_report(cfg, token, report, success, &one) != RW_OK) {
+            log_error("%s", one.msg);
+            if (ret == RW_OK) {
+                *e = one;
+                ret = one.code;
+            }
+        }
+    }
+    const char *url = config_get(cfg, "webhookUrl");
+    if (url && *url) {
+        rw_err_clear(&one);
+        if (aws_webhook_report(cfg, url, command, report, success, &one) != RW_OK) {
+            log_error("%s", one.msg);
+            if (ret == RW_OK) {
+                *e = one;
+                ret = one.code;
+            }
+        }
+    }
+    if (aws_metrics_enabled(cfg)) aws_metrics_write(stdout, command, report, success, wall_clock_ms());
+    return ret;
+}

@@ -1,0 +1,32 @@
+/*
+ * callbacks.h - where a finished command's report goes besides stdout: a
+ * Step Functions task token, a webhook, CloudWatch Embedded Metric Format.
+ * aws_report_result() in aws.h runs all that are configured.
+ */
+#ifndef RUNWAY_AWS_CALLBACKS_H
+#define RUNWAY_AWS_CALLBACKS_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "core/config.h"
+
+/* SendTaskSuccess with the report as output, or SendTaskFailure with error and cause. */
+int aws_sfn_report(const rw_config *cfg, const char *token, json_t *report, bool success,
+                   rw_err *e);
+
+/* POSTs {"command", "success", "report"} to url, retrying with backoff. */
+int aws_webhook_report(const rw_config *cfg, const char *url, const char *command, json_t *report,
+                       bool success, rw_err *e);
+
+/* True when EMF lines should be written: metrics=true, or unset and running in Lambda or ECS. */
+bool aws_metrics_enabled(const rw_config *cfg);
+
+/* Writes one CloudWatch Embedded Metric Format line for the command to out. */
+void aws_metrics_write(FILE *out, const char *command, json_t *report, bool success,
+                       int64_t timestamp_ms);
+
+/* The failure's error code and message from a report (Flyway's two error shapes). */
+void aws_report_error(json_t *report, const char **code, const char **message);
+
+#endif
