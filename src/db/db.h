@@ -67,8 +67,8 @@ typedef struct db_ops {
     /* Drops every object in the schema (or the schema itself when drop_schema). */
     int (*clean_schema)(db_conn *c, const char *schema, bool drop_schema, rw_err *e);
     /* Optional: appends the statements history_create runs (dry runs print them). */
-    void (*history_create_sql)(const char *schema, const char *table, const rw_config *cfg,
-                               strbuf *out);
+    void (*history_create_sql)(db_conn *c, const char *schema, const char *table,
+                               const rw_config *cfg, strbuf *out);
 } db_ops;
 
 extern const db_ops db_sqlite_ops;

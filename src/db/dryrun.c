@@ -155,7 +155,7 @@ static int dry_history_create(db_conn *c, const char *schema, const char *table,
     (void)e;
     if (c->real->history_create_sql) {
         strbuf sb = STRBUF_INIT;
-        c->real->history_create_sql(schema, table, cfg, &sb);
+        c->real->history_create_sql(c->inner, schema, table, cfg, &sb);
         fputs(sb_str(&sb), c->out);
         if (sb.len && sb.buf[sb.len - 1] != '\n')
             fputc('\n', c->out);

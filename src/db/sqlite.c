@@ -257,10 +257,10 @@ static int sqlite_table_exists(db_conn *c, const char *schema, const char *table
 }
 
 /* Flyway's history table DDL for SQLite. */
-static void sqlite_history_create_sql(const char *schema, const char *table, const rw_config *cfg,
-                                      strbuf *sql)
+static void sqlite_history_create_sql(db_conn *c, const char *schema, const char *table,
+                                      const rw_config *cfg, strbuf *sql)
 {
-    (void)cfg;
+    (void)c, (void)cfg;
     strbuf q = STRBUF_INIT, t = STRBUF_INIT;
     sqlite_quote_ident(&q, schema);
     sb_addc(&q, '.');
@@ -296,7 +296,7 @@ static int sqlite_history_create(db_conn *c, const char *schema, const char *tab
                                  const rw_config *cfg, rw_err *e)
 {
     strbuf sql = STRBUF_INIT;
-    sqlite_history_create_sql(schema, table, cfg, &sql);
+    sqlite_history_create_sql(c, schema, table, cfg, &sql);
     int rc = sqlite_run(c, sql.buf, e);
     sb_free(&sql);
     return rc;
