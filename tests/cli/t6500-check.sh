@@ -1,6 +1,6 @@
 #!/bin/sh
 # runway check: the deploy gate and each of its exit codes.
-# backends: sqlite postgresql
+# backends: sqlite postgresql mysql
 . ./lib.sh
 
 # A URL nobody answers on, for the backend under test.

@@ -1,7 +1,7 @@
 #!/bin/sh
 # runway wait: blocks until the deploy gate opens, fails at once on a
 # failed migration, gives up after -timeout.
-# backends: sqlite postgresql
+# backends: sqlite postgresql mysql
 . ./lib.sh
 
 unreachable_url() {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # migrate -dryRunOutput: writes the SQL migrate would run and changes nothing.
-# backends: sqlite postgresql
+# backends: sqlite postgresql mysql
 . ./lib.sh
 
 # What the database looks like: schema dump, plus the file itself on SQLite.
