@@ -60,6 +60,24 @@ static void main_write_output_file(const char *path, json_t *v)
     fclose(f);
 }
 
+/* runway new add users table: the words after "new" are its description, not commands. */
+static void main_take_new_description(rw_config *cfg, strlist *commands)
+{
+    for (size_t i = 0; i < commands->len; i++) {
+        if (strcmp(commands->items[i], "new") != 0)
+            continue;
+        strbuf sb = STRBUF_INIT;
+        for (size_t k = i + 1; k < commands->len; k++) {
+            sb_addf(&sb, "%s%s", sb.len ? " " : "", commands->items[k]);
+            free(commands->items[k]);
+        }
+        commands->len = i + 1;
+        config_set_raw(cfg, "newDescription", sb_str(&sb), CFG_SRC_CLI);
+        sb_free(&sb);
+        return;
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (aws_lambda_requested(environ) || (argc > 1 && strcmp(argv[1], "lambda") == 0))
@@ -84,6 +102,7 @@ int main(int argc, char **argv)
     else if (config_get_bool(cfg, "quiet"))
         log_set_level(LOG_WARN);
 
+    main_take_new_description(cfg, &commands);
     if (commands.len == 0) {
         fprintf(stderr, "runway: no command given. Try 'runway help'.\n");
         config_free(cfg);

@@ -114,6 +114,7 @@ static const config_key known_keys[] = {
     {"timeout", R, "300", "wait: seconds to wait"},
     {"interval", R, "2", "wait: seconds between checks"},
     {"quiet", R, "false", "print only results and errors"},
+    {"newVersionScheme", R, "auto", "new: auto (follow the existing files), number or timestamp"},
     {NULL, 0, NULL, NULL},
 };
 
