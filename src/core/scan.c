@@ -101,6 +101,9 @@ scan_name_kind scan_parse_name(const rw_config *cfg, const char *filename, rw_mi
         strlist_free(&suffixes);
         return NAME_NOT_MIGRATION;
     }
+    char suffix_buf[64];
+    snprintf(suffix_buf, sizeof suffix_buf, "%s", suffix);
+    suffix = suffix_buf; /* the list is freed below; messages still name the suffix */
     size_t flen = strlen(filename), slen = strlen(suffix);
     const char *sep = config_get(cfg, "sqlMigrationSeparator");
     const char *vp = config_get(cfg, "sqlMigrationPrefix");
@@ -112,8 +115,10 @@ scan_name_kind scan_parse_name(const rw_config *cfg, const char *filename, rw_mi
     /* Longest prefix wins, so a callback name beats a one-letter prefix. */
     const char *cands[4] = {ev, vp, rp, up};
     for (int i = 0; i < 4; i++) {
-        if (cands[i] && *cands[i] && rw_starts_with(filename, cands[i]) &&
-            flen > strlen(cands[i]) + slen && (!prefix || strlen(cands[i]) > strlen(prefix))) {
+        /* a callback may have no description at all: afterMigrate.sql */
+        size_t min_len = strlen(cands[i] ? cands[i] : "") + slen + (i == 0 ? 0 : 1);
+        if (cands[i] && *cands[i] && rw_starts_with(filename, cands[i]) && flen >= min_len &&
+            (!prefix || strlen(cands[i]) > strlen(prefix))) {
             prefix = cands[i];
             type = i == 2 ? MIG_REPEATABLE : i == 3 ? MIG_UNDO : MIG_VERSIONED;
         }
