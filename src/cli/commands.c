@@ -17,6 +17,7 @@ static const rw_command command_list[] = {
     {"clean", cmd_clean, "Drops all objects in the configured schemas (needs cleanDisabled=false)"},
     {"check", cmd_check, "Exits 0 when the database holds every local migration (deploy gate)"},
     {"wait", cmd_wait, "Blocks until check would pass (-timeout, -interval seconds)"},
+    {"lint", cmd_lint, "Checks migration files offline: names, placeholders, parsing, risky DDL"},
     {"new", cmd_new, "Creates the next versioned migration file: runway new DESCRIPTION"},
     {"help", cmd_help, "Prints this usage information"},
     {"version", cmd_version, "Prints the runway version"},

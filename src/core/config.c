@@ -114,6 +114,10 @@ static const config_key known_keys[] = {
     {"timeout", R, "300", "wait: seconds to wait"},
     {"interval", R, "2", "wait: seconds between checks"},
     {"quiet", R, "false", "print only results and errors"},
+    {"dialect", R, NULL, "lint: postgresql, mysql or sqlite (default: from the url)"},
+    {"lintFormat", R, "text", "lint: text, json, sarif or junit"},
+    {"lintIgnore", R, NULL, "lint: rule ids to skip (comma-separated)"},
+    {"lintFailOn", R, "error", "lint: exit non-zero on findings of this severity or worse (error, warning)"},
     {"newVersionScheme", R, "auto", "new: auto (follow the existing files), number or timestamp"},
     {NULL, 0, NULL, NULL},
 };
