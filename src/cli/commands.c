@@ -15,6 +15,7 @@ static const rw_command command_list[] = {
     {"baseline", cmd_baseline, "Baselines an existing database at the baselineVersion"},
     {"repair", cmd_repair, "Repairs the schema history table"},
     {"clean", cmd_clean, "Drops all objects in the configured schemas (needs cleanDisabled=false)"},
+    {"undo", cmd_undo, "Undoes the latest applied versioned migration (or all above -target)"},
     {"check", cmd_check, "Exits 0 when the database holds every local migration (deploy gate)"},
     {"wait", cmd_wait, "Blocks until check would pass (-timeout, -interval seconds)"},
     {"lint", cmd_lint, "Checks migration files offline: names, placeholders, parsing, risky DDL"},
