@@ -355,7 +355,8 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         strlist_push(&names, de->d_name);
     }
     closedir(d);
-    qsort(names.items, names.len, sizeof *names.items, scan_name_cmp);
+    if (names.len > 1)
+        qsort(names.items, names.len, sizeof *names.items, scan_name_cmp);
     int rc = RW_OK;
     for (size_t i = 0; i < names.len && rc == RW_OK; i++) {
         const char *name = names.items[i];
@@ -486,6 +487,12 @@ static int scan_check_duplicates(rw_resources *r, rw_err *e)
 int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
 {
     memset(out, 0, sizeof *out);
+    const char *enc = config_get(cfg, "encoding");
+    if (enc && !rw_str_ieq(enc, "UTF-8") && !rw_str_ieq(enc, "UTF8"))
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "encoding=%s is not supported: convert the migrations to UTF-8 (e.g. "
+                       "iconv -f %s -t UTF-8) and remove the setting",
+                       enc, enc);
     scan_ctx c = {.cfg = cfg, .out = out};
     c.skip_callbacks = config_get_bool(cfg, "skipDefaultCallbacks");
     strlist locs = {0};
@@ -501,9 +508,12 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
         rc = scan_location(&c, cblocs.items[i], true, e);
     strlist_free(&cblocs);
     if (rc == RW_OK) {
-        qsort(out->migs, out->nmigs, sizeof *out->migs, scan_mig_cmp);
-        qsort(out->undos, out->nundos, sizeof *out->undos, scan_mig_cmp);
-        qsort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
+        if (out->nmigs > 1)
+            qsort(out->migs, out->nmigs, sizeof *out->migs, scan_mig_cmp);
+        if (out->nundos > 1)
+            qsort(out->undos, out->nundos, sizeof *out->undos, scan_mig_cmp);
+        if (out->ncbs > 1)
+            qsort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
         rc = scan_check_duplicates(out, e);
     }
     if (rc != RW_OK)
