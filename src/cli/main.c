@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aws/aws.h"
 #include "cli/commands.h"
@@ -60,6 +61,16 @@ static void main_write_output_file(const char *path, json_t *v)
     fclose(f);
 }
 
+/* -color=always|never|auto; auto means a terminal and no NO_COLOR (https://no-color.org). */
+static void main_set_color(const rw_config *cfg)
+{
+    const char *color = config_get(cfg, "color");
+    const char *no_color = getenv("NO_COLOR");
+    bool on = rw_str_ieq(color, "always") ||
+              (rw_str_ieq(color, "auto") && isatty(STDERR_FILENO) && !(no_color && *no_color));
+    log_set_color(on);
+}
+
 /* runway new add users table: the words after "new" are its description, not commands. */
 static void main_take_new_description(rw_config *cfg, strlist *commands)
 {
@@ -96,6 +107,7 @@ int main(int argc, char **argv)
     }
     const char *ot = config_get(cfg, "outputType");
     json = ot && rw_str_ieq(ot, "json");
+    main_set_color(cfg);
     const char *lvl = config_get(cfg, "logLevel");
     if (lvl && strcmp(lvl, "debug") == 0)
         log_set_level(LOG_DEBUG);
@@ -129,7 +141,7 @@ int main(int argc, char **argv)
         rw_run run = {.cfg = cfg, .json = json, .out = json ? NULL : stdout};
         exit_code = command_execute(c, &run);
         if (exit_code != 0 && !json)
-            fprintf(stderr, "ERROR: %s\n", run.err.msg);
+            log_error("%s", run.err.msg);
         rw_err ae;
         rw_err_clear(&ae);
         if (aws_report_result(cfg, c->name, run.report, exit_code == 0, &ae) != RW_OK)
