@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/progress.h"
 
 void migrate_result_free(migrate_result *r)
 {
@@ -446,7 +447,9 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
                     break;
             }
             migrate_step st = {.s = s, .m = list[i], .group = group};
+            progress_step_begin(list[i]->filename, i + 1, n);
             rc = migrate_step_run(&st, e);
+            progress_step_end(list[i]->filename, i + 1, n, st.elapsed_ms, rc == RW_OK);
             sql_script_free(&st.script);
             if (rc == -1) {
                 replan = true;

@@ -386,7 +386,7 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
 }
 
 /* Turns "filesystem:sql" into an absolute directory path. */
-static char *scan_location_path(const rw_config *cfg, const char *loc)
+char *scan_location_path(const rw_config *cfg, const char *loc)
 {
     const char *p = loc;
     if (rw_starts_with(p, "filesystem:"))

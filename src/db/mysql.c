@@ -957,8 +957,8 @@ static int my_table_exists(db_conn *c, const char *schema, const char *table, bo
  * on MariaDB the primary key constraint has no name, as Flyway's MariaDB
  * support leaves it out.
  */
-static int my_history_create(db_conn *c, const char *schema, const char *table,
-                                const rw_config *cfg, rw_err *e)
+static void my_history_ddl(db_conn *c, const char *schema, const char *table,
+                           const rw_config *cfg, strlist *stmts)
 {
     strbuf q = STRBUF_INIT, sql = STRBUF_INIT;
     my_qualified(&q, schema, table);
@@ -989,20 +989,38 @@ static int my_history_create(db_conn *c, const char *schema, const char *table,
     sb_adds(&sql, ")");
     if (ts && *ts)
         sb_addf(&sql, " TABLESPACE \"%s\"", ts);
-    int rc = my_exec_text(c, sb_str(&sql), e);
-    if (rc == RW_OK) {
-        sb_reset(&sql);
-        strbuf idx = STRBUF_INIT;
-        sb_addf(&idx, "%s_s_idx", table);
-        sb_adds(&sql, "CREATE INDEX ");
-        my_quote_ident(&sql, sb_str(&idx));
-        sb_addf(&sql, " ON %s (`success`)", sb_str(&q));
-        sb_free(&idx);
-        rc = my_exec_text(c, sb_str(&sql), e);
-    }
+    strlist_push_owned(stmts, sb_detach(&sql));
+    strbuf idx = STRBUF_INIT;
+    sb_addf(&idx, "%s_s_idx", table);
+    sb_adds(&sql, "CREATE INDEX ");
+    my_quote_ident(&sql, sb_str(&idx));
+    sb_addf(&sql, " ON %s (`success`)", sb_str(&q));
+    sb_free(&idx);
+    strlist_push_owned(stmts, sb_detach(&sql));
     sb_free(&q);
-    sb_free(&sql);
+}
+
+static int my_history_create(db_conn *c, const char *schema, const char *table,
+                                const rw_config *cfg, rw_err *e)
+{
+    strlist stmts = {0};
+    my_history_ddl(c, schema, table, cfg, &stmts);
+    int rc = RW_OK;
+    for (size_t i = 0; i < stmts.len && rc == RW_OK; i++)
+        rc = my_exec_text(c, stmts.items[i], e);
+    strlist_free(&stmts);
     return rc;
+}
+
+/* The history table DDL as a script, for dry runs. */
+static void my_history_create_sql(db_conn *c, const char *schema, const char *table,
+                                  const rw_config *cfg, strbuf *out)
+{
+    strlist stmts = {0};
+    my_history_ddl(c, schema, table, cfg, &stmts);
+    for (size_t i = 0; i < stmts.len; i++)
+        sb_addf(out, "%s;\n", stmts.items[i]);
+    strlist_free(&stmts);
 }
 
 /* Row callback collecting "KIND\tname" pairs for clean. */
@@ -1104,4 +1122,5 @@ const db_ops db_mysql_ops = {
     .table_exists = my_table_exists,
     .history_create = my_history_create,
     .clean_schema = my_clean_schema,
+    .history_create_sql = my_history_create_sql,
 };
