@@ -508,10 +508,13 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
     free(pending);
     if (rc != RW_OK)
         return rc;
+    /* The plan points into the history rows: rebuild it only when they changed. */
+    size_t rows_planned = s->hist.len;
     if ((rc = migrate_prepare_history(s, r, e)) != RW_OK)
         return rc;
-    if ((rc = session_plan(s, e)) != RW_OK)
+    if ((s->hist.len != rows_planned || r->baselined) && (rc = session_plan(s, e)) != RW_OK)
         return rc;
+    rows_planned = s->hist.len;
     const char *cur = plan_current_version(&s->plan, &s->hist);
     r->initial_version = cur ? xstrdup(cur) : NULL;
     log_info("Current version of schema \"%s\": %s", session_schema(s),
@@ -529,7 +532,8 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         if (session_callbacks(s, "afterMigrateError", true, &ce) != RW_OK)
             log_error("%s", ce.msg);
     }
-    session_plan(s, &(rw_err){0});
+    if (s->hist.len != rows_planned || !s->plan_built)
+        session_plan(s, &(rw_err){0});
     cur = s->plan_built ? plan_current_version(&s->plan, &s->hist) : NULL;
     r->target_version = cur ? xstrdup(cur) : NULL;
     if (rc == RW_OK) {
