@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/progress.h"
 
 void migrate_result_free(migrate_result *r)
 {
@@ -300,7 +301,7 @@ static int migrate_create_schemas(rw_session *s, strbuf *created, rw_err *e)
 }
 
 /* Makes sure the history table exists, baselining a non-empty schema when allowed. */
-static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
+static int migrate_prepare_history_locked(rw_session *s, migrate_result *r, rw_err *e)
 {
     strbuf created = STRBUF_INIT;
     int rc = migrate_create_schemas(s, &created, e);
@@ -365,6 +366,32 @@ out:
     return rc;
 }
 
+/*
+ * Runs the history preparation under the migration lock, re-checking the
+ * table first: a concurrent run may have created it (and applied
+ * migrations) since this session looked, which must not read as a
+ * non-empty schema without history.  The inner lock calls nest.
+ */
+static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
+{
+    if (s->hist_exists)
+        return migrate_prepare_history_locked(s, r, e);
+    int rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
+    if (rc != RW_OK)
+        return rc;
+    bool exists = false;
+    rc = history_exists(&s->db, &s->hist, &exists, e);
+    if (rc == RW_OK && exists) {
+        s->hist_exists = true;
+        rc = history_refresh(&s->db, &s->hist, e);
+    }
+    if (rc == RW_OK)
+        rc = migrate_prepare_history_locked(s, r, e);
+    rw_err ig;
+    s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
+    return rc;
+}
+
 static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e)
 {
     bool group = config_get_bool(s->cfg, "group");
@@ -420,7 +447,9 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
                     break;
             }
             migrate_step st = {.s = s, .m = list[i], .group = group};
+            progress_step_begin(list[i]->filename, i + 1, n);
             rc = migrate_step_run(&st, e);
+            progress_step_end(list[i]->filename, i + 1, n, st.elapsed_ms, rc == RW_OK);
             sql_script_free(&st.script);
             if (rc == -1) {
                 replan = true;
@@ -472,6 +501,13 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         log_info("Successfully validated %zu migrations (execution time %s)", s->plan.len,
                  log_duration(rw_now_ms() - t0, (char[32]){0}, 32));
     }
+    /* Scripts that cannot run (undefined placeholders, parse errors) fail before anything changes. */
+    size_t npending = 0;
+    const rw_migration **pending = migrate_pending(&s->plan, false, &npending);
+    rc = migrate_preflight(s, pending, npending, e);
+    free(pending);
+    if (rc != RW_OK)
+        return rc;
     /* The plan points into the history rows: rebuild it only when they changed. */
     size_t rows_planned = s->hist.len;
     if ((rc = migrate_prepare_history(s, r, e)) != RW_OK)

@@ -143,11 +143,17 @@ static scan_name_kind scan_parse_name_with(const scan_naming *nm, const char *fi
     const char *ev = scan_match_event(filename);
     const char *prefix = NULL;
     rw_mig_type type = MIG_VERSIONED;
-    /* Longest prefix wins, so a callback name beats a one-letter prefix. */
+    /*
+     * Longest prefix wins, so a callback name beats a one-letter prefix.
+     * A migration name must be longer than prefix + suffix; a callback may
+     * be just the event name (afterMigrate.sql).  The versioned prefix
+     * may be empty (sqlMigrationPrefix= makes 1__First.sql versioned).
+     */
     const char *cands[4] = {ev, vp, rp, up};
     for (int i = 0; i < 4; i++) {
-        if (cands[i] && *cands[i] && rw_starts_with(filename, cands[i]) &&
-            flen > strlen(cands[i]) + slen && (!prefix || strlen(cands[i]) > strlen(prefix))) {
+        if (cands[i] && (*cands[i] || i == 1) && rw_starts_with(filename, cands[i]) &&
+            (i == 0 || flen > strlen(cands[i]) + slen) &&
+            (!prefix || strlen(cands[i]) > strlen(prefix))) {
             prefix = cands[i];
             type = i == 2 ? MIG_REPEATABLE : i == 3 ? MIG_UNDO : MIG_VERSIONED;
         }
@@ -434,7 +440,7 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         any_conf |= rw_ends_with_ci(de->d_name, ".conf");
     }
     closedir(d);
-    if (n)
+    if (n > 1)
         qsort(ents, n, sizeof *ents, scan_entry_cmp);
     int rc = RW_OK;
     for (size_t i = 0; i < n && rc == RW_OK; i++) {
@@ -456,7 +462,7 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
 }
 
 /* Turns "filesystem:sql" into an absolute directory path. */
-static char *scan_location_path(const rw_config *cfg, const char *loc)
+char *scan_location_path(const rw_config *cfg, const char *loc)
 {
     const char *p = loc;
     if (rw_starts_with(p, "filesystem:"))
@@ -565,6 +571,12 @@ static int scan_check_duplicates(rw_resources *r, rw_err *e)
 int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
 {
     memset(out, 0, sizeof *out);
+    const char *enc = config_get(cfg, "encoding");
+    if (enc && !rw_str_ieq(enc, "UTF-8") && !rw_str_ieq(enc, "UTF8"))
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "encoding=%s is not supported: convert the migrations to UTF-8 (e.g. "
+                       "iconv -f %s -t UTF-8) and remove the setting",
+                       enc, enc);
     scan_ctx c = {.cfg = cfg, .out = out};
     scan_naming_init(&c.naming, cfg);
     c.skip_callbacks = config_get_bool(cfg, "skipDefaultCallbacks");
@@ -581,9 +593,12 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
         rc = scan_location(&c, cblocs.items[i], true, e);
     strlist_free(&cblocs);
     if (rc == RW_OK) {
-        qsort(out->migs, out->nmigs, sizeof *out->migs, scan_mig_cmp);
-        qsort(out->undos, out->nundos, sizeof *out->undos, scan_mig_cmp);
-        qsort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
+        if (out->nmigs > 1)
+            qsort(out->migs, out->nmigs, sizeof *out->migs, scan_mig_cmp);
+        if (out->nundos > 1)
+            qsort(out->undos, out->nundos, sizeof *out->undos, scan_mig_cmp);
+        if (out->ncbs > 1)
+            qsort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
         rc = scan_check_duplicates(out, e);
     }
     scan_naming_free(&c.naming);
