@@ -80,3 +80,8 @@ const char *STDCALL mysql_error(MYSQL *mysql)
 }
 
 const char *STDCALL mysql_sqlstate(MYSQL *mysql) { MY_CALL("HY000", mysql_sqlstate, mysql); }
+
+int STDCALL mysql_set_character_set(MYSQL *mysql, const char *csname)
+{
+    MY_CALL(1, mysql_set_character_set, mysql, csname);
+}
