@@ -1,12 +1,13 @@
 /*
  * lazylib.h - loading a client library on first use.  Every run would
- * otherwise map libpq, libmariadb and libcurl with some thirty libraries
- * behind them (Kerberos, LDAP, GnuTLS, ...) before main(), which made
- * start-up several times slower and doubled the resident memory of a
- * SQLite run.  The stub files (src/db/pq_lazy.c, src/db/mysql_lazy.c,
- * src/aws/curl_lazy.c) define the library functions runway calls, with
- * the prototypes from the library's own header, and forward each call to
- * the real function found here.
+ * otherwise map libpq, libmariadb, libcurl and libcrypto, with some thirty
+ * libraries behind them (Kerberos, LDAP, GnuTLS, ...), before main(): that
+ * made start-up several times slower and more than doubled the resident
+ * memory of a SQLite run.  The stub files (src/db/pq_lazy.c,
+ * src/db/mysql_lazy.c, src/aws/curl_lazy.c, src/aws/crypto_lazy.c) define
+ * the library functions runway calls, with the prototypes from the
+ * library's own header, and forward each call to the real function found
+ * here.  A new call into one of these libraries needs a stub there.
  */
 #ifndef RUNWAY_LAZYLIB_H
 #define RUNWAY_LAZYLIB_H
