@@ -74,6 +74,19 @@ test_expect_success 'the lock key follows schema and table: another table name i
   test "$(db_sql "SELECT version FROM public.other_history")" = 1
 '
 
+# Java hashes UTF-16 code units: an accented letter and a surrogate pair.
+test_expect_success 'lock key of a non-ASCII schema name matches Flyway'"'"'s (UTF-16 hash)' '
+  { fresh && write_migration V1__a.sql "CREATE TABLE a (id INT);"; } || exit 1
+  db_sql "SELECT pg_advisory_lock(77432921607197), pg_sleep(5)" >/dev/null &
+  holder=$!
+  wait_for_lock "l.locktype = ${q}advisory${q} AND l.objid = 3251194909" || exit 1
+  must_fail rwt "-schemas=schéma_😀" -lockRetryCount=1 migrate &&
+  grep -q "Number of retries exceeded" out err &&
+  wait $holder &&
+  rwt "-schemas=schéma_😀" migrate >out 2>&1 &&
+  test "$(db_sql "SELECT version FROM \"schéma_😀\".flyway_schema_history WHERE type = ${q}SQL${q}")" = 1
+'
+
 test_expect_success 'a failed transactional migration is rolled back and leaves no row' '
   fresh &&
   write_migration V1__ok.sql "CREATE TABLE ok (id INT);" &&
