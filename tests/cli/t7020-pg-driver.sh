@@ -52,6 +52,12 @@ test_expect_success 'history table: Flyway'"'"'s PostgreSQL DDL, installed_by is
   test "$(hist "checksum")" = 1556295178
 '
 
+test_expect_success 'tablespace: the history table DDL with TABLESPACE clauses is accepted' '
+  fresh && write_migration V1__t.sql "CREATE TABLE t (id INT);" &&
+  rwt -tablespace=pg_default migrate >out 2>&1 &&
+  test "$(hist)" = "1|t"
+'
+
 test_expect_success 'a session holding Flyway'"'"'s advisory lock key blocks runway' '
   { fresh && write_migration V1__a.sql "CREATE TABLE a (id INT);"; } || exit 1
   db_sql "SELECT pg_advisory_lock(77433833903597), pg_sleep(6)" >/dev/null &
