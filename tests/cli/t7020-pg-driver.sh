@@ -190,6 +190,21 @@ INSERT INTO s VALUES (add2(3, 3), sign_of(-2));" &&
 6:neg"
 '
 
+test_expect_success 'bad COPY data fails the migration and rolls it back' '
+  fresh &&
+  write_migration V1__copy.sql "CREATE TABLE c (id INT);
+COPY c (id) FROM stdin;
+1
+not-a-number
+\\.
+INSERT INTO c VALUES (2);" &&
+  must_fail rwt migrate &&
+  cat out err >all &&
+  expect_grep "invalid input syntax for type integer" all &&
+  expect_grep "22P02" all &&
+  test "$(db_sql "SELECT count(*) FROM pg_tables WHERE tablename = ${q}c${q}")" = 0
+'
+
 test_expect_success 'server notices are shown' '
   fresh &&
   write_migration V1__notice.sql "DO \$\$ BEGIN RAISE NOTICE ${q}hello from the server${q}; END \$\$;" &&
