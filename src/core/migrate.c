@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/progress.h"
 
 void migrate_result_free(migrate_result *r)
 {
@@ -446,7 +447,9 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
                     break;
             }
             migrate_step st = {.s = s, .m = list[i], .group = group};
+            progress_step_begin(list[i]->filename, i + 1, n);
             rc = migrate_step_run(&st, e);
+            progress_step_end(list[i]->filename, i + 1, n, st.elapsed_ms, rc == RW_OK);
             sql_script_free(&st.script);
             if (rc == -1) {
                 replan = true;
@@ -498,10 +501,20 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         log_info("Successfully validated %zu migrations (execution time %s)", s->plan.len,
                  log_duration(rw_now_ms() - t0, (char[32]){0}, 32));
     }
+    /* Scripts that cannot run (undefined placeholders, parse errors) fail before anything changes. */
+    size_t npending = 0;
+    const rw_migration **pending = migrate_pending(&s->plan, false, &npending);
+    rc = migrate_preflight(s, pending, npending, e);
+    free(pending);
+    if (rc != RW_OK)
+        return rc;
+    /* The plan points into the history rows: rebuild it only when they changed. */
+    size_t rows_planned = s->hist.len;
     if ((rc = migrate_prepare_history(s, r, e)) != RW_OK)
         return rc;
-    if ((rc = session_plan(s, e)) != RW_OK)
+    if ((s->hist.len != rows_planned || r->baselined) && (rc = session_plan(s, e)) != RW_OK)
         return rc;
+    rows_planned = s->hist.len;
     const char *cur = plan_current_version(&s->plan, &s->hist);
     r->initial_version = cur ? xstrdup(cur) : NULL;
     log_info("Current version of schema \"%s\": %s", session_schema(s),
@@ -519,7 +532,8 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         if (session_callbacks(s, "afterMigrateError", true, &ce) != RW_OK)
             log_error("%s", ce.msg);
     }
-    session_plan(s, &(rw_err){0});
+    if (s->hist.len != rows_planned || !s->plan_built)
+        session_plan(s, &(rw_err){0});
     cur = s->plan_built ? plan_current_version(&s->plan, &s->hist) : NULL;
     r->target_version = cur ? xstrdup(cur) : NULL;
     if (rc == RW_OK) {

@@ -1214,6 +1214,18 @@ static int postgres_history_create(db_conn *c, const char *schema, const char *t
     return rc;
 }
 
+/* The history table DDL as a script, for dry runs. */
+static void postgres_history_create_sql(db_conn *c, const char *schema, const char *table,
+                                        const rw_config *cfg, strbuf *out)
+{
+    (void)c;
+    strlist stmts = {0};
+    pg_history_ddl(&stmts, schema, table, pg_cfg(cfg, "tablespace"));
+    for (size_t i = 0; i < stmts.len; i++)
+        sb_addf(out, "%s;\n", stmts.items[i]);
+    strlist_free(&stmts);
+}
+
 /*
  * Queries that list DROP statements for one kind of object in schema $1,
  * in an order where CASCADE and IF EXISTS absorb the dependencies between
@@ -1367,4 +1379,5 @@ const db_ops db_postgres_ops = {
     .table_exists = postgres_table_exists,
     .history_create = postgres_history_create,
     .clean_schema = postgres_clean_schema,
+    .history_create_sql = postgres_history_create_sql,
 };
