@@ -235,6 +235,7 @@ test_expect_success 'URL forms: postgres:// URI, separate user/password, current
   write_migration V1__t.sql "CREATE TABLE t (id INT);" &&
   timeout 60 "$RUNWAY_BIN" -url="postgresql://$U:$PW@$H:$P/$DB_NAME?currentSchema=cs" migrate >out 2>&1 &&
   test "$(db_sql "SELECT count(*) FROM cs.flyway_schema_history")" = 1 &&
+  ! grep -q -- "$PW" out &&
   fresh && write_migration V1__t.sql "CREATE TABLE t (id INT);" &&
   timeout 60 "$RUNWAY_BIN" -url="jdbc:postgresql://$H:$P/$DB_NAME?prepareThreshold=0&ApplicationName=rwtest" \
     -user="$U" -password="$PW" migrate >out 2>&1 &&
