@@ -222,6 +222,16 @@ test_expect_success 'schemas: created with the marker row, history and unqualifi
   test "$(db_sql "SELECT count(*) FROM pg_namespace WHERE nspname = ${q}audit${q}")" = 1
 '
 
+test_expect_success 'clean drops the schemas runway created, empties the others' '
+  fresh && db_sql "CREATE SCHEMA existing" >/dev/null &&
+  write_migration V1__t.sql "CREATE TABLE t (id INT); CREATE TABLE existing.e (id INT);" &&
+  rwt -schemas=app,existing migrate >out 2>&1 &&
+  rwt -schemas=app,existing -cleanDisabled=false clean >out 2>&1 &&
+  test "$(db_sql "SELECT string_agg(nspname, ${q},${q} ORDER BY nspname) FROM pg_namespace
+                  WHERE nspname IN (${q}app${q}, ${q}existing${q})")" = existing &&
+  test "$(db_sql "SELECT count(*) FROM pg_tables WHERE schemaname = ${q}existing${q}")" = 0
+'
+
 test_expect_success 'defaultSchema picks the history schema' '
   fresh && db_sql "CREATE SCHEMA one; CREATE SCHEMA two" >/dev/null &&
   write_migration V1__t.sql "CREATE TABLE t (id INT);" &&
