@@ -146,4 +146,26 @@ test_expect_success 'infoOfState filters the rows' '
 	echo Pending >expect && test_cmp expect got
 '
 
+test_expect_success 'the info table has Flyway'"'"'s layout' '
+	db_reset && rm -r sql && mkdir sql &&
+	write_migration V1__t.sql "CREATE TABLE t (id INT);" &&
+	write_migration R__v.sql "CREATE VIEW v AS SELECT 1 AS x;" &&
+	rw migrate &&
+	write_migration V3__u.sql "CREATE TABLE u (id INT);" &&
+	rw info >out 2>err &&
+	sed -E "s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/YYYY-MM-DD HH:MM:SS/" out >got &&
+	cat >expect <<-\EOF &&
+	Schema version: 1
+
+	+------------+---------+-------------+------+---------------------+---------+----------+
+	| Category   | Version | Description | Type | Installed On        | State   | Undoable |
+	+------------+---------+-------------+------+---------------------+---------+----------+
+	| Versioned  | 1       | t           | SQL  | YYYY-MM-DD HH:MM:SS | Success | No       |
+	| Repeatable |         | v           | SQL  | YYYY-MM-DD HH:MM:SS | Success |          |
+	| Versioned  | 3       | u           | SQL  |                     | Pending | No       |
+	+------------+---------+-------------+------+---------------------+---------+----------+
+	EOF
+	test_cmp expect got
+'
+
 test_done
