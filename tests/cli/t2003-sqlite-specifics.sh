@@ -42,6 +42,28 @@ test_expect_success 'rows store success as 1, installed_by as "" and installed_o
 	echo "integer|1||23|integer" >expect && test_cmp expect got
 '
 
+test_expect_success 'migrate prints Flyway'"'"'s progress lines on stderr' '
+	rm -rf flytext && mkdir flytext && cd flytext && mkdir sql &&
+	echo "CREATE TABLE t (id INT);" >sql/V1__t.sql &&
+	echo "CREATE TABLE u (id INT);" >sql/V3__u.sql &&
+	echo "CREATE VIEW v AS SELECT 1 AS x;" >sql/R__v.sql &&
+	"$RUNWAY_BIN" -url=jdbc:sqlite:a.db migrate >out 2>err &&
+	sed -E -e "s/\(SQLite [0-9.]+\)/(SQLite X)/" -e "s/[0-9]{2}:[0-9]{2}\.[0-9]{3}s/MM:SS.mmms/" err >got &&
+	cat >expect <<-\EOF &&
+	Database: jdbc:sqlite:a.db (SQLite X)
+	Schema history table "main"."flyway_schema_history" does not exist yet
+	Successfully validated 3 migrations (execution time MM:SS.mmms)
+	Creating Schema History table "main"."flyway_schema_history" ...
+	Current version of schema "main": << Empty Schema >>
+	Migrating schema "main" to version "1 - t"
+	Migrating schema "main" to version "3 - u"
+	Migrating schema "main" with repeatable migration "v"
+	Successfully applied 3 migrations to schema "main", now at version v3 (execution time MM:SS.mmms)
+	EOF
+	test_cmp expect got &&
+	test ! -s out
+'
+
 test_expect_success 'a relative jdbc:sqlite: path and the sqlite: form both work' '
 	"$RUNWAY_BIN" -url=jdbc:sqlite:rel.db migrate &&
 	test -f rel.db &&
