@@ -35,9 +35,10 @@ test_expect_success 'Pending: nothing applied yet' '
 	expect_state 1 Pending && expect_state 3 Pending && expect_state rep Pending
 '
 
-test_expect_success 'no history table: info says so and changes nothing' '
+test_expect_success 'no history table: info shows an empty schema and changes nothing' '
 	db_state >before &&
 	rw info >out 2>err &&
+	expect_grep "^Schema version: << Empty Schema >>" out &&
 	db_state >after && test_cmp before after
 '
 
