@@ -37,7 +37,8 @@ int cmd_help(rw_run *r)
             "  -q                             print only results and errors\n"
             "  -outputType=json               print results as JSON\n"
             "  --version                      print the version\n"
-            "\nExit status: 0 on success, 1 on any failure.\n");
+            "\nExit status: 0 on success, 1 on any failure. check and wait: 2 pending, 3 failed\n"
+            "migration, 4 checksum drift, 5 database unreachable, 6 wait timed out.\n");
     r->report = report_new("help", NULL);
     return 0;
 }

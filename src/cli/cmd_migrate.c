@@ -1,9 +1,12 @@
 /*
  * cmd_migrate.c - runway migrate: applies pending migrations.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cmd.h"
+#include "core/log.h"
 #include "core/migrate.h"
 #include "core/report.h"
 
@@ -52,15 +55,44 @@ static json_t *migrate_report(rw_session *s, const migrate_result *res, bool suc
     return o;
 }
 
+/*
+ * -dryRunOutput=FILE (or -): swaps the session's driver for the recording
+ * one, so that migrate runs unchanged while nothing reaches the database.
+ */
+static int migrate_start_dry_run(rw_run *r, rw_session *s, const char *path)
+{
+    FILE *out = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    if (!out)
+        return rw_fail(&r->err, RW_ERR_IO, "Unable to write the dry run output %s: %m", path);
+    char ts[64];
+    report_timestamp(ts, sizeof ts);
+    char *header = xasprintf("-- runway migrate dry run against %s (schema \"%s\") at %s\n"
+                             "-- Nothing below was executed.\n",
+                             s->url_display, session_schema(s), ts);
+    db_dryrun_wrap(&s->db, out, header);
+    free(header);
+    return RW_OK;
+}
+
 int cmd_migrate(rw_run *r)
 {
     rw_session s;
     int rc = cmd_open(r, &s);
     migrate_result res = {0};
+    const char *dry = config_get(r->cfg, "dryRunOutput");
+    bool dry_run = dry && *dry;
+    if (rc == RW_OK && dry_run)
+        rc = migrate_start_dry_run(r, &s, dry);
     if (rc == RW_OK) {
         rc = migrate_run(&s, r->deadline_ms, &res, &r->err);
+        if (rc == RW_OK && dry_run)
+            log_info("Dry run: the SQL of %zu migration%s went to %s; the database was not "
+                     "changed",
+                     res.napplied, res.napplied == 1 ? "" : "s",
+                     strcmp(dry, "-") == 0 ? "stdout" : dry);
         r->stopped_by_deadline = res.stopped_by_deadline;
         r->report = migrate_report(&s, &res, rc == RW_OK);
+        json_object_set_new(r->report, "dryRun", json_boolean(dry_run));
         json_object_set_new(r->report, "exception",
                             rc == RW_OK ? json_null() : json_string(r->err.msg));
     }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aws/aws.h"
 #include "cli/commands.h"
@@ -60,6 +61,34 @@ static void main_write_output_file(const char *path, json_t *v)
     fclose(f);
 }
 
+/* -color=always|never|auto; auto means a terminal and no NO_COLOR (https://no-color.org). */
+static void main_set_color(const rw_config *cfg)
+{
+    const char *color = config_get(cfg, "color");
+    const char *no_color = getenv("NO_COLOR");
+    bool on = rw_str_ieq(color, "always") ||
+              (rw_str_ieq(color, "auto") && isatty(STDERR_FILENO) && !(no_color && *no_color));
+    log_set_color(on);
+}
+
+/* runway new add users table: the words after "new" are its description, not commands. */
+static void main_take_new_description(rw_config *cfg, strlist *commands)
+{
+    for (size_t i = 0; i < commands->len; i++) {
+        if (strcmp(commands->items[i], "new") != 0)
+            continue;
+        strbuf sb = STRBUF_INIT;
+        for (size_t k = i + 1; k < commands->len; k++) {
+            sb_addf(&sb, "%s%s", sb.len ? " " : "", commands->items[k]);
+            free(commands->items[k]);
+        }
+        commands->len = i + 1;
+        config_set_raw(cfg, "newDescription", sb_str(&sb), CFG_SRC_CLI);
+        sb_free(&sb);
+        return;
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (aws_lambda_requested(environ) || (argc > 1 && strcmp(argv[1], "lambda") == 0))
@@ -78,12 +107,14 @@ int main(int argc, char **argv)
     }
     const char *ot = config_get(cfg, "outputType");
     json = ot && rw_str_ieq(ot, "json");
+    main_set_color(cfg);
     const char *lvl = config_get(cfg, "logLevel");
     if (lvl && strcmp(lvl, "debug") == 0)
         log_set_level(LOG_DEBUG);
     else if (config_get_bool(cfg, "quiet"))
         log_set_level(LOG_WARN);
 
+    main_take_new_description(cfg, &commands);
     if (commands.len == 0) {
         fprintf(stderr, "runway: no command given. Try 'runway help'.\n");
         config_free(cfg);
@@ -110,7 +141,7 @@ int main(int argc, char **argv)
         rw_run run = {.cfg = cfg, .json = json, .out = json ? NULL : stdout};
         exit_code = command_execute(c, &run);
         if (exit_code != 0 && !json)
-            fprintf(stderr, "ERROR: %s\n", run.err.msg);
+            log_error("%s", run.err.msg);
         rw_err ae;
         rw_err_clear(&ae);
         if (aws_report_result(cfg, c->name, run.report, exit_code == 0, &ae) != RW_OK)

@@ -114,6 +114,11 @@ static const config_key known_keys[] = {
     {"timeout", R, "300", "wait: seconds to wait"},
     {"interval", R, "2", "wait: seconds between checks"},
     {"quiet", R, "false", "print only results and errors"},
+    {"dialect", R, NULL, "lint: postgresql, mysql or sqlite (default: from the url)"},
+    {"lintFormat", R, "text", "lint: text, json, sarif or junit"},
+    {"lintIgnore", R, NULL, "lint: rule ids to skip (comma-separated)"},
+    {"lintFailOn", R, "error", "lint: exit non-zero on findings of this severity or worse (error, warning)"},
+    {"newVersionScheme", R, "auto", "new: auto (follow the existing files), number or timestamp"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -652,32 +657,61 @@ static bool config_file_exists(const char *path)
     return access(path, R_OK) == 0;
 }
 
-/* Flyway's default config files, lowest precedence first. */
-static void config_default_files(const char *working_dir, strlist *files)
+/* Adds dir/name to files when it exists and is not listed yet. */
+static void config_add_if_exists(strlist *files, const char *dir, const char *name)
+{
+    char *p = dir ? xasprintf("%s/%s", dir, name) : xstrdup(name);
+    if (config_file_exists(p) && !strlist_contains(files, p))
+        strlist_push(files, p);
+    free(p);
+}
+
+/*
+ * Flyway's default config files, lowest precedence first: installDir/conf,
+ * ~, ., workingDirectory.  flyway.toml (+ flyway.user.toml) files win:
+ * when any exists, flyway.conf files are ignored.
+ */
+static void config_default_files(const char *working_dir, strlist *files, bool *toml)
 {
     char *install = config_install_dir();
-    if (install) {
-        char *p = xasprintf("%s/conf/flyway.conf", install);
-        if (config_file_exists(p))
-            strlist_push(files, p);
-        free(p);
-        free(install);
-    }
+    char *conf_dir = install ? xasprintf("%s/conf", install) : NULL;
     const char *home = getenv("HOME");
-    if (home && *home) {
-        char *p = xasprintf("%s/flyway.conf", home);
-        if (config_file_exists(p) && !strlist_contains(files, p))
-            strlist_push(files, p);
-        free(p);
+    const char *dirs[] = {conf_dir, home && *home ? home : NULL, ".", working_dir};
+    for (int pass = 0; pass < 2; pass++) {
+        *toml = pass == 0;
+        for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+            if (!dirs[i])
+                continue;
+            const char *dir = strcmp(dirs[i], ".") == 0 ? NULL : dirs[i];
+            if (*toml) {
+                config_add_if_exists(files, dir, "flyway.toml");
+                config_add_if_exists(files, dir, "flyway.user.toml");
+            } else {
+                config_add_if_exists(files, dir, "flyway.conf");
+            }
+        }
+        if (files->len)
+            break;
     }
-    if (config_file_exists("flyway.conf"))
-        strlist_push(files, "flyway.conf");
-    if (working_dir) {
-        char *p = xasprintf("%s/flyway.conf", working_dir);
-        if (config_file_exists(p) && !strlist_contains(files, p))
-            strlist_push(files, p);
-        free(p);
-    }
+    if (*toml && files->len)
+        log_debug("flyway.toml found: any flyway.conf is ignored");
+    free(conf_dir);
+    free(install);
+}
+
+/* -configFiles: all TOML or all Java properties, as Flyway requires. */
+static int config_classify_files(const strlist *files, bool *toml, rw_err *e)
+{
+    size_t ntoml = 0;
+    for (size_t i = 0; i < files->len; i++)
+        if (rw_ends_with_ci(files->items[i], ".toml"))
+            ntoml++;
+    *toml = ntoml > 0;
+    if (ntoml && ntoml != files->len)
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "-configFiles mixes .toml and .conf files; use one format (Flyway does "
+                       "not load both)");
+    return RW_OK;
 }
 
 /* Finds -name=value among args, or NAME in the environment. */
@@ -703,28 +737,82 @@ static const char *config_early_value(int argc, char **argv, char *const *envp, 
     return NULL;
 }
 
+/* -environments.NAME.key=value arguments apply when NAME is the selected environment. */
+typedef struct config_env_copy {
+    rw_config *cfg;
+    size_t prefix_len;
+    strlist keys, values;
+} config_env_copy;
+
+static void config_collect_env_key(void *ud, const char *key, const char *value)
+{
+    config_env_copy *c = ud;
+    strlist_push(&c->keys, key + c->prefix_len);
+    strlist_push(&c->values, value);
+}
+
+static int config_apply_environment_args(rw_config *cfg, rw_err *e)
+{
+    char *prefix = xasprintf("environments.%s.", config_get(cfg, "environment"));
+    config_env_copy c = {.cfg = cfg, .prefix_len = strlen(prefix)};
+    config_each_prefix(cfg, prefix, config_collect_env_key, &c);
+    int rc = RW_OK;
+    for (size_t i = 0; i < c.keys.len && rc == RW_OK; i++) {
+        const char *key = c.keys.items[i];
+        if (rw_starts_with(key, "flyway."))
+            key += 7;
+        rc = config_set(cfg, key, c.values.items[i], CFG_SRC_CLI, "command line", e);
+    }
+    strlist_free(&c.keys);
+    strlist_free(&c.values);
+    free(prefix);
+    return rc;
+}
+
+/* Loads the config files: Java properties, or flyway.toml with its environments. */
+static int config_load_files(rw_config *cfg, const strlist *list, bool toml,
+                             const char *working_dir, bool explicit_files, const char *environment,
+                             rw_err *e)
+{
+    strlist paths = {0};
+    for (size_t i = 0; i < list->len; i++) {
+        char *p = NULL;
+        if (working_dir && list->items[i][0] != '/' && explicit_files)
+            p = xasprintf("%s/%s", working_dir, list->items[i]);
+        strlist_push(&paths, p && config_file_exists(p) ? p : list->items[i]);
+        free(p);
+    }
+    int rc = RW_OK;
+    if (toml)
+        rc = config_load_toml(cfg, &paths, environment, e);
+    for (size_t i = 0; !toml && i < paths.len && rc == RW_OK; i++)
+        rc = config_load_file(cfg, paths.items[i], e);
+    strlist_free(&paths);
+    return rc;
+}
+
 int config_load_all(rw_config *cfg, int argc, char **argv, char *const *envp, strlist *commands,
                     rw_err *e)
 {
     const char *working_dir = config_early_value(argc, argv, envp, "workingDirectory",
                                                  "FLYWAY_WORKING_DIRECTORY");
     const char *files = config_early_value(argc, argv, envp, "configFiles", "FLYWAY_CONFIG_FILES");
+    /* Flyway reads the environment name from lower-case flyway_environment. */
+    const char *environment = config_early_value(argc, argv, envp, "environment",
+                                                 "flyway_environment");
+    if (!environment)
+        environment = config_early_value(argc, argv, envp, "environment", "FLYWAY_ENVIRONMENT");
     strlist list = {0};
-    if (files)
-        strlist_split(&list, files, ',');
-    else
-        config_default_files(working_dir, &list);
+    bool toml = false;
     int rc = RW_OK;
-    for (size_t i = 0; i < list.len && rc == RW_OK; i++) {
-        if (working_dir && list.items[i][0] != '/' && files) {
-            char *p = xasprintf("%s/%s", working_dir, list.items[i]);
-            rc = config_file_exists(p) ? config_load_file(cfg, p, e)
-                                       : config_load_file(cfg, list.items[i], e);
-            free(p);
-        } else {
-            rc = config_load_file(cfg, list.items[i], e);
-        }
+    if (files) {
+        strlist_split(&list, files, ',');
+        rc = config_classify_files(&list, &toml, e);
+    } else {
+        config_default_files(working_dir, &list, &toml);
     }
+    if (rc == RW_OK)
+        rc = config_load_files(cfg, &list, toml, working_dir, files != NULL, environment, e);
     strlist_free(&list);
     if (rc == RW_OK)
         rc = config_load_env(cfg, envp, e);
@@ -749,6 +837,8 @@ int config_load_all(rw_config *cfg, int argc, char **argv, char *const *envp, st
             strlist_push(commands, a);
         }
     }
+    if (rc == RW_OK)
+        rc = config_apply_environment_args(cfg, e);
     return rc;
 }
 

@@ -65,6 +65,13 @@ int config_load_file(rw_config *cfg, const char *path, rw_err *e);
 int config_load_env(rw_config *cfg, char *const *envp, rw_err *e);
 
 /*
+ * Loads flyway.toml files (in order, later wins): [flyway] and [runway]
+ * of every file, then the keys of the selected environment (environment,
+ * or the configured "environment" setting when NULL).
+ */
+int config_load_toml(rw_config *cfg, const strlist *files, const char *environment, rw_err *e);
+
+/*
  * Loads the whole configuration the way the command line does: default
  * config files, -configFiles, env, then CLI args.  Non-option arguments
  * (commands) are appended to commands.

@@ -14,6 +14,17 @@ void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+#include <stdbool.h>
+/* ANSI colors for the WARNING/ERROR tags (decided once from -color, NO_COLOR and the TTY). */
+void log_set_color(bool on);
+bool log_color(void);
+/*
+ * A transient status line on stderr, redrawn in place and erased by the
+ * next log line; only for terminals (the caller checks).  Hidden below INFO.
+ */
+void log_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_status_clear(void);
+
 /* Formats milliseconds as Flyway does: "00:00.017s". Returns buf. */
 #include <stddef.h>
 #include <stdint.h>

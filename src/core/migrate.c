@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/progress.h"
 
 void migrate_result_free(migrate_result *r)
 {
@@ -300,7 +301,7 @@ static int migrate_create_schemas(rw_session *s, strbuf *created, rw_err *e)
 }
 
 /* Makes sure the history table exists, baselining a non-empty schema when allowed. */
-static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
+static int migrate_prepare_history_locked(rw_session *s, migrate_result *r, rw_err *e)
 {
     strbuf created = STRBUF_INIT;
     int rc = migrate_create_schemas(s, &created, e);
@@ -364,6 +365,32 @@ out:
     return rc;
 }
 
+/*
+ * Runs the history preparation under the migration lock, re-checking the
+ * table first: a concurrent run may have created it (and applied
+ * migrations) since this session looked, which must not read as a
+ * non-empty schema without history.  The inner lock calls nest.
+ */
+static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
+{
+    if (s->hist_exists)
+        return migrate_prepare_history_locked(s, r, e);
+    int rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
+    if (rc != RW_OK)
+        return rc;
+    bool exists = false;
+    rc = history_exists(&s->db, &s->hist, &exists, e);
+    if (rc == RW_OK && exists) {
+        s->hist_exists = true;
+        rc = history_refresh(&s->db, &s->hist, e);
+    }
+    if (rc == RW_OK)
+        rc = migrate_prepare_history_locked(s, r, e);
+    rw_err ig;
+    s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
+    return rc;
+}
+
 static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e)
 {
     bool group = config_get_bool(s->cfg, "group");
@@ -419,7 +446,9 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
                     break;
             }
             migrate_step st = {.s = s, .m = list[i], .group = group};
+            progress_step_begin(list[i]->filename, i + 1, n);
             rc = migrate_step_run(&st, e);
+            progress_step_end(list[i]->filename, i + 1, n, st.elapsed_ms, rc == RW_OK);
             sql_script_free(&st.script);
             if (rc == -1) {
                 replan = true;
@@ -481,10 +510,13 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
     free(pending);
     if (rc != RW_OK)
         return rc;
+    /* The plan points into the history rows: rebuild it only when they changed. */
+    size_t rows_planned = s->hist.len;
     if ((rc = migrate_prepare_history(s, r, e)) != RW_OK)
         return rc;
-    if ((rc = session_plan(s, e)) != RW_OK)
+    if ((s->hist.len != rows_planned || r->baselined) && (rc = session_plan(s, e)) != RW_OK)
         return rc;
+    rows_planned = s->hist.len;
     const char *cur = plan_current_version(&s->plan, &s->hist);
     r->initial_version = cur ? xstrdup(cur) : NULL;
     log_info("Current version of schema \"%s\": %s", session_schema(s),
@@ -502,7 +534,8 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         if (session_callbacks(s, "afterMigrateError", true, &ce) != RW_OK)
             log_error("%s", ce.msg);
     }
-    session_plan(s, &(rw_err){0});
+    if (s->hist.len != rows_planned || !s->plan_built)
+        session_plan(s, &(rw_err){0});
     cur = s->plan_built ? plan_current_version(&s->plan, &s->hist) : NULL;
     r->target_version = cur ? xstrdup(cur) : NULL;
     if (rc == RW_OK) {

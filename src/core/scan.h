@@ -70,4 +70,7 @@ int scan_read_script(const char *path, strbuf *out, rw_err *e);
 
 void migration_free(rw_migration *m);
 
+/* A location ("filesystem:sql") as an absolute directory path (malloc'd). */
+char *scan_location_path(const rw_config *cfg, const char *loc);
+
 #endif

@@ -6,6 +6,8 @@
 #ifndef RUNWAY_DB_H
 #define RUNWAY_DB_H
 
+#include <stdio.h>
+
 #include "core/config.h"
 #include "core/util.h"
 #include "sql/split.h"
@@ -64,6 +66,9 @@ typedef struct db_ops {
                           rw_err *e);
     /* Drops every object in the schema (or the schema itself when drop_schema). */
     int (*clean_schema)(db_conn *c, const char *schema, bool drop_schema, rw_err *e);
+    /* Optional: appends the statements history_create runs (dry runs print them). */
+    void (*history_create_sql)(db_conn *c, const char *schema, const char *table,
+                               const rw_config *cfg, strbuf *out);
 } db_ops;
 
 extern const db_ops db_sqlite_ops;
@@ -82,5 +87,13 @@ typedef struct rw_db {
 /* Finds the driver for cfg's url and connects; errors name the redacted URL. */
 int db_open(const rw_config *cfg, rw_db *db, rw_err *e);
 void db_close(rw_db *db);
+
+/*
+ * Turns db into a dry run: reads still reach the database, every statement
+ * that would change it (migration SQL, history rows and table, schemas,
+ * transaction control) is written to out instead.  out is closed with db
+ * unless it is stdout.
+ */
+void db_dryrun_wrap(rw_db *db, FILE *out, const char *header);
 
 #endif

@@ -256,17 +256,17 @@ static int sqlite_table_exists(db_conn *c, const char *schema, const char *table
     return sqlite_master_query(c, schema, "type = 'table' AND name = ?", p, 1, out, e);
 }
 
-static int sqlite_history_create(db_conn *c, const char *schema, const char *table,
-                                 const rw_config *cfg, rw_err *e)
+/* Flyway's history table DDL for SQLite. */
+static void sqlite_history_create_sql(db_conn *c, const char *schema, const char *table,
+                                      const rw_config *cfg, strbuf *sql)
 {
-    (void)cfg;
+    (void)c, (void)cfg;
     strbuf q = STRBUF_INIT, t = STRBUF_INIT;
     sqlite_quote_ident(&q, schema);
     sb_addc(&q, '.');
     sqlite_quote_ident(&q, table);
     sqlite_quote_ident(&t, table);
-    strbuf sql = STRBUF_INIT;
-    sb_addf(&sql,
+    sb_addf(sql,
             "CREATE TABLE %s (\n"
             "    \"installed_rank\" INT NOT NULL PRIMARY KEY,\n"
             "    \"version\" VARCHAR(50),\n"
@@ -280,17 +280,24 @@ static int sqlite_history_create(db_conn *c, const char *schema, const char *tab
             "    \"success\" BOOLEAN NOT NULL\n"
             ");\n",
             q.buf);
-    sb_adds(&sql, "CREATE INDEX ");
-    sqlite_quote_ident(&sql, schema);
-    sb_addc(&sql, '.');
+    sb_adds(sql, "CREATE INDEX ");
+    sqlite_quote_ident(sql, schema);
+    sb_addc(sql, '.');
     strbuf idx = STRBUF_INIT;
     sb_addf(&idx, "%s_s_idx", table);
-    sqlite_quote_ident(&sql, idx.buf);
-    sb_addf(&sql, " ON %s (\"success\");", t.buf);
-    int rc = sqlite_run(c, sql.buf, e);
+    sqlite_quote_ident(sql, idx.buf);
+    sb_addf(sql, " ON %s (\"success\");", t.buf);
     sb_free(&q);
     sb_free(&t);
     sb_free(&idx);
+}
+
+static int sqlite_history_create(db_conn *c, const char *schema, const char *table,
+                                 const rw_config *cfg, rw_err *e)
+{
+    strbuf sql = STRBUF_INIT;
+    sqlite_history_create_sql(c, schema, table, cfg, &sql);
+    int rc = sqlite_run(c, sql.buf, e);
     sb_free(&sql);
     return rc;
 }
@@ -376,4 +383,5 @@ const db_ops db_sqlite_ops = {
     .table_exists = sqlite_table_exists,
     .history_create = sqlite_history_create,
     .clean_schema = sqlite_clean_schema,
+    .history_create_sql = sqlite_history_create_sql,
 };

@@ -1,0 +1,99 @@
+#!/bin/sh
+# runway check: the deploy gate and each of its exit codes.
+# backends: sqlite postgresql mysql
+. ./lib.sh
+
+# A URL nobody answers on, for the backend under test.
+unreachable_url() {
+  case $RUNWAY_TEST_BACKEND in
+    sqlite) echo "jdbc:sqlite:$TRASH/no-such-dir/x.db" ;;
+    postgresql) echo "jdbc:postgresql://127.0.0.1:1/nodb" ;;
+    mysql) echo "jdbc:mysql://127.0.0.1:1/nodb" ;;
+  esac
+}
+
+test_expect_failure_code 'pending migrations on an empty database exit 2' 2 '
+  write_migration V1__first.sql "CREATE TABLE first_t (id INT);" &&
+  write_migration V2__second.sql "CREATE TABLE second_t (id INT);" &&
+  rw check
+'
+
+test_expect_success 'the pending message names the migrations' '
+  must_fail rw check &&
+  expect_grep "2 migrations pending: 1 (first), 2 (second)" err
+'
+
+test_expect_success 'check exits 0 once everything is applied' '
+  rw migrate &&
+  rw check >out &&
+  expect_grep "is at version 2: every local migration is applied" out
+'
+
+test_expect_failure_code 'a new local migration makes check exit 2 again' 2 '
+  write_migration V3__third.sql "CREATE TABLE third_t (id INT);" &&
+  rw check
+'
+
+test_expect_success 'expectVersion already reached exits 0' '
+  rw check -expectVersion=2 &&
+  rw check -expectVersion=1.0
+'
+
+test_expect_failure_code 'expectVersion above the current version exits 2' 2 '
+  rw check -expectVersion=3
+'
+
+test_expect_success 'check -outputType=json reports status and pending list' '
+  rw check -outputType=json >out.json; test $? -eq 2 &&
+  expect_grep "\"status\": \"pending\"" out.json &&
+  expect_grep "\"exitCode\": 2" out.json &&
+  expect_grep "\"schemaVersion\": \"2\"" out.json &&
+  expect_grep "\"description\": \"third\"" out.json
+'
+
+test_expect_failure_code 'a changed applied migration exits 4 (drift)' 4 '
+  rw migrate >/dev/null 2>&1 &&
+  printf "%s\n" "-- edited after it ran" >> sql/V2__second.sql &&
+  rw check
+'
+
+test_expect_success 'drift is reported with both checksums in JSON' '
+  rw check -outputType=json >out.json; test $? -eq 4 &&
+  expect_grep "\"status\": \"drift\"" out.json &&
+  expect_grep "\"appliedChecksum\"" out.json &&
+  expect_grep "\"localChecksum\"" out.json
+'
+
+test_expect_success 'repair clears the drift' '
+  rw repair >/dev/null 2>&1 &&
+  rw check
+'
+
+test_expect_failure_code 'a failed migration row exits 3' 3 '
+  write_migration V4__broken.sql "CREATE TABLE fourth_t (id INT); THIS IS NOT SQL;" &&
+  must_fail rw migrate -executeInTransaction=false &&
+  rw check
+'
+
+test_expect_success 'failed wins over pending, and JSON says failed' '
+  write_migration V5__later.sql "CREATE TABLE fifth_t (id INT);" &&
+  rw check -outputType=json >out.json; test $? -eq 3 &&
+  expect_grep "\"status\": \"failed\"" out.json &&
+  expect_grep "\"description\": \"broken\"" out.json
+'
+
+test_expect_failure_code 'an unreachable database exits 5' 5 '
+  "$RUNWAY_BIN" -url="$(unreachable_url)" check
+'
+
+test_expect_success 'unreachable in JSON says so' '
+  "$RUNWAY_BIN" -url="$(unreachable_url)" check -outputType=json >out.json; test $? -eq 5 &&
+  expect_grep "\"status\": \"unreachable\"" out.json &&
+  expect_grep "DB_CONNECTION" out.json
+'
+
+test_expect_failure_code 'a configuration error exits 1' 1 '
+  rw check -expectVersion=not.a.version
+'
+
+test_done
