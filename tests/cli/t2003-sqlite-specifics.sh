@@ -174,6 +174,16 @@ test_expect_success 'a read-only database file: info still works' '
 	expect_grep "| 4 .*| Pending " out
 '
 
+test_expect_success 'an immutable database file (chattr +i) fails migrate even for root' '
+	write_migration V4__four.sql "CREATE TABLE four (id INT);" &&
+	db_state >before &&
+	if ! chattr +i "$DB_FILE" 2>/dev/null; then echo "chattr +i unsupported here"; exit 0; fi
+	rw migrate >out 2>err; rc=$?
+	chattr -i "$DB_FILE"; test $rc = 1 &&
+	expect_grep "readonly database" err &&
+	db_state >after && test_cmp before after
+'
+
 test_expect_success 'a read-only new database: migrate fails before creating anything' '
 	mkdir rodir && chmod 555 rodir &&
 	as_nobody -url="jdbc:sqlite:$TRASH/rodir/new.db" migrate >out 2>err; rc=$?
