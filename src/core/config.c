@@ -212,6 +212,15 @@ void config_set_raw(rw_config *cfg, const char *key, const char *value, config_s
     cfg->len++;
 }
 
+/* The table entry spelled exactly name, prefix entries ("placeholders.") included. */
+static const config_key *config_key_named(const char *name)
+{
+    for (const config_key *k = known_keys; k->name; k++)
+        if (strcmp(k->name, name) == 0)
+            return k;
+    return NULL;
+}
+
 /* The known key closest to name, for "did you mean" hints. */
 static const char *config_closest_key(const char *name)
 {
@@ -248,7 +257,7 @@ int config_set(rw_config *cfg, const char *key, const char *value, config_source
     if (!k) {
         const char *near = config_closest_key(key);
         if (near) {
-            const config_key *nk = config_find_key(near);
+            const config_key *nk = config_key_named(near);
             return rw_fail(e, RW_ERR_CONFIGURATION,
                            "%s: unknown configuration property '%s'. Did you mean '%s' (%s%s)?",
                            origin, key, near, config_ns_prefix(nk->ns), near);
@@ -422,7 +431,7 @@ static int config_set_from_file(rw_config *cfg, const char *key, const char *val
     if (!k) {
         const char *near = config_closest_key(name);
         if (near) {
-            const config_key *nk = config_find_key(near);
+            const config_key *nk = config_key_named(near);
             return rw_fail(e, RW_ERR_CONFIGURATION,
                            "%s: unknown configuration property '%s'. Did you mean '%s%s'?", origin,
                            key, config_ns_prefix(nk->ns), near);
