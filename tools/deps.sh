@@ -6,8 +6,9 @@ set -euo pipefail
 build_pkgs=(cmake make gcc pkg-config libsqlite3-dev libpq-dev libmariadb-dev
             libcurl4-openssl-dev libjansson-dev zlib1g-dev libssl-dev)
 test_pkgs=(libcmocka-dev sqlite3 postgresql postgresql-client mariadb-server mariadb-client
-           perl clang)
-bench_pkgs=(hyperfine sqitch sql-migrate)
+           perl clang jq)
+bench_pkgs=(hyperfine sqitch sql-migrate libdbd-sqlite3-perl libdbd-pg-perl libdbd-mysql-perl time
+            binutils)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;
@@ -21,11 +22,23 @@ if [ "${1:-build}" != build ] && ! command -v npm >/dev/null; then
   want+=(nodejs npm)
 fi
 
+# The benchmark compares with dbmate, an npm package pinned in bench/package-lock.json.
+bench_node_modules() {
+  [ "${target}" = bench ] || return 0
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/bench"
+  [ -d "$dir/node_modules/dbmate" ] && return 0
+  command -v npm >/dev/null || return 0
+  (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error) ||
+    echo "runway: npm install in bench/ failed; the benchmark will skip dbmate" >&2
+}
+target=${1:-build}
+
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && { bench_node_modules; exit 0; }
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "runway: missing packages; run: sudo apt-get install -y ${missing[*]}" >&2
@@ -41,3 +54,4 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+bench_node_modules

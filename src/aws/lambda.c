@@ -162,10 +162,9 @@ static void command_run(const runtime *rt, const invocation *inv, const char *na
     if (config_load_all(cfg, rt->argc, rt->argv, rt->envp, &commands, e) == RW_OK &&
         aws_lambda_apply_overrides(cfg, overrides, ignore, ignore_unknown, e) == RW_OK) {
         cmd = command_find(name);
-        if (!cmd || strcmp(name, "lambda") == 0)
-            rw_fail(e, RW_ERR_CONFIGURATION, "unknown command '%s' in the event", name);
+        if (!cmd) rw_fail(e, RW_ERR_CONFIGURATION, "unknown command '%s' in the event", name);
     }
-    if (cmd && strcmp(name, "lambda") != 0) {
+    if (cmd) {
         rw_run r = {.cfg = cfg, .json = true, .out = NULL, .deadline_ms = command_deadline(inv)};
         rw_err_clear(&r.err);
         command_execute(cmd, &r);
@@ -360,12 +359,12 @@ static char *cfn_physical_id(json_t *event)
 static char *cfn_body(json_t *event, bool success, const char *reason, json_t *data)
 {
     char *physical = cfn_physical_id(event);
-    json_t *doc = json_pack("{s:s,s:s,s:O?,s:O?,s:O?,s:b,s:O}", "Status",
+    json_t *doc = json_pack("{s:s,s:s,s:O?,s:O?,s:O?,s:b,s:o}", "Status",
                             success ? "SUCCESS" : "FAILED", "PhysicalResourceId", physical,
                             "StackId", json_object_get(event, "StackId"), "RequestId",
                             json_object_get(event, "RequestId"), "LogicalResourceId",
                             json_object_get(event, "LogicalResourceId"), "NoEcho", 0, "Data",
-                            data ? data : json_object());
+                            data ? json_incref(data) : json_object());
     if (reason) json_object_set_new(doc, "Reason", json_string(reason));
     char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
@@ -373,32 +372,34 @@ static char *cfn_body(json_t *event, bool success, const char *reason, json_t *d
     return text;
 }
 
+/* reason cut to at most n bytes, never inside a UTF-8 sequence. */
+static char *utf8_prefix(const char *reason, size_t n)
+{
+    while (n > 0 && ((unsigned char)reason[n] & 0xC0) == 0x80) n--;
+    return xstrndup(reason, n);
+}
+
+/* The body with the longest prefix of reason that fits in 4096 bytes (binary search). */
 char *aws_lambda_cfn_response(json_t *event, bool success, const char *reason, json_t *data)
 {
-    size_t keep = reason ? strlen(reason) : 0;
-    for (;;) {
-        char *cut = reason ? xstrndup(reason, keep) : NULL;
-        /* Never end inside a UTF-8 sequence. */
-        if (cut) {
-            size_t n = strlen(cut);
-            while (n > 0 && ((unsigned char)cut[n - 1] & 0x80)) {
-                size_t start = n - 1;
-                while (start > 0 && ((unsigned char)cut[start] & 0xC0) == 0x80) start--;
-                unsigned char lead = (unsigned char)cut[start];
-                size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-                if (n - start >= need) break;
-                n = start;
-            }
-            cut[n] = '\0';
-        }
-        char *body = cfn_body(event, success, cut, data);
+    char *body = cfn_body(event, success, reason, data);
+    if (!reason || strlen(body) <= CFN_BODY_MAX) return body;
+    free(body);
+    size_t lo = 0, hi = strlen(reason);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo + 1) / 2;
+        char *cut = utf8_prefix(reason, mid);
+        char *try = cfn_body(event, success, cut, data);
+        bool fits = strlen(try) <= CFN_BODY_MAX;
+        free(try);
         free(cut);
-        size_t len = strlen(body);
-        if (len <= CFN_BODY_MAX || keep == 0) return body;
-        free(body);
-        size_t excess = len - CFN_BODY_MAX + 16;
-        keep = keep > excess ? keep - excess : 0;
+        if (fits) lo = mid;
+        else hi = mid - 1;
     }
+    char *cut = utf8_prefix(reason, lo);
+    body = cfn_body(event, success, cut, data);
+    free(cut);
+    return body;
 }
 
 /* PUTs the response to the presigned URL: no Content-Type (it would break SigV2 URLs), retried. */
@@ -522,12 +523,20 @@ static int handle_invocation(const runtime *rt, const invocation *inv, rw_err *e
     return ret;
 }
 
-/* Checks the function's own configuration once, so a broken one is an init error. */
+/*
+ * Checks the function's own configuration once, so a broken one is an init
+ * error, and takes the log level from it.
+ */
 static int runtime_init(runtime *rt, rw_err *e)
 {
     rw_config *cfg = config_new();
     strlist commands = {0};
     int ret = config_load_all(cfg, rt->argc, rt->argv, rt->envp, &commands, e);
+    const char *level = config_get(cfg, "logLevel");
+    if (ret == RW_OK && level && strcmp(level, "debug") == 0)
+        log_set_level(LOG_DEBUG);
+    else if (ret == RW_OK && config_get_bool(cfg, "quiet"))
+        log_set_level(LOG_WARN);
     strlist_free(&commands);
     config_free(cfg);
     return ret;

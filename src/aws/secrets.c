@@ -205,6 +205,7 @@ static int secret_from_api(const rw_config *cfg, const char *secret_id, json_t *
     json_t *input = json_pack("{s:s}", "SecretId", secret_id);
     json_t *output = NULL;
     int ret = aws_json_call(&aws_secrets_manager, &ctx, "GetSecretValue", input, &output, e);
+    if (ret != RW_OK) rw_err_prefix(e, "secret %s: ", secret_id);
     if (ret == RW_OK) {
         char *text = json_dumps(output, JSON_COMPACT);
         ret = secret_parse(text, strlen(text), secret_id, secret, e);

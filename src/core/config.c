@@ -533,6 +533,7 @@ int config_load_file(rw_config *cfg, const char *path, rw_err *e)
     } else {
         e->code = RW_ERR_CONFIGURATION;
         rw_err_prefix(e, "Unable to load config file: ");
+        rc = e->code;
     }
     sb_free(&sb);
     return rc;

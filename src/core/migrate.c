@@ -301,7 +301,7 @@ static int migrate_create_schemas(rw_session *s, strbuf *created, rw_err *e)
 }
 
 /* Makes sure the history table exists, baselining a non-empty schema when allowed. */
-static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
+static int migrate_prepare_history_locked(rw_session *s, migrate_result *r, rw_err *e)
 {
     strbuf created = STRBUF_INIT;
     int rc = migrate_create_schemas(s, &created, e);
@@ -363,6 +363,32 @@ static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
     s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
 out:
     sb_free(&created);
+    return rc;
+}
+
+/*
+ * Runs the history preparation under the migration lock, re-checking the
+ * table first: a concurrent run may have created it (and applied
+ * migrations) since this session looked, which must not read as a
+ * non-empty schema without history.  The inner lock calls nest.
+ */
+static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
+{
+    if (s->hist_exists)
+        return migrate_prepare_history_locked(s, r, e);
+    int rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
+    if (rc != RW_OK)
+        return rc;
+    bool exists = false;
+    rc = history_exists(&s->db, &s->hist, &exists, e);
+    if (rc == RW_OK && exists) {
+        s->hist_exists = true;
+        rc = history_refresh(&s->db, &s->hist, e);
+    }
+    if (rc == RW_OK)
+        rc = migrate_prepare_history_locked(s, r, e);
+    rw_err ig;
+    s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
     return rc;
 }
 
@@ -475,10 +501,20 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         log_info("Successfully validated %zu migrations (execution time %s)", s->plan.len,
                  log_duration(rw_now_ms() - t0, (char[32]){0}, 32));
     }
+    /* Scripts that cannot run (undefined placeholders, parse errors) fail before anything changes. */
+    size_t npending = 0;
+    const rw_migration **pending = migrate_pending(&s->plan, false, &npending);
+    rc = migrate_preflight(s, pending, npending, e);
+    free(pending);
+    if (rc != RW_OK)
+        return rc;
+    /* The plan points into the history rows: rebuild it only when they changed. */
+    size_t rows_planned = s->hist.len;
     if ((rc = migrate_prepare_history(s, r, e)) != RW_OK)
         return rc;
-    if ((rc = session_plan(s, e)) != RW_OK)
+    if ((s->hist.len != rows_planned || r->baselined) && (rc = session_plan(s, e)) != RW_OK)
         return rc;
+    rows_planned = s->hist.len;
     const char *cur = plan_current_version(&s->plan, &s->hist);
     r->initial_version = cur ? xstrdup(cur) : NULL;
     log_info("Current version of schema \"%s\": %s", session_schema(s),
@@ -496,7 +532,8 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         if (session_callbacks(s, "afterMigrateError", true, &ce) != RW_OK)
             log_error("%s", ce.msg);
     }
-    session_plan(s, &(rw_err){0});
+    if (s->hist.len != rows_planned || !s->plan_built)
+        session_plan(s, &(rw_err){0});
     cur = s->plan_built ? plan_current_version(&s->plan, &s->hist) : NULL;
     r->target_version = cur ? xstrdup(cur) : NULL;
     if (rc == RW_OK) {

@@ -258,8 +258,12 @@ int plan_build(const rw_resources *res, const rw_history *hist, const char *targ
     if (hist)
         plan_mark_cancelled(hist, deleted, undone);
 
-    /* Baseline, highest applied version and out-of-order rows, in rank order. */
-    rw_version max_so_far = {0};
+    /*
+     * Baseline, highest applied version and out-of-order rows, in rank order.
+     * Pointers into the rows, copied once after the loop: copying a version
+     * for every row that raises the maximum costs three allocations a row.
+     */
+    const rw_version *baseline = NULL, *max_so_far = NULL;
     rep_run *runs = xcalloc(nrows + 1, sizeof *runs);
     size_t nruns = 0;
     for (size_t i = 0; i < nrows; i++) {
@@ -273,22 +277,18 @@ int plan_build(const rw_resources *res, const rw_history *hist, const char *targ
             }
             continue;
         }
-        if (row_is_baseline(r)) {
-            version_free(&p->baseline);
-            version_copy(&p->baseline, &r->ver);
-        }
-        if (version_cmp(&r->ver, &p->last_applied) > 0) {
-            version_free(&p->last_applied);
-            version_copy(&p->last_applied, &r->ver);
-        }
-        if (version_is_set(&max_so_far) && version_cmp(&r->ver, &max_so_far) < 0)
+        if (row_is_baseline(r))
+            baseline = &r->ver;
+        /* The highest applied version is the highest seen so far at the end. */
+        if (max_so_far && version_cmp(&r->ver, max_so_far) < 0)
             ooo[i] = true;
-        if (version_cmp(&r->ver, &max_so_far) > 0) {
-            version_free(&max_so_far);
-            version_copy(&max_so_far, &r->ver);
-        }
+        if (!max_so_far || version_cmp(&r->ver, max_so_far) > 0)
+            max_so_far = &r->ver;
     }
-    version_free(&max_so_far);
+    if (baseline)
+        version_copy(&p->baseline, baseline);
+    if (max_so_far)
+        version_copy(&p->last_applied, max_so_far);
     qsort(runs, nruns, sizeof *runs, rep_run_cmp);
     for (size_t i = 0; i < nruns; i++)
         if (i + 1 == nruns || strcmp(runs[i].description, runs[i + 1].description) != 0)

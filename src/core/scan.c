@@ -30,10 +30,15 @@ const char *const scan_callback_events[] = {
     "afterUndoError", "beforeCreateSchema", "createSchema", "beforeConnect", "afterConnect", NULL,
 };
 
-typedef struct scan_ctx {
-    const rw_config *cfg;
+/* The naming settings, read from the configuration once per scan, not per file. */
+typedef struct scan_naming {
     strlist suffixes;
     const char *vprefix, *rprefix, *uprefix, *sep;
+} scan_naming;
+
+typedef struct scan_ctx {
+    const rw_config *cfg;
+    scan_naming naming;
     bool skip_callbacks;
     rw_resources *out;
     size_t mig_cap, undo_cap, cb_cap;
@@ -82,48 +87,77 @@ static char *scan_description(const char *s, size_t n)
 static const char *scan_match_event(const char *name)
 {
     const char *best = NULL;
+    /* Every event name starts with a, b or c: most files are ruled out here. */
+    if (name[0] != 'a' && name[0] != 'b' && name[0] != 'c')
+        return NULL;
     for (const char *const *ev = scan_callback_events; *ev; ev++)
         if (rw_starts_with(name, *ev) && (!best || strlen(*ev) > strlen(best)))
             best = *ev;
     return best;
 }
 
+static void scan_naming_init(scan_naming *nm, const rw_config *cfg)
+{
+    memset(nm, 0, sizeof *nm);
+    config_get_list(cfg, "sqlMigrationSuffixes", &nm->suffixes);
+    nm->sep = config_get(cfg, "sqlMigrationSeparator");
+    nm->vprefix = config_get(cfg, "sqlMigrationPrefix");
+    nm->rprefix = config_get(cfg, "repeatableSqlMigrationPrefix");
+    nm->uprefix = config_get(cfg, "undoSqlMigrationPrefix");
+}
+
+static void scan_naming_free(scan_naming *nm)
+{
+    strlist_free(&nm->suffixes);
+}
+
+static scan_name_kind scan_parse_name_with(const scan_naming *nm, const char *filename,
+                                           rw_migration *m, char **event, char **description,
+                                           rw_err *e);
+
 scan_name_kind scan_parse_name(const rw_config *cfg, const char *filename, rw_migration *m,
                                char **event, char **description, rw_err *e)
 {
-    strlist suffixes = {0};
-    config_get_list(cfg, "sqlMigrationSuffixes", &suffixes);
+    scan_naming nm;
+    scan_naming_init(&nm, cfg);
+    scan_name_kind k = scan_parse_name_with(&nm, filename, m, event, description, e);
+    scan_naming_free(&nm);
+    return k;
+}
+
+static scan_name_kind scan_parse_name_with(const scan_naming *nm, const char *filename,
+                                           rw_migration *m, char **event, char **description,
+                                           rw_err *e)
+{
     const char *suffix = NULL;
-    for (size_t i = 0; i < suffixes.len && !suffix; i++)
-        if (rw_ends_with_ci(filename, suffixes.items[i]))
-            suffix = suffixes.items[i];
-    if (!suffix) {
-        strlist_free(&suffixes);
+    for (size_t i = 0; i < nm->suffixes.len && !suffix; i++)
+        if (rw_ends_with_ci(filename, nm->suffixes.items[i]))
+            suffix = nm->suffixes.items[i];
+    if (!suffix)
         return NAME_NOT_MIGRATION;
-    }
-    char suffix_buf[64];
-    snprintf(suffix_buf, sizeof suffix_buf, "%s", suffix);
-    suffix = suffix_buf; /* the list is freed below; messages still name the suffix */
     size_t flen = strlen(filename), slen = strlen(suffix);
-    const char *sep = config_get(cfg, "sqlMigrationSeparator");
-    const char *vp = config_get(cfg, "sqlMigrationPrefix");
-    const char *rp = config_get(cfg, "repeatableSqlMigrationPrefix");
-    const char *up = config_get(cfg, "undoSqlMigrationPrefix");
+    const char *sep = nm->sep;
+    const char *vp = nm->vprefix;
+    const char *rp = nm->rprefix;
+    const char *up = nm->uprefix;
     const char *ev = scan_match_event(filename);
     const char *prefix = NULL;
     rw_mig_type type = MIG_VERSIONED;
-    /* Longest prefix wins, so a callback name beats a one-letter prefix. */
+    /*
+     * Longest prefix wins, so a callback name beats a one-letter prefix.
+     * A migration name must be longer than prefix + suffix; a callback may
+     * be just the event name (afterMigrate.sql).  The versioned prefix
+     * may be empty (sqlMigrationPrefix= makes 1__First.sql versioned).
+     */
     const char *cands[4] = {ev, vp, rp, up};
     for (int i = 0; i < 4; i++) {
-        /* a callback may have no description at all: afterMigrate.sql */
-        size_t min_len = strlen(cands[i] ? cands[i] : "") + slen + (i == 0 ? 0 : 1);
-        if (cands[i] && *cands[i] && rw_starts_with(filename, cands[i]) && flen >= min_len &&
+        if (cands[i] && (*cands[i] || i == 1) && rw_starts_with(filename, cands[i]) &&
+            (i == 0 || flen > strlen(cands[i]) + slen) &&
             (!prefix || strlen(cands[i]) > strlen(prefix))) {
             prefix = cands[i];
             type = i == 2 ? MIG_REPEATABLE : i == 3 ? MIG_UNDO : MIG_VERSIONED;
         }
     }
-    strlist_free(&suffixes);
     if (!prefix) {
         rw_fail(e, RW_ERR_INVALID_NAME,
                 "Unrecognised migration name format: %s (expected V<version>__<description>%s, "
@@ -255,7 +289,8 @@ static int scan_checksum_file(rw_migration *m, rw_err *e)
     strbuf sb = STRBUF_INIT;
     int rc = scan_read_script(m->path, &sb, e);
     if (rc == RW_OK) {
-        checksum_compute(sb.buf, sb.len, &m->checksum, NULL);
+        /* scan_read_script already checked the bytes are UTF-8. */
+        m->checksum = checksum_compute_valid(sb.buf ? sb.buf : "", sb.len);
         m->raw_checksum = m->checksum;
     }
     sb_free(&sb);
@@ -302,7 +337,7 @@ static int scan_file(scan_ctx *c, const char *path, const char *rel, const char 
     char *event = NULL, *desc = NULL;
     rw_err ne;
     rw_err_clear(&ne);
-    switch (scan_parse_name(c->cfg, name, &m, &event, &desc, &ne)) {
+    switch (scan_parse_name_with(&c->naming, name, &m, &event, &desc, &ne)) {
     case NAME_NOT_MIGRATION:
         return RW_OK;
     case NAME_INVALID:
@@ -341,6 +376,17 @@ static int scan_name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* "a" + "/" + "b", without printf: this runs once per file. */
+static char *scan_join(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *p = xmalloc(la + lb + 2);
+    memcpy(p, a, la);
+    p[la] = '/';
+    memcpy(p + la + 1, b, lb + 1);
+    return p;
+}
+
 /* Walks dir recursively (skipping hidden directories), in name order. */
 static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callbacks_only, rw_err *e)
 {
@@ -360,8 +406,8 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
     int rc = RW_OK;
     for (size_t i = 0; i < names.len && rc == RW_OK; i++) {
         const char *name = names.items[i];
-        char *path = xasprintf("%s/%s", dir, name);
-        char *r = *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
+        char *path = scan_join(dir, name);
+        char *r = *rel ? scan_join(rel, name) : xstrdup(name);
         struct stat st;
         if (stat(path, &st) != 0) {
             log_warn("Skipping %s: %s", path, strerror(errno));
@@ -494,6 +540,7 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
                        "iconv -f %s -t UTF-8) and remove the setting",
                        enc, enc);
     scan_ctx c = {.cfg = cfg, .out = out};
+    scan_naming_init(&c.naming, cfg);
     c.skip_callbacks = config_get_bool(cfg, "skipDefaultCallbacks");
     strlist locs = {0};
     config_get_list(cfg, "locations", &locs);
@@ -516,6 +563,7 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
             qsort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
         rc = scan_check_duplicates(out, e);
     }
+    scan_naming_free(&c.naming);
     if (rc != RW_OK)
         scan_resources_free(out);
     return rc;

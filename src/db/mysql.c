@@ -20,20 +20,19 @@
 #include <string.h>
 #include <time.h>
 
-#include <errmsg.h>
 #include <mysql.h>
 
 #include "core/log.h"
 
 #define MYSQL_DEFAULT_PORT 3306
 #define MYSQL_DEFAULT_CONNECT_TIMEOUT_S 30
-#define MYSQL_LOCK_WAIT_S 10
 
 struct db_conn {
     MYSQL *m;
     bool mariadb;
-    char *initial_db;   /* the database the connection was opened on, or NULL */
+    char *home_db;      /* Flyway's default schema: migrations run with it selected, or NULL */
     long lock_attempts; /* GET_LOCK rounds before giving up; -1: forever (Flyway's way) */
+    bool charset_dirty; /* a script statement may have changed the connection charset */
 };
 
 /* TLS modes, from weakest to strictest (Connector/J's sslMode names). */
@@ -495,8 +494,24 @@ static void my_close_conn(db_conn *c)
         return;
     if (c->m)
         mysql_close(c->m);
-    free(c->initial_db);
+    free(c->home_db);
     free(c);
+}
+
+/*
+ * The database migrations run in, as Flyway picks its default schema:
+ * defaultSchema, else the first of schemas, else the URL's database.
+ */
+static char *my_home_database(const rw_config *cfg, const char *url_db)
+{
+    const char *ds = config_get(cfg, "defaultSchema");
+    if (ds && *ds)
+        return xstrdup(ds);
+    strlist schemas = {0};
+    config_get_list(cfg, "schemas", &schemas);
+    char *home = schemas.len > 0 ? xstrdup(schemas.items[0]) : url_db ? xstrdup(url_db) : NULL;
+    strlist_free(&schemas);
+    return home;
 }
 
 static int my_connect(const rw_config *cfg, db_conn **out, rw_err *e)
@@ -521,7 +536,9 @@ static int my_connect(const rw_config *cfg, db_conn **out, rw_err *e)
     db_conn *c = xcalloc(1, sizeof *c);
     c->m = m;
     c->mariadb = strstr(mysql_get_server_info(m), "MariaDB") != NULL;
-    c->initial_db = t.database ? xstrdup(t.database) : NULL;
+    c->home_db = my_home_database(cfg, t.database);
+    if (c->home_db)
+        (void)mysql_select_db(c->m, c->home_db);   /* may not exist yet; begin() tries again */
     /* Flyway waits for the MySQL lock forever; an explicit lockRetryCount bounds the wait. */
     const char *retries = config_is_set(cfg, "lockRetryCount") ? config_get(cfg, "lockRetryCount")
                                                                 : NULL;
@@ -539,6 +556,28 @@ static int my_connect(const rw_config *cfg, db_conn **out, rw_err *e)
 }
 
 /* ---------------------------------------------------------------- queries */
+
+/* True when sql might change the connection character set (SET NAMES, SET CHARACTER SET, ...). */
+static bool my_may_change_charset(const char *sql)
+{
+    return strcasestr(sql, "NAMES") || strcasestr(sql, "CHARACTER") ||
+           strcasestr(sql, "CHARSET") || strcasestr(sql, "character_set_");
+}
+
+/*
+ * A script's SET NAMES latin1 applies to the rest of that script, as with
+ * the mysql client, but not to runway's own history queries nor to the next
+ * script: those get utf8mb4 back first.
+ */
+static int my_restore_charset(db_conn *c, rw_err *e)
+{
+    if (!c->charset_dirty)
+        return RW_OK;
+    c->charset_dirty = false;
+    if (mysql_set_character_set(c->m, "utf8mb4") != 0)
+        return my_fail_from(c->m, RW_ERR_SQL, e);
+    return RW_OK;
+}
 
 /* Appends s as a quoted SQL string literal, escaped for the connection's charset. */
 static void my_add_literal(db_conn *c, strbuf *sb, const char *s)
@@ -622,6 +661,8 @@ static int my_query_rows(db_conn *c, const char *sql, size_t len, db_row_fn fn, 
 static int my_query(db_conn *c, const char *sql, const char *const *params, int nparams,
                        db_row_fn fn, void *ud, rw_err *e)
 {
+    if (my_restore_charset(c, e) != RW_OK)
+        return e->code;
     strbuf bound = STRBUF_INIT;
     int rc = my_bind(c, sql, params, nparams, &bound, e);
     if (rc == RW_OK)
@@ -649,17 +690,22 @@ static int my_scalar(db_conn *c, const char *sql, const char *const *params, int
 
 static int my_exec(db_conn *c, const sql_statement *st, rw_err *e)
 {
+    if (my_may_change_charset(st->sql))
+        c->charset_dirty = true;
     return my_run(c, st->sql, st->len, e);
 }
 
 /*
- * Flyway switches the connection back to its default database before each
- * migration, so a `USE other` in one script does not leak into the next.
+ * Flyway selects its default schema (setCatalog) before each migration, so
+ * unqualified names land there and a `USE other` in one script does not
+ * leak into the next.
  */
 static int my_begin(db_conn *c, rw_err *e)
 {
-    if (c->initial_db)
-        (void)mysql_select_db(c->m, c->initial_db);   /* the script may have dropped it */
+    if (my_restore_charset(c, e) != RW_OK)
+        return e->code;
+    if (c->home_db)
+        (void)mysql_select_db(c->m, c->home_db);   /* a script may have dropped it */
     return my_run(c, "START TRANSACTION", strlen("START TRANSACTION"), e);
 }
 
@@ -685,7 +731,12 @@ static int my_server_version(db_conn *c, strbuf *out, rw_err *e)
     /* MariaDB 10 may announce itself as "5.5.5-10.11.6-MariaDB" to old clients. */
     if (rw_starts_with(info, "5.5.5-"))
         info += 6;
+    /* Flyway prints major.minor: "MariaDB 10.11", "MySQL 8.0". */
     size_t n = strspn(info, "0123456789.");
+    const char *dot = memchr(info, '.', n);
+    const char *dot2 = dot ? memchr(dot + 1, '.', n - (size_t)(dot + 1 - info)) : NULL;
+    if (dot2)
+        n = (size_t)(dot2 - info);
     sb_reset(out);
     sb_addf(out, "%s %.*s", c->mariadb ? "MariaDB" : "MySQL", (int)n, info);
     return RW_OK;
@@ -804,7 +855,7 @@ static int my_lock(db_conn *c, const char *schema, const char *table, rw_err *e)
     int rc;
     int64_t started = rw_now_ms();
     for (long attempt = 1;; attempt++) {
-        rc = my_scalar(c, "SELECT GET_LOCK(?,10)", params, 1, &got, e);
+        rc = my_scalar(c, "SELECT GET_LOCK(?,10)", params, 1, &got, e);   /* Flyway's 10 s */
         if (rc != RW_OK)
             break;
         if (strcmp(sb_str(&got), "1") == 0)

@@ -1227,7 +1227,8 @@ static void postgres_history_create_sql(db_conn *c, const char *schema, const ch
 /*
  * Queries that list DROP statements for one kind of object in schema $1,
  * in an order where CASCADE and IF EXISTS absorb the dependencies between
- * kinds.  Members of extensions are left to DROP EXTENSION.
+ * kinds.  Members of extensions are left to DROP EXTENSION, and objects
+ * internal to another (a range type's constructors) go with their owner.
  */
 static const char *const pg_clean_queries[] = {
     /* materialized views, views */
@@ -1255,7 +1256,7 @@ static const char *const pg_clean_queries[] = {
     " n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid))"
     " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
     " WHERE n.nspname = $1 AND NOT EXISTS (SELECT 1 FROM"
-    " pg_catalog.pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+    " pg_catalog.pg_depend d WHERE d.objid = p.oid AND d.deptype IN ('e','i'))"
     " ORDER BY p.prokind = 'a' DESC, p.oid DESC",
     /* domains, enums, composite, range and base types */
     "SELECT format('DROP %s IF EXISTS %I.%I CASCADE',"
@@ -1266,7 +1267,7 @@ static const char *const pg_clean_queries[] = {
     " AND (t.typrelid = 0 OR c.relkind = 'c')"
     " AND NOT (t.typcategory = 'A' AND t.typelem <> 0 AND t.typtype = 'b')"
     " AND NOT EXISTS (SELECT 1 FROM"
-    " pg_catalog.pg_depend d WHERE d.objid = t.oid AND d.deptype = 'e')"
+    " pg_catalog.pg_depend d WHERE d.objid = t.oid AND d.deptype IN ('e','i'))"
     " ORDER BY t.oid DESC",
     /* collations */
     "SELECT format('DROP COLLATION IF EXISTS %I.%I CASCADE', n.nspname, o.collname)"

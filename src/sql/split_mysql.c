@@ -13,6 +13,7 @@
  *    scanned like any other SQL.
  *  - '...' and "..." strings with backslash escapes and doubled quotes;
  *    `...` identifiers with doubled backticks.
+ *  - A CRLF line end is sent as LF (also inside strings), as the client does.
  *  - While the terminator is `;`, the body of CREATE PROCEDURE / FUNCTION /
  *    TRIGGER / EVENT (and MariaDB's BEGIN NOT ATOMIC) is tracked: BEGIN and
  *    CASE open a block, END closes one unless followed by IF, LOOP, REPEAT or
@@ -217,11 +218,29 @@ static void my_begin_statement(my_splitter *s, size_t pos)
     s->in_exec_comment = false;
 }
 
+/*
+ * Adds the statement.  The mysql client reads scripts line by line and sends
+ * a CRLF line end as LF, even inside string literals; doing the same keeps
+ * routine bodies and data identical to what the client stores.
+ */
 static void my_end_statement(my_splitter *s, size_t end)
 {
-    if (s->in_stmt)
-        sql_script_add(s->out, s->text + s->stmt_start, end - s->stmt_start, s->stmt_line);
+    if (!s->in_stmt)
+        return;
     s->in_stmt = false;
+    const char *text = s->text + s->stmt_start;
+    size_t len = end - s->stmt_start;
+    const char *cr = memchr(text, '\r', len);
+    if (!cr) {
+        sql_script_add(s->out, text, len, s->stmt_line);
+        return;
+    }
+    strbuf lf = STRBUF_INIT;
+    for (size_t i = 0; i < len; i++)
+        if (!(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n'))
+            sb_addc(&lf, text[i]);
+    sql_script_add(s->out, lf.buf, lf.len, s->stmt_line);
+    sb_free(&lf);
 }
 
 /*

@@ -271,6 +271,9 @@ const server = http.createServer((req, res) => {
       if (req.method === 'GET' && req.url.startsWith('/creds')) return containerCredentials(req, res);
       if (req.method === 'GET' && req.url.startsWith('/secretsmanager/get?')) return secretsExtension(req, res);
       if (req.method === 'POST' && req.url.startsWith('/webhook')) return webhook(req, res, body);
+      if (req.method === 'GET' && req.url.startsWith('/presign/')) {
+        return send(res, 200, presignedResponseUrl(req.url.slice(9)), { 'Content-Type': 'text/plain' });
+      }
       send(res, 404, { message: 'no route for ' + req.method + ' ' + req.url });
     } catch (err) {
       log({ kind: 'fake-crash', error: String(err && err.stack) });

@@ -24,6 +24,7 @@ aws_fake_require() {
 }
 
 # aws_fake_start SCENARIO: serves the scenario file on a free 127.0.0.1 port.
+# Call it at the top level of a script (test bodies run in subshells).
 aws_fake_start() {
   FAKE_DIR="$TRASH/fake"
   rm -rf "$FAKE_DIR" && mkdir -p "$FAKE_DIR" && cp "$1" "$FAKE_DIR/scenario.json" || return 1
@@ -37,6 +38,7 @@ aws_fake_start() {
   done
   FAKE_PORT=$(cat "$FAKE_DIR/port") || return 1
   FAKE_URL="http://127.0.0.1:$FAKE_PORT"
+  export AWS_ENDPOINT_URL="$FAKE_URL"
   trap 'aws_fake_stop; backend_cleanup 2>/dev/null; rm -rf "$TRASH"' EXIT
 }
 
@@ -59,12 +61,56 @@ fake_expect() {
   fi
 }
 
-# Environment for a runway process that talks to the fake with static keys.
+# Environment for a runway process that talks to the fake with static keys
+# (aws_fake_start points AWS_ENDPOINT_URL at the fake).
 aws_fake_env() {
   export AWS_ACCESS_KEY_ID=$FAKE_AKID AWS_SECRET_ACCESS_KEY=$FAKE_SECRET AWS_REGION=us-east-1
-  export AWS_ENDPOINT_URL=$FAKE_URL
   unset AWS_SESSION_TOKEN AWS_DEFAULT_REGION AWS_CONTAINER_CREDENTIALS_FULL_URI \
     AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_AUTHORIZATION_TOKEN \
     AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE AWS_LAMBDA_RUNTIME_API AWS_LAMBDA_FUNCTION_NAME \
     PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ECS_CONTAINER_METADATA_URI_V4 AWS_EXECUTION_ENV
+}
+
+# run_lambda [VAR=value ...]: runs runway as a Lambda runtime against the fake
+# until the fake runs out of events; stdout in lambda.out, stderr in lambda.err.
+run_lambda() {
+  env AWS_LAMBDA_RUNTIME_API="127.0.0.1:$FAKE_PORT" AWS_LAMBDA_FUNCTION_NAME=runway-migrate \
+    "$@" timeout 120 "$RUNWAY_BIN" >lambda.out 2>lambda.err
+}
+
+# expect_no_secrets FILE...: none of the fake's secrets may appear in the files.
+expect_no_secrets() {
+  local f s
+  for f in "$@"; do
+    for s in "$FAKE_SECRET" "${FAKE_TOKEN:-}" "${FAKE_DB_PASSWORD:-}"; do
+      [ -n "$s" ] || continue
+      if grep -qF -- "$s" "$f"; then echo "secret leaked into $f"; return 1; fi
+    done
+  done
+}
+
+# has_table NAME: true when the test database has the table (any backend).
+# (A count prints a row only when the table exists, whatever the client's exit status.)
+has_table() { [ -n "$(db_sql "SELECT count(*) FROM $1" 2>/dev/null)" ]; }
+
+# json_string TEXT: TEXT as a JSON string literal.
+json_string() { node -e 'process.stdout.write(JSON.stringify(process.argv[1]))' "$1"; }
+
+# db_secret: the test database as an RDS-style Secrets Manager secret (JSON
+# text, no url needed); sets FAKE_DB_PASSWORD, which must never be printed.
+db_secret() {
+  case $RUNWAY_TEST_BACKEND in
+  postgresql)
+    FAKE_DB_PASSWORD=$RUNWAY_TEST_PG_PASSWORD
+    printf '{"engine":"postgres","host":"%s","port":%s,"dbname":"%s","username":"%s","password":"%s"}' \
+      "$RUNWAY_TEST_PG_HOST" "$RUNWAY_TEST_PG_PORT" "$DB_NAME" "$RUNWAY_TEST_PG_USER" "$FAKE_DB_PASSWORD" ;;
+  mysql)
+    FAKE_DB_PASSWORD=$RUNWAY_TEST_MYSQL_PASSWORD
+    printf '{"engine":"mysql","host":"%s","port":"%s","dbname":"%s","username":"%s","password":"%s"}' \
+      "$RUNWAY_TEST_MYSQL_HOST" "$RUNWAY_TEST_MYSQL_PORT" "$DB_NAME" "$RUNWAY_TEST_MYSQL_USER" "$FAKE_DB_PASSWORD" ;;
+  *)
+    FAKE_DB_PASSWORD=db-pass-8c1f2e
+    printf '{"engine":"sqlite","dbname":"%s","username":"migrator","password":"%s"}' \
+      "$DB_FILE" "$FAKE_DB_PASSWORD" ;;
+  esac
 }

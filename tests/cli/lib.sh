@@ -90,3 +90,17 @@ test_done() {
   echo "1..$test_count"
   [ "$test_failed" -eq 0 ]
 }
+
+# Everything a failed command must leave untouched: the schema and every
+# history row (or the error saying there is no history table).  Compare
+# db_state before and after with test_cmp.
+db_state() {
+  db_schema
+  db_sql "SELECT installed_rank, version, description, type, script, checksum, installed_by, installed_on, execution_time, success FROM ${HISTORY_SCHEMA}.flyway_schema_history ORDER BY installed_rank" 2>&1 || true
+}
+
+# The history rows that matter for Flyway compatibility, '|'-separated,
+# success as 1/0 on every database.
+history_rows() {
+  db_sql "SELECT installed_rank, version, description, type, script, checksum, CASE WHEN success THEN 1 ELSE 0 END FROM ${HISTORY_SCHEMA}.flyway_schema_history ORDER BY installed_rank"
+}

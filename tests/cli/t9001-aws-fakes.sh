@@ -44,4 +44,25 @@ test_expect_success 'the runtime API refuses an unknown request id' '
   test "$code" = 400 && expect_grep InvalidRequestID body
 '
 
+cfn_body='{"Status":"SUCCESS","PhysicalResourceId":"p","StackId":"s","RequestId":"r","LogicalResourceId":"l"}'
+put() { # URL [CURL_ARGS...]
+  url=$1
+  shift
+  curl -sS -o body -w '%{http_code}' -X PUT -H 'Content-Type:' "$@" --data "$cfn_body" "$url"
+}
+
+test_expect_success 'the presigned response URL accepts an exact PUT' '
+  url=$(curl -sS "$FAKE_URL/presign/one") &&
+  test "$(put "$url")" = 200 &&
+  fake_expect "of(\"cfn-response\").length === 1"
+'
+
+test_expect_success 'a tampered presigned URL or a Content-Type is refused' '
+  url=$(curl -sS "$FAKE_URL/presign/two") &&
+  test "$(put "$(echo "$url" | sed "s/X-Amz-Date=2/X-Amz-Date=1/")")" = 403 &&
+  test "$(put "$url" -H "Content-Type: application/json")" = 403 &&
+  expect_grep SignatureDoesNotMatch body &&
+  fake_expect "of(\"cfn-response\").length === 1"
+'
+
 test_done

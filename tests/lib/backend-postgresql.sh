@@ -39,8 +39,12 @@ db_sql() { _pg_client psql "$DB_NAME" -X -A -t -q -v ON_ERROR_STOP=1 -c "$1"; }
 
 # Normalised schema dump without the history table (see the corpus README).
 db_schema() {
-  _pg_client pg_dump "$DB_NAME" --schema-only --no-owner -T '*.flyway_schema_history' |
-    grep -v -E '^(--|SET |SELECT pg_catalog\.set_config\(|\\restrict |\\unrestrict |$)'
+  local dump
+  dump=$(_pg_client pg_dump "$DB_NAME" --schema-only --no-owner -T '*.flyway_schema_history') ||
+    return 1
+  # An empty schema leaves no lines, which is not an error.
+  printf '%s\n' "$dump" |
+    grep -v -E '^(--|SET |SELECT pg_catalog\.set_config\(|\\restrict |\\unrestrict |$)' || true
 }
 
 db_reset() { _pg_create_db; }

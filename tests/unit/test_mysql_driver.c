@@ -137,6 +137,10 @@ static void test_session_metadata(void **state)
     rw_err_clear(&e);
     assert_int_equal(db_mysql_ops.server_version(c, &out, &e), RW_OK);
     assert_true(rw_starts_with(sb_str(&out), "MariaDB 1") || rw_starts_with(sb_str(&out), "MySQL "));
+    /* major.minor only, as Flyway prints it */
+    const char *ver = strchr(sb_str(&out), ' ') + 1;
+    assert_non_null(strchr(ver, '.'));
+    assert_null(strchr(strchr(ver, '.') + 1, '.'));
     assert_int_equal(db_mysql_ops.current_schema(c, &out, &e), RW_OK);
     assert_string_equal(sb_str(&out), test_db);
     assert_int_equal(db_mysql_ops.current_user(c, &out, &e), RW_OK);
@@ -167,6 +171,56 @@ static void test_user_and_password_keys(void **state)
     db_mysql_ops.close(c);
     free(url);
     config_free(cfg);
+}
+
+/* Credentials with URL metacharacters, percent-encoded in URLs and raw in settings. */
+static void test_percent_encoded_credentials(void **state)
+{
+    (void)state;
+    NEED_SERVER();
+    rw_config *admin_cfg = config_for(test_db, "");
+    db_conn *admin = connect_ok(admin_cfg);
+    char user[64];
+    snprintf(user, sizeof user, "rw_tricky_%d", (int)getpid());
+    char *sql = xasprintf("CREATE USER '%s'@'%%' IDENTIFIED BY 'p@ss:w/rd&x=1%%+ ?'", user);
+    exec_ok(admin, sql);
+    free(sql);
+    sql = xasprintf("GRANT SELECT ON `%s`.* TO '%s'@'%%'", test_db, user);
+    exec_ok(admin, sql);
+    free(sql);
+
+    const char *enc = "p%40ss%3Aw%2Frd%26x%3D1%25%2B%20%3F";
+    char *urls[] = {
+        xasprintf("mysql://%s:%s@%s:%s/%s", user, enc, env("RUNWAY_TEST_MYSQL_HOST"),
+                  env("RUNWAY_TEST_MYSQL_PORT"), test_db),
+        xasprintf("jdbc:mysql://%s:%s/%s?user=%s&password=%s", env("RUNWAY_TEST_MYSQL_HOST"),
+                  env("RUNWAY_TEST_MYSQL_PORT"), test_db, user, enc),
+        xasprintf("jdbc:mariadb://%s:%s/%s", env("RUNWAY_TEST_MYSQL_HOST"),
+                  env("RUNWAY_TEST_MYSQL_PORT"), test_db),
+    };
+    for (size_t i = 0; i < 3; i++) {
+        rw_config *cfg = config_new();
+        config_set_raw(cfg, "url", urls[i], CFG_SRC_CLI);
+        if (i == 2) {
+            config_set_raw(cfg, "user", user, CFG_SRC_CLI);
+            config_set_raw(cfg, "password", "p@ss:w/rd&x=1%+ ?", CFG_SRC_CLI);
+        }
+        db_conn *c = connect_ok(cfg);
+        strbuf out = STRBUF_INIT;
+        rw_err e;
+        rw_err_clear(&e);
+        assert_int_equal(db_mysql_ops.current_user(c, &out, &e), RW_OK);
+        assert_string_equal(sb_str(&out), user);
+        sb_free(&out);
+        db_mysql_ops.close(c);
+        config_free(cfg);
+        free(urls[i]);
+    }
+    sql = xasprintf("DROP USER '%s'@'%%'", user);
+    exec_ok(admin, sql);
+    free(sql);
+    db_mysql_ops.close(admin);
+    config_free(admin_cfg);
 }
 
 static void test_bad_password_is_a_clear_error(void **state)
@@ -463,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_handles_urls),
         cmocka_unit_test(test_session_metadata),
         cmocka_unit_test(test_user_and_password_keys),
+        cmocka_unit_test(test_percent_encoded_credentials),
         cmocka_unit_test(test_bad_password_is_a_clear_error),
         cmocka_unit_test(test_connect_retries_back_off),
         cmocka_unit_test(test_bad_url_parameters),

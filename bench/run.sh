@@ -1,0 +1,427 @@
+#!/usr/bin/env bash
+# run.sh RUNWAY_BINARY - the benchmark behind `make bench`.
+#
+# Generates migration sets (N = 10, 1,000, 10,000; kinds ddl, dml, proc),
+# then times, as medians of repeated runs and side by side in one run:
+#   runway       migrate / migrate again (no-op) / info
+#   client       the database's own client running floor.sql: the same
+#                statements, each file in its own transaction plus one
+#                history-row insert, all in one process (the physical floor)
+#   dbmate, sql-migrate, sqitch   the same files in their layouts
+# plus start-up time, peak RSS, binary size and the runtime file tree.
+# Prints a table of ratios with the targets' PASS/FAIL and writes
+# docs/benchmarks.md.
+#
+# SQLite always runs; PostgreSQL and MySQL run when tests/lib/with-servers.sh
+# exported RUNWAY_TEST_PG_URL / RUNWAY_TEST_MYSQL_URL.
+#
+# Knobs (environment):
+#   BENCH_QUICK=1      small and fast (N = 10 and 100, two runs): a smoke test
+#   BENCH_DBS          "sqlite postgresql mysql" (those available)
+#   BENCH_SIZES        "10 1000 10000"
+#   BENCH_KINDS        "ddl dml proc"
+#   BENCH_KINDS_LARGE  kinds timed at the largest size ("dml")
+#   BENCH_RUNS         runs per timing at N <= 1000 (3); BENCH_RUNS_LARGE (3)
+#   BENCH_PEERS        "dbmate sql-migrate sqitch" (those installed)
+#   BENCH_DOC          file to write (docs/benchmarks.md; the quick mode
+#                      writes into the scratch directory unless set)
+#   BENCH_KEEP=1       keep the scratch directory
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/.." && pwd)
+[ $# -ge 1 ] || { echo "usage: $0 RUNWAY_BINARY" >&2; exit 2; }
+runway=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+[ -x "$runway" ] || { echo "run.sh: $1 is not an executable; build first (make build)" >&2; exit 2; }
+command -v hyperfine >/dev/null || { echo "run.sh: hyperfine missing; run tools/deps.sh bench" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time missing; run tools/deps.sh bench" >&2; exit 2; }
+
+quick=${BENCH_QUICK:-0}
+if [ "$quick" = 1 ]; then
+  sizes=${BENCH_SIZES:-10 100}
+  kinds_large=${BENCH_KINDS_LARGE:-ddl dml proc}
+  runs=${BENCH_RUNS:-2}
+  runs_large=${BENCH_RUNS_LARGE:-2}
+else
+  sizes=${BENCH_SIZES:-10 1000 10000}
+  kinds_large=${BENCH_KINDS_LARGE:-dml}
+  runs=${BENCH_RUNS:-3}
+  runs_large=${BENCH_RUNS_LARGE:-3}
+fi
+kinds=${BENCH_KINDS:-ddl dml proc}
+largest=$(printf '%s\n' $sizes | sort -n | tail -n 1)
+
+# Scratch space on tmpfs when there is one: the database files and the
+# migration sets, so disk noise from other work stays out of the numbers.
+base=${TMPDIR:-/tmp}
+[ -d /dev/shm ] && [ -w /dev/shm ] && base=/dev/shm
+work=$(mktemp -d "$base/runway-bench.XXXXXX")
+chmod 700 "$work"
+cleanup() {
+  [ "${BENCH_KEEP:-0}" = 1 ] && { echo "scratch directory kept: $work"; return; }
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+results=$work/results.tsv
+: > "$results"
+log=$work/bench.log
+
+# ---- tools -----------------------------------------------------------------
+
+dbmate_bin=$(ls "$here"/node_modules/@dbmate/*/bin/dbmate 2>/dev/null | head -n 1)
+declare -A have
+have[dbmate]=$([ -n "$dbmate_bin" ] && [ -x "$dbmate_bin" ] && echo 1)
+have[sql-migrate]=$(command -v sql-migrate >/dev/null && echo 1)
+have[sqitch]=$(command -v sqitch >/dev/null && echo 1)
+peers=""
+for p in ${BENCH_PEERS:-dbmate sql-migrate sqitch}; do
+  if [ -n "${have[$p]:-}" ]; then
+    peers="$peers $p"
+  else
+    echo "note: $p not installed, skipped (tools/deps.sh bench; npm ci in bench/)" >&2
+  fi
+done
+
+dbs=""
+for d in ${BENCH_DBS:-sqlite postgresql mysql}; do
+  case "$d" in
+    sqlite) command -v sqlite3 >/dev/null && dbs="$dbs sqlite" ;;
+    postgresql) [ -n "${RUNWAY_TEST_PG_URL:-}" ] && command -v psql >/dev/null && dbs="$dbs postgresql" ;;
+    mysql) [ -n "${RUNWAY_TEST_MYSQL_URL:-}" ] && command -v mariadb >/dev/null && dbs="$dbs mysql" ;;
+  esac
+done
+[ -n "$dbs" ] || { echo "run.sh: no database available" >&2; exit 2; }
+
+# Debian's /usr/bin/psql is a Perl wrapper that picks a version; time the real client.
+psql_bin=$(ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n 1)
+[ -n "$psql_bin" ] || psql_bin=$(command -v psql)
+
+# The database clients read their connection settings from the environment;
+# runway gets its own URL per database (FLYWAY_URL) below.
+if [ -n "${RUNWAY_TEST_PG_URL:-}" ]; then
+  export PGHOST=$RUNWAY_TEST_PG_HOST PGPORT=$RUNWAY_TEST_PG_PORT PGUSER=$RUNWAY_TEST_PG_USER
+  export PGPASSWORD=$RUNWAY_TEST_PG_PASSWORD PGOPTIONS='-c client_min_messages=warning'
+fi
+if [ -n "${RUNWAY_TEST_MYSQL_URL:-}" ]; then
+  export MYSQL_PWD=$RUNWAY_TEST_MYSQL_PASSWORD
+fi
+export SQITCH_FULLNAME=bench SQITCH_EMAIL=bench@example.com
+
+# ---- measuring -------------------------------------------------------------
+
+say() { printf '%s\n' "$*" >&2; }
+
+# record DB KIND N OP TOOL MS RSS_KB RUNS STATUS
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$results"; }
+
+# The median of a hyperfine CSV export, in milliseconds.
+csv_median_ms() { awk -F, 'NR == 2 { printf "%.2f", $4 * 1000 }' "$1"; }
+
+# The peak of /usr/bin/time -f %M lines, in kB.
+max_rss() { awk '/^[0-9]+$/ && $1 > m { m = $1 } END { print m + 0 }' "$1"; }
+
+# time_cmd RUNS WARMUP PREPARE CMD... -> prints the median ms; fails when a run failed.
+time_cmd() {
+  local runs=$1 warmup=$2 prepare=$3 csv=$work/hf.csv
+  shift 3
+  local args=(-N --style basic --runs "$runs" --warmup "$warmup" --export-csv "$csv"
+              --command-name bench)
+  [ -n "$prepare" ] && args+=(--prepare "$prepare")
+  [ "${BENCH_DEBUG:-0}" = 1 ] && args+=(--output inherit)
+  rm -f "$csv"
+  hyperfine "${args[@]}" "$(quote_cmd "$@")" >>"$log" 2>&1 || return 1
+  csv_median_ms "$csv"
+}
+
+# Joins words into one command line hyperfine -N splits again.
+quote_cmd() {
+  local out="" w
+  for w in "$@"; do out="$out '${w//\'/\'\\\'\'}'"; done
+  printf '%s' "${out# }"
+}
+
+# One peak-RSS sample of a command, in kB.
+rss_cmd() {
+  local f=$work/rss.txt
+  rm -f "$f"
+  /usr/bin/time -o "$f" -f %M "$@" >/dev/null 2>&1 || return 1
+  max_rss "$f"
+}
+
+# ---- per-database settings -------------------------------------------------
+
+# url_for DB TOOL: connection strings for runway (JDBC), dbmate and sqitch.
+runway_url() {
+  case "$1" in
+    sqlite) echo "jdbc:sqlite:$work/runway.db" ;;
+    postgresql) echo "jdbc:postgresql://$PGHOST:$PGPORT/bench_runway?user=$PGUSER&password=$PGPASSWORD" ;;
+    mysql) echo "jdbc:mysql://$RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT/bench_runway?user=$RUNWAY_TEST_MYSQL_USER&password=$MYSQL_PWD" ;;
+  esac
+}
+dbmate_url() {
+  case "$1" in
+    sqlite) echo "sqlite:$work/dbmate.db" ;;
+    postgresql) echo "postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/bench_dbmate?sslmode=disable" ;;
+    mysql) echo "mysql://$RUNWAY_TEST_MYSQL_USER:$MYSQL_PWD@$RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT/bench_dbmate" ;;
+  esac
+}
+sqitch_target() {
+  case "$1" in
+    sqlite) echo "db:sqlite:$work/sqitch-target.db" ;;
+    postgresql) echo "db:pg://$PGUSER@$PGHOST:$PGPORT/bench_sqitch" ;;
+    mysql) echo "db:mysql://$RUNWAY_TEST_MYSQL_USER@$RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT/bench_sqitch" ;;
+  esac
+}
+sqlmigrate_config() { # DB SETDIR
+  local dialect ds
+  case "$1" in
+    sqlite) dialect=sqlite3 ds="$work/sql-migrate.db" ;;
+    postgresql) dialect=postgres ds="host=$PGHOST port=$PGPORT user=$PGUSER password=$PGPASSWORD dbname=bench_sql_migrate sslmode=disable" ;;
+    mysql) dialect=mysql ds="$RUNWAY_TEST_MYSQL_USER:$MYSQL_PWD@tcp($RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT)/bench_sql_migrate?multiStatements=true" ;;
+  esac
+  ( umask 077; printf 'bench:\n  dialect: %s\n  datasource: "%s"\n  dir: %s\n  table: migrations\n' \
+      "$dialect" "$ds" "$2/sqlmigrate" > "$2/sqlmigrate.yml" )
+}
+
+
+mariadb_args() {
+  printf '%s\n' mariadb --no-defaults --protocol=tcp --host="$RUNWAY_TEST_MYSQL_HOST" \
+    --port="$RUNWAY_TEST_MYSQL_PORT" --user="$RUNWAY_TEST_MYSQL_USER" --batch
+}
+
+# Sets apply_cmd, noop_cmd and info_cmd: a tool's three timed commands.
+# The client's "no-op" and "info" read the whole history table, the least
+# any tool must do to decide that nothing is pending.
+tool_cmds() { # DB TOOL SETDIR
+  local db=$1 tool=$2 set=$3 q="SELECT * FROM flyway_schema_history ORDER BY installed_rank"
+  local my=() reg=()
+  [ "$db" = mysql ] && mapfile -t my < <(mariadb_args)
+  case "$tool" in
+    runway)
+      apply_cmd=("$runway" "-locations=filesystem:$set/flyway" migrate)
+      noop_cmd=("${apply_cmd[@]}")
+      info_cmd=("$runway" "-locations=filesystem:$set/flyway" info) ;;
+    client)
+      case "$db" in
+        sqlite)
+          apply_cmd=(sqlite3 -bail "$work/client.db" ".read $set/floor.sql")
+          noop_cmd=(sqlite3 "$work/client.db" "$q") ;;
+        postgresql)
+          apply_cmd=("$psql_bin" -X -q -v ON_ERROR_STOP=1 -d bench_client -f "$set/floor.sql")
+          noop_cmd=("$psql_bin" -X -q -d bench_client -c "$q") ;;
+        mysql)
+          apply_cmd=("${my[@]}" bench_client -e "source $set/floor.sql")
+          noop_cmd=("${my[@]}" bench_client -e "$q") ;;
+      esac
+      info_cmd=("${noop_cmd[@]}") ;;
+    dbmate)
+      apply_cmd=("$dbmate_bin" --url "$(dbmate_url "$db")" --migrations-dir "$set/dbmate"
+                 --no-dump-schema migrate)
+      noop_cmd=("${apply_cmd[@]}")
+      info_cmd=("$dbmate_bin" --url "$(dbmate_url "$db")" --migrations-dir "$set/dbmate" status) ;;
+    sql-migrate)
+      apply_cmd=(sql-migrate up "-config=$set/sqlmigrate.yml" -env=bench)
+      noop_cmd=("${apply_cmd[@]}")
+      info_cmd=(sql-migrate status "-config=$set/sqlmigrate.yml" -env=bench) ;;
+    sqitch)
+      [ "$db" = mysql ] && reg=(--registry bench_sqitch_registry)
+      apply_cmd=(sqitch --chdir "$set/sqitch" deploy --no-verify "${reg[@]}"
+                 --target "$(sqitch_target "$db")")
+      noop_cmd=("${apply_cmd[@]}")
+      info_cmd=(sqitch --chdir "$set/sqitch" status "${reg[@]}" --target "$(sqitch_target "$db")") ;;
+  esac
+}
+
+# Rows in a tool's history table after an apply: proof the run did the work.
+history_count() { # DB TOOL
+  local db=$1 tool=$2 table=flyway_schema_history name=bench_${2//-/_} my=()
+  case "$tool" in
+    dbmate) table=schema_migrations ;;
+    sql-migrate) table=migrations ;;
+    sqitch) table=changes ;;
+  esac
+  case "$db" in
+    sqlite)
+      local f=$work/$tool.db
+      [ "$tool" = sqitch ] && f=$work/sqitch.db
+      sqlite3 "$f" "SELECT COUNT(*) FROM $table" 2>/dev/null ;;
+    postgresql)
+      [ "$tool" = sqitch ] && table=sqitch.changes
+      psql -X -q -A -t -d "$name" -c "SELECT COUNT(*) FROM $table" 2>/dev/null ;;
+    mysql)
+      [ "$tool" = sqitch ] && name=bench_sqitch_registry
+      mapfile -t my < <(mariadb_args)
+      "${my[@]}" --skip-column-names "$name" -e "SELECT COUNT(*) FROM $table" 2>/dev/null ;;
+  esac
+}
+
+# Which tools run for a kind and size: every tool up to 1,000 migrations
+# (sqitch, which starts a client process per change: once, ddl only, above 100),
+# the client, runway and the Go tools at the largest size.
+tools_for() { # KIND N
+  local t="client runway" p
+  for p in $peers; do
+    if [ "$p" = sqitch ] && { [ "$2" -gt 1000 ] || { [ "$2" -gt 100 ] && [ "$1" != ddl ]; }; }; then
+      continue
+    fi
+    t="$t $p"
+  done
+  echo "$t"
+}
+runs_for() { # TOOL N
+  if [ "$1" = sqitch ] && [ "$2" -ge 1000 ]; then echo 1
+  elif [ "$2" -ge "$largest" ] && [ "$largest" -gt 1000 ]; then
+    case "$1" in client|runway) echo "$runs_large" ;; *) echo 1 ;; esac
+  else echo "$runs"; fi
+}
+
+# Times one tool on one set: apply (from an empty database), no-op, info.
+bench_tool() { # DB KIND N TOOL SETDIR
+  local db=$1 kind=$2 n=$3 tool=$4 set=$5 r ms rss rssf=$work/rss-apply.txt got status
+  r=$(runs_for "$tool" "$n")
+  tool_cmds "$db" "$tool" "$set"
+  [ "$tool" = runway ] && export FLYWAY_URL=$(runway_url "$db")
+  rm -f "$rssf"
+  if ! ms=$(time_cmd "$r" 0 "$here/reset.sh $db $tool $work" \
+            /usr/bin/time -a -o "$rssf" -f %M "${apply_cmd[@]}"); then
+    say "  $tool: apply FAILED (see below)"
+    tail -n 5 "$log" | grep -v -i password >&2
+    record "$db" "$kind" "$n" apply "$tool" - - "$r" failed
+    return 1
+  fi
+  got=$(history_count "$db" "$tool" | tr -d ' ')
+  status=ok
+  [ "$got" = "$n" ] || { status="rows=$got"; say "  $tool: history holds $got rows, expected $n"; }
+  record "$db" "$kind" "$n" apply "$tool" "$ms" "$(max_rss "$rssf")" "$r" "$status"
+  say "  $(printf '%-12s apply %10s ms' "$tool" "$ms")"
+  local op cmd
+  for op in noop info; do
+    if [ $op = noop ]; then cmd=("${noop_cmd[@]}"); else cmd=("${info_cmd[@]}"); fi
+    local w=1
+    [ "$tool" = sqitch ] && w=0
+    if ms=$(time_cmd "$((r < 3 ? 3 : r))" "$w" "" "${cmd[@]}") && rss=$(rss_cmd "${cmd[@]}"); then
+      record "$db" "$kind" "$n" $op "$tool" "$ms" "$rss" "$((r < 3 ? 3 : r))" ok
+      say "  $(printf '%-12s %-5s %10s ms' "$tool" "$op" "$ms")"
+    else
+      record "$db" "$kind" "$n" $op "$tool" - - "$r" failed
+      say "  $tool: $op FAILED"
+    fi
+  done
+  unset FLYWAY_URL
+}
+
+# ---- start-up, sizes, machine ----------------------------------------------
+
+bench_startup() {
+  local name bin
+  for name in runway sqlite3 psql mariadb dbmate sql-migrate sqitch; do
+    case "$name" in
+      runway) bin=$runway ;;
+      dbmate) bin=$dbmate_bin ;;
+      psql) bin=$psql_bin ;;
+      *) bin=$(command -v "$name") ;;
+    esac
+    [ -n "$bin" ] && [ -x "$bin" ] || continue
+    local r=200
+    [ "$name" = sqitch ] && r=10
+    local ms rss
+    if ms=$(time_cmd "$r" 10 "" "$bin" --version) && rss=$(rss_cmd "$bin" --version); then
+      record - - - startup "$name" "$ms" "$rss" "$r" ok
+      say "  $(printf '%-12s --version %8s ms %8s kB' "$name" "$ms" "$rss")"
+    fi
+  done
+}
+
+# Bytes of a binary plus every shared library it loads (symlinks resolved):
+# what a minimal container image holds for it.
+runtime_tree_bytes() {
+  local bin=$1
+  { echo "$bin"; ldd "$bin" 2>/dev/null | awk '/=> \// { print $3 } /^\s*\/[^ ]+ \(/ { print $1 }'; } |
+    while read -r f; do readlink -f "$f"; done | sort -u |
+    while read -r f; do stat -c %s "$f"; done | awk '{ s += $1 } END { print s + 0 }'
+}
+library_count() { ldd "$1" 2>/dev/null | grep -c '=> /' ; }
+
+bench_sizes() {
+  local name bin stripped=$work/stripped
+  for name in runway dbmate sql-migrate; do
+    case "$name" in
+      runway) bin=$runway ;;
+      dbmate) bin=$dbmate_bin ;;
+      *) bin=$(command -v "$name" 2>/dev/null) ;;
+    esac
+    [ -n "$bin" ] && [ -x "$bin" ] || continue
+    strip -o "$stripped" "$bin" 2>/dev/null || cp "$bin" "$stripped"
+    record - - - size "$name" "$(stat -c %s "$bin")" "$(stat -c %s "$stripped")" \
+      "$(library_count "$bin")" "$(runtime_tree_bytes "$bin")"
+  done
+}
+
+machine_description() {
+  local cpu mem kernel
+  cpu=$(awk -F: '/^model name/ { sub(/^ +/, "", $2); print $2; exit }' /proc/cpuinfo)
+  mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+  kernel=$(uname -sr)
+  echo "- CPU: $cpu, $(nproc) cores; memory: $mem; $kernel"
+  [ -r /etc/os-release ] && echo "- OS: $(. /etc/os-release; echo "$PRETTY_NAME")"
+  echo "- Files and SQLite databases on $(df -P "$work" | awk 'NR == 2 { print $1 }') ($(stat -f -c %T "$work"))"
+  echo "- SQLite $(sqlite3 --version | cut -d' ' -f1)$(
+      [ -n "${RUNWAY_TEST_PG_URL:-}" ] && echo "; PostgreSQL $(psql -X -A -t -d postgres -c 'SHOW server_version' 2>/dev/null | cut -d' ' -f1) (fsync off)")$(
+      [ -n "${RUNWAY_TEST_MYSQL_URL:-}" ] && echo "; MariaDB $("${mysql_cmd[@]}" --skip-column-names -e 'SELECT VERSION()' 2>/dev/null | cut -d- -f1) (flush at commit off)"); servers on 127.0.0.1 TCP"
+  echo "- Tools: $(hyperfine --version)$( [ -n "$dbmate_bin" ] && echo ", $("$dbmate_bin" --version)")$(
+      command -v sql-migrate >/dev/null && echo ", sql-migrate $(sql-migrate --version 2>&1 | head -n 1)")$(
+      command -v sqitch >/dev/null && echo ", $(sqitch --version)")"
+  echo "- runway: $("$runway" --version 2>&1 | head -n 1), built $(stat -c %y "$runway" | cut -d. -f1)"
+}
+
+# ---- main --------------------------------------------------------------------
+
+mysql_cmd=()
+[ -n "${RUNWAY_TEST_MYSQL_URL:-}" ] && mapfile -t mysql_cmd < <(mariadb_args)
+started=$(date +%s)
+cd "$work" || exit 1
+say "runway benchmark: databases:$dbs; sizes: $sizes; peers:$peers; scratch: $work"
+say "start-up (median of many runs):"
+bench_startup
+bench_sizes
+
+for db in $dbs; do
+  for n in $sizes; do
+    ks=$kinds
+    [ "$n" = "$largest" ] && [ "$largest" -gt 1000 ] && ks=$kinds_large
+    for kind in $ks; do
+      set_dir=$work/sets/$db-$kind-$n
+      mkdir -p "$set_dir"/{flyway,dbmate,sqlmigrate,sqitch/deploy}
+      awk -v kind="$kind" -v n="$n" -v db="$db" -v out="$set_dir" -f "$here/gen.awk" || exit 1
+      sqlmigrate_config "$db" "$set_dir"
+      engine=$db
+      [ "$db" = postgresql ] && engine=pg
+      printf '[core]\n\tengine = %s\n[engine "pg"]\n\tclient = %s\n' "$engine" "$psql_bin" \
+        > "$set_dir/sqitch/sqitch.conf"
+      say "$db, $kind, N=$n:"
+      for tool in $(tools_for "$kind" "$n"); do
+        bench_tool "$db" "$kind" "$n" "$tool" "$set_dir"
+      done
+      rm -rf "$set_dir"
+    done
+  done
+done
+
+elapsed=$(( $(date +%s) - started ))
+doc=${BENCH_DOC:-}
+if [ -z "$doc" ]; then
+  if [ "$quick" = 1 ]; then doc=$work/benchmarks.md; else doc=$src/docs/benchmarks.md; fi
+fi
+mkdir -p "$(dirname "$doc")"
+machine_description > "$work/machine.md"
+awk -v machine="$work/machine.md" -v elapsed="$elapsed" -v quick="$quick" \
+    -v head="$here/doc-head.md" -v tail="$here/doc-tail.md" \
+    -f "$here/report.awk" "$results" > "$doc.tmp" || exit 1
+mv "$doc.tmp" "$doc"
+cp "$results" "${doc%.md}.tsv" 2>/dev/null || true
+# The console gets the ratio tables and the verdicts.
+awk '/^## Results/,/^## How/' "$doc" | grep -v '^## How' | sed -e 's/`//g'
+say "written: $doc (${elapsed}s)"
+grep -q '| FAIL |' "$doc" && say "some targets missed (see the Targets table)"
+exit 0

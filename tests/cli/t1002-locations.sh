@@ -1,0 +1,135 @@
+#!/bin/sh
+# Where migrations are found: recursive scans, several locations, the
+# filesystem: prefix, hidden directories, missing and unreadable locations.
+# backends: sqlite postgresql mysql
+. ./lib.sh
+
+# Runs runway as an unprivileged user, so file permissions apply even when
+# the tests run as root (a copy in the scratch directory, in case the build
+# directory is private).
+chmod 755 "$TRASH"
+cp "$RUNWAY_BIN" "$TRASH/runway-copy"
+as_nobody() {
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$TRASH/runway-copy" "$@"
+	else
+		"$RUNWAY_BIN" "$@"
+	fi
+}
+
+test_expect_success 'sub-directories are scanned; script is relative to the location' '
+	write_migration V1__root.sql "CREATE TABLE r1 (id INT);" &&
+	write_migration dir1/V2__in_dir.sql "CREATE TABLE r2 (id INT);" &&
+	write_migration dir1/deeper/V3__deep.sql "CREATE TABLE r3 (id INT);" &&
+	rw migrate &&
+	history_rows | cut -d"|" -f2,5 >got &&
+	printf "%s\n" "1|V1__root.sql" "2|dir1/V2__in_dir.sql" "3|dir1/deeper/V3__deep.sql" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'hidden directories are skipped' '
+	write_migration .hidden/V4__hidden.sql "CREATE TABLE hidden (id INT);" &&
+	rw migrate &&
+	! history_rows | grep -q hidden
+'
+
+test_expect_success 'several locations, with and without filesystem:, merge in version order' '
+	db_reset &&
+	mkdir -p loc_a loc_b &&
+	echo "CREATE TABLE la (id INT);" >loc_a/V1__a.sql &&
+	echo "CREATE TABLE lb (id INT);" >loc_b/V2__b.sql &&
+	echo "CREATE TABLE lc (id INT);" >loc_a/V3__c.sql &&
+	rw -locations=filesystem:loc_a,loc_b migrate &&
+	history_rows | cut -d"|" -f2,5 >got &&
+	printf "%s\n" "1|V1__a.sql" "2|V2__b.sql" "3|V3__c.sql" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'an absolute location works from any directory' '
+	db_reset &&
+	mkdir elsewhere &&
+	(cd elsewhere && "$RUNWAY_BIN" -url="$DB_URL" -locations="filesystem:$TRASH/loc_a" migrate) &&
+	history_rows | cut -d"|" -f2 >got &&
+	printf "1\n3\n" >expect && test_cmp expect got
+'
+
+test_expect_success 'workingDirectory makes relative locations relative to it' '
+	db_reset &&
+	(cd elsewhere && "$RUNWAY_BIN" -url="$DB_URL" -workingDirectory="$TRASH" -locations=filesystem:loc_b migrate) &&
+	history_rows | cut -d"|" -f2 >got &&
+	echo 2 >expect && test_cmp expect got
+'
+
+test_expect_success 'a missing location is a warning, not an error' '
+	rw -locations=filesystem:loc_b,filesystem:no_such_dir info >out 2>err &&
+	expect_grep "Skipping filesystem location" err &&
+	expect_grep "no_such_dir" err
+'
+
+test_expect_success 'failOnMissingLocations=true makes a missing location an error' '
+	db_state >before &&
+	must_fail rw -locations=filesystem:loc_b,filesystem:no_such_dir -failOnMissingLocations=true migrate &&
+	expect_grep "no_such_dir" err &&
+	db_state >after && test_cmp before after
+'
+
+test_expect_success 'a location that is a file is an error naming it' '
+	echo x >plainfile &&
+	db_state >before &&
+	must_fail rw -locations=filesystem:plainfile migrate &&
+	expect_grep "plainfile" err &&
+	db_state >after && test_cmp before after
+'
+
+test_expect_success 'an unreadable location fails with exit 1, database unchanged' '
+	mkdir locked &&
+	echo "CREATE TABLE lk (id INT);" >locked/V5__locked.sql &&
+	chmod 000 locked &&
+	db_state >before &&
+	as_nobody -url="$DB_URL" -locations=filesystem:loc_b,filesystem:locked migrate >out 2>err
+	rc=$?; chmod 755 locked; test $rc = 1 &&
+	expect_grep "Unable to read location filesystem:locked" err &&
+	expect_grep "Permission denied" err &&
+	db_state >after && test_cmp before after
+'
+
+test_expect_success 'an unreadable sub-directory fails too' '
+	mkdir -p deep/inner &&
+	echo "CREATE TABLE di (id INT);" >deep/inner/V6__inner.sql &&
+	chmod 000 deep/inner &&
+	db_state >before &&
+	as_nobody -url="$DB_URL" -locations=filesystem:deep migrate >out 2>err
+	rc=$?; chmod 755 deep/inner; test $rc = 1 &&
+	expect_grep "deep/inner" err &&
+	db_state >after && test_cmp before after
+'
+
+test_expect_success 'an unreadable migration file fails naming it, database unchanged' '
+	mkdir unreadable &&
+	echo "CREATE TABLE ur (id INT);" >unreadable/V7__secret.sql &&
+	chmod 000 unreadable/V7__secret.sql &&
+	db_state >before &&
+	as_nobody -url="$DB_URL" -locations=filesystem:unreadable migrate >out 2>err
+	rc=$?; chmod 644 unreadable/V7__secret.sql; test $rc = 1 &&
+	expect_grep "V7__secret.sql" err &&
+	db_state >after && test_cmp before after
+'
+
+test_expect_success 'a file that is not UTF-8 fails naming file and byte offset' '
+	mkdir latin1 &&
+	printf "SELECT 1;\nSELECT '"'"'caf\351'"'"';\n" >latin1/V1__latin1.sql &&
+	db_state >before &&
+	must_fail rw -locations=filesystem:latin1 migrate &&
+	expect_grep "V1__latin1.sql" err &&
+	expect_grep "byte offset 21" err &&
+	db_state >after && test_cmp before after
+'
+
+test_expect_success 'a location without migrations is fine' '
+	db_reset &&
+	mkdir empty && echo text >empty/empty.txt &&
+	rw -locations=filesystem:empty info >out 2>err &&
+	expect_grep "No migrations found" out
+'
+
+test_done

@@ -1,0 +1,158 @@
+#!/bin/sh
+# SQLite specifics: URL forms, the history table's exact DDL, a table
+# written by Flyway, triggers, and a database file that cannot be written.
+# backends: sqlite
+. ./lib.sh
+
+chmod 755 "$TRASH"
+cp "$RUNWAY_BIN" "$TRASH/runway-copy"
+# Runs runway as an unprivileged user so file permissions apply under root.
+as_nobody() {
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$TRASH/runway-copy" "$@"
+	else
+		"$RUNWAY_BIN" "$@"
+	fi
+}
+
+test_expect_success 'the history table has exactly Flyway'"'"'s SQLite DDL and index' '
+	write_migration V1__a.sql "CREATE TABLE a (id INT);" &&
+	rw migrate &&
+	sqlite3 "$DB_FILE" ".schema flyway_schema_history" >got &&
+	cat >expect <<-\EOF &&
+	CREATE TABLE IF NOT EXISTS "flyway_schema_history" (
+	    "installed_rank" INT NOT NULL PRIMARY KEY,
+	    "version" VARCHAR(50),
+	    "description" VARCHAR(200) NOT NULL,
+	    "type" VARCHAR(20) NOT NULL,
+	    "script" VARCHAR(1000) NOT NULL,
+	    "checksum" INT,
+	    "installed_by" VARCHAR(100) NOT NULL,
+	    "installed_on" TEXT NOT NULL DEFAULT (strftime('"'"'%Y-%m-%d %H:%M:%f'"'"','"'"'now'"'"')),
+	    "execution_time" INT NOT NULL,
+	    "success" BOOLEAN NOT NULL
+	);
+	CREATE INDEX "flyway_schema_history_s_idx" ON "flyway_schema_history" ("success");
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'rows store success as 1, installed_by as "" and installed_on as text' '
+	db_sql "SELECT typeof(success), success, installed_by, length(installed_on), typeof(checksum) FROM flyway_schema_history" >got &&
+	echo "integer|1||23|integer" >expect && test_cmp expect got
+'
+
+test_expect_success 'a relative jdbc:sqlite: path and the sqlite: form both work' '
+	"$RUNWAY_BIN" -url=jdbc:sqlite:rel.db migrate &&
+	test -f rel.db &&
+	"$RUNWAY_BIN" -url=sqlite:rel.db info >out &&
+	expect_grep "| 1 .*| Success " out
+'
+
+# What Flyway 10 leaves in a SQLite file after migrating V1__a.sql
+# (the checksum computed with Flyway's algorithm).
+cat >flyway-written.sql <<\EOF
+CREATE TABLE "main"."flyway_schema_history" (
+    "installed_rank" INT NOT NULL PRIMARY KEY,
+    "version" VARCHAR(50),
+    "description" VARCHAR(200) NOT NULL,
+    "type" VARCHAR(20) NOT NULL,
+    "script" VARCHAR(1000) NOT NULL,
+    "checksum" INT,
+    "installed_by" VARCHAR(100) NOT NULL,
+    "installed_on" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')),
+    "execution_time" INT NOT NULL,
+    "success" BOOLEAN NOT NULL
+);
+CREATE INDEX "main"."flyway_schema_history_s_idx" ON "flyway_schema_history" ("success");
+CREATE TABLE a (id INT);
+INSERT INTO flyway_schema_history (installed_rank,version,description,type,script,checksum,installed_by,execution_time,success)
+  VALUES (1,'1','a','SQL','V1__a.sql',-2090711421,'',3,1);
+EOF
+
+test_expect_success 'a history table written by Flyway is read, validated and extended' '
+	sqlite3 flyway.db <flyway-written.sql &&
+	mkdir fw && printf "CREATE TABLE a (id INT);\n" >fw/V1__a.sql &&
+	"$RUNWAY_BIN" -url=jdbc:sqlite:flyway.db -locations=filesystem:fw validate &&
+	printf "CREATE TABLE b (id INT);\n" >fw/V2__b.sql &&
+	"$RUNWAY_BIN" -url=jdbc:sqlite:flyway.db -locations=filesystem:fw migrate &&
+	sqlite3 flyway.db "SELECT installed_rank, version, checksum, success FROM flyway_schema_history" >got &&
+	printf "1|1|-2090711421|1\n2|2|444604546|1\n" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a Flyway-written checksum that differs is a mismatch' '
+	sqlite3 flyway.db "UPDATE flyway_schema_history SET checksum = 1 WHERE installed_rank = 1" &&
+	"$RUNWAY_BIN" -url=jdbc:sqlite:flyway.db -locations=filesystem:fw validate >out 2>err; test $? = 1 &&
+	expect_grep "Migration checksum mismatch for migration version 1" err
+'
+
+test_expect_success 'a trigger with BEGIN ... END and ; inside runs as one statement' '
+	write_migration V2__trigger.sql "CREATE TABLE audit (what TEXT);
+CREATE TRIGGER a_ins AFTER INSERT ON a
+BEGIN
+  INSERT INTO audit VALUES ('"'"'insert; one'"'"');
+  INSERT INTO audit VALUES (CASE WHEN NEW.id > 1 THEN '"'"'big'"'"' ELSE '"'"'small'"'"' END);
+END;
+INSERT INTO a VALUES (5);" &&
+	rw migrate &&
+	db_sql "SELECT what FROM audit" >got &&
+	printf "insert; one\nbig\n" >expect && test_cmp expect got
+'
+
+test_expect_success 'PRAGMA foreign_keys runs outside a transaction' '
+	write_migration V3__pragma.sql "PRAGMA foreign_keys = ON;" &&
+	rw migrate &&
+	history_rows | tail -1 | cut -d"|" -f2,7 >got && echo "3|1" >expect && test_cmp expect got
+'
+
+test_expect_success 'a failing non-transactional migration leaves a failed row' '
+	write_migration V4__fails.sql "PRAGMA foreign_keys = OFF;
+PRAGMA no_such_pragma_but_fine;
+INSERT INTO nowhere VALUES (1);" &&
+	must_fail rw -mixed=true migrate &&
+	expect_grep "V4__fails.sql" err &&
+	history_rows | tail -1 | cut -d"|" -f2,7 >got && echo "4|0" >expect && test_cmp expect got &&
+	rw info >out && expect_grep "| 4 .*| Failed " out &&
+	must_fail rw migrate &&
+	expect_grep "Detected failed migration to version 4" err &&
+	rw repair && rm sql/V4__fails.sql &&
+	rw info >out && ! grep -q "| 4 " out
+'
+
+test_expect_success 'a database in a path that cannot exist fails with exit 1' '
+	echo x >notadir &&
+	"$RUNWAY_BIN" -url="jdbc:sqlite:$TRASH/notadir/x.db" migrate >out 2>err; test $? = 1 &&
+	expect_grep "notadir/x.db" err &&
+	expect_grep "unable to open database file" err &&
+	test ! -e notadir.db && test "$(cat notadir)" = x
+'
+
+test_expect_success 'a read-only database file: migrate fails, database unchanged' '
+	write_migration V4__four.sql "CREATE TABLE four (id INT);" &&
+	db_state >before &&
+	cp "$DB_FILE" copy.db &&
+	chmod 444 "$DB_FILE" && chmod 555 "$TRASH" &&
+	as_nobody -url="$DB_URL" migrate >out 2>err; rc=$?
+	chmod 755 "$TRASH"; chmod 644 "$DB_FILE"; test $rc = 1 &&
+	expect_grep "readonly database" err &&
+	expect_grep "not writable" err &&
+	db_state >after && test_cmp before after &&
+	cmp "$DB_FILE" copy.db
+'
+
+test_expect_success 'a read-only database file: info still works' '
+	chmod 444 "$DB_FILE" && chmod 555 "$TRASH" &&
+	as_nobody -url="$DB_URL" info >out 2>err; rc=$?
+	chmod 755 "$TRASH"; chmod 644 "$DB_FILE"; test $rc = 0 &&
+	expect_grep "| 4 .*| Pending " out
+'
+
+test_expect_success 'a read-only new database: migrate fails before creating anything' '
+	mkdir rodir && chmod 555 rodir &&
+	as_nobody -url="jdbc:sqlite:$TRASH/rodir/new.db" migrate >out 2>err; rc=$?
+	test $rc = 1 && test ! -e rodir/new.db &&
+	expect_grep "rodir/new.db" err
+'
+
+test_done

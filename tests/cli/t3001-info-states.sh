@@ -1,0 +1,149 @@
+#!/bin/sh
+# info shows every migration state Flyway shows, in the table and in JSON.
+# backends: sqlite postgresql mysql
+. ./lib.sh
+
+# state_of KEY [args]: the JSON state of the entry whose version (or, for
+# repeatables, description) is KEY; several matches print several lines.
+state_of() {
+	key=$1; shift
+	rw "$@" info -outputType=json |
+		jq -r --arg k "$key" '.migrations[] | select(.version == $k or (.version == "" and .description == $k)) | .state'
+}
+
+# expect_state KEY STATE [args]: an entry for KEY has STATE, in JSON and in the table.
+expect_state() {
+	key=$1 want=$2; shift 2
+	state_of "$key" "$@" >states &&
+	grep -qxF "$want" states || { echo "states of $key: expected '$want', got:"; cat states; return 1; }
+	rw "$@" info >table 2>/dev/null &&
+	awk -F"|" -v k="$key" -v s="$want" '
+		{ v = $3; d = $4; st = $7
+		  gsub(/^ +| +$/, "", v); gsub(/^ +| +$/, "", d); gsub(/^ +| +$/, "", st)
+		  if ((v == k || (v == "" && d == k)) && st == s) found = 1 }
+		END { exit !found }' table ||
+		{ echo "no table row for $key with state '$want'"; cat table; return 1; }
+}
+
+add_failed_row() { # rank version description
+	db_sql "INSERT INTO ${HISTORY_SCHEMA}.flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) VALUES ($1, '$2', '$3', 'SQL', 'V$2__$3.sql', 42, 'me', 5, FALSE)"
+}
+
+test_expect_success 'Pending: nothing applied yet' '
+	for i in 1 2 3; do write_migration "V${i}__m$i.sql" "CREATE TABLE m$i (id INT);" || exit 1; done &&
+	write_migration R__rep.sql "CREATE VIEW rep AS SELECT 1 AS x;" &&
+	expect_state 1 Pending && expect_state 3 Pending && expect_state rep Pending
+'
+
+test_expect_success 'no history table: info says so and changes nothing' '
+	db_state >before &&
+	rw info >out 2>err &&
+	db_state >after && test_cmp before after
+'
+
+test_expect_success 'Success and Pending after migrate -target=2' '
+	rw -target=2 migrate &&
+	expect_state 1 Success && expect_state 2 Success && expect_state 3 Pending &&
+	expect_state rep Success
+'
+
+test_expect_success 'Above Target: a pending version above the target' '
+	expect_state 3 "Above Target" -target=2
+'
+
+test_expect_success 'Schema version line shows the current version' '
+	rw info >out && expect_grep "Schema version: 2" out
+'
+
+test_expect_success 'Outdated: a repeatable changed since it ran' '
+	write_migration R__rep.sql "DROP VIEW IF EXISTS rep;
+CREATE VIEW rep AS SELECT 2 AS x;" &&
+	expect_state rep Outdated
+'
+
+test_expect_success 'Superseded: older runs of a re-applied repeatable' '
+	rw migrate &&
+	state_of rep >got && printf "Superseded\nSuccess\n" >expect && test_cmp expect got &&
+	rw info >table && expect_grep "| Repeatable .*| rep .*| Superseded " table
+'
+
+test_expect_success 'Ignored: a new version below the current one' '
+	write_migration V1_5__late.sql "CREATE TABLE late (id INT);" &&
+	expect_state 1.5 Ignored
+'
+
+test_expect_success 'Out of Order: applied with outOfOrder=true' '
+	rw -outOfOrder=true migrate &&
+	expect_state 1.5 "Out of Order"
+'
+
+test_expect_success 'Missing: an applied migration whose file is gone' '
+	mv sql/V1__m1.sql m1.away &&
+	expect_state 1 Missing &&
+	mv m1.away sql/V1__m1.sql
+'
+
+test_expect_success 'Future: an applied version above every local file' '
+	mv sql/V3__m3.sql m3.away &&
+	expect_state 3 Future &&
+	mv m3.away sql/V3__m3.sql
+'
+
+test_expect_success 'Failed: a failed row whose file exists' '
+	write_migration V4__m4.sql "CREATE TABLE m4 (id INT);" &&
+	rank=$(( $(db_sql "SELECT MAX(installed_rank) FROM ${HISTORY_SCHEMA}.flyway_schema_history") + 1 )) &&
+	add_failed_row $rank 4 m4 &&
+	expect_state 4 Failed
+'
+
+test_expect_success 'Failed (Future): a failed row above every local file' '
+	rank=$(( $(db_sql "SELECT MAX(installed_rank) FROM ${HISTORY_SCHEMA}.flyway_schema_history") + 1 )) &&
+	add_failed_row $rank 9 gone &&
+	expect_state 9 "Failed (Future)"
+'
+
+test_expect_success 'Failed (Missing): a failed row below a local file, file gone' '
+	write_migration V10__m10.sql "SELECT 1;" &&
+	expect_state 9 "Failed (Missing)" &&
+	rm sql/V10__m10.sql
+'
+
+test_expect_success 'info never fails on failed rows, but validate does' '
+	rw info >/dev/null &&
+	must_fail rw validate &&
+	expect_grep "Detected failed migration to version 4" err
+'
+
+test_expect_success 'Deleted: repair marks a missing migration as deleted' '
+	rw repair &&
+	mv sql/V2__m2.sql m2.away &&
+	expect_state 2 Missing &&
+	rw repair &&
+	expect_state 2 Deleted &&
+	mv m2.away sql/V2__m2.sql
+'
+
+test_expect_success 'Baseline, Below Baseline and Ignored (Baseline)' '
+	db_reset && db_sql "CREATE TABLE legacy (id INT)" &&
+	rw -baselineVersion=2 baseline &&
+	expect_state 2 Baseline &&
+	expect_state 1 "Below Baseline" &&
+	state_of 2 | head -1 >got && echo "Baseline" >expect && test_cmp expect got
+'
+
+test_expect_success 'Ignored (Baseline): a file with the baseline version' '
+	rw info -outputType=json | jq -r ".migrations[] | select(.version == \"2\") | .state" | sort >got &&
+	printf "Baseline\nIgnored (Baseline)\n" >expect && test_cmp expect got
+'
+
+test_expect_success 'the info table lists Baseline as category with type BASELINE' '
+	rw info >table &&
+	expect_grep "| Baseline *| 2 *| << Flyway Baseline >> | BASELINE " table
+'
+
+test_expect_success 'infoOfState filters the rows' '
+	rw -infoOfState=Pending info -outputType=json | jq -r ".migrations[].state" | sort -u >got &&
+	echo Pending >expect && test_cmp expect got
+'
+
+test_done

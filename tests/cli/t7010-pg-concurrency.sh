@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# backends: postgresql
+# Concurrent and interrupted runs on one PostgreSQL database: the advisory
+# lock serializes them, a killed run leaves nothing half-done, and a
+# CREATE INDEX CONCURRENTLY migration finishes while another run waits.
+. ./lib.sh
+[ "$RUNWAY_TEST_BACKEND" = postgresql ] || skip_all "PostgreSQL only"
+q="'"   # a single quote, for SQL inside the test bodies
+
+# Waits up to 20 s until a backend of this database runs a query matching $1.
+wait_for_query() {
+  local i
+  for i in $(seq 1 100); do
+    [ "$(db_sql "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+                 AND pid <> pg_backend_pid() AND query LIKE '$1'")" -gt 0 ] && return 0
+    sleep 0.2
+  done
+  echo "no query like $1 started"; return 1
+}
+
+test_expect_success '8 concurrent migrate runs apply every migration exactly once' '
+  db_reset &&
+  write_migration V1__log.sql "CREATE TABLE applied (version TEXT NOT NULL);" &&
+  for i in $(seq 2 20); do
+    write_migration "V${i}__step_$i.sql" "CREATE TABLE t$i (id INT);
+INSERT INTO applied VALUES ('"'"'$i'"'"');
+SELECT pg_sleep(0.05);" || return 1
+  done &&
+  write_migration R__view.sql "CREATE OR REPLACE VIEW applied_count AS SELECT count(*) AS n FROM applied;" &&
+  pids= &&
+  for p in 1 2 3 4 5 6 7 8; do
+    timeout 300 "$RUNWAY_BIN" -url="$DB_URL" migrate >run$p.out 2>&1 &
+    pids="$pids $!"
+  done &&
+  failed=0 &&
+  for pid in $pids; do wait $pid || failed=$((failed + 1)); done &&
+  { [ $failed -eq 0 ] || { echo "$failed runs failed"; cat run*.out; false; }; } &&
+  test "$(db_sql "SELECT count(*) FROM applied")" = 19 &&
+  test "$(db_sql "SELECT count(DISTINCT version) FROM applied")" = 19 &&
+  test "$(db_sql "SELECT count(*) FROM flyway_schema_history WHERE success")" = 21 &&
+  test "$(db_sql "SELECT count(*) FROM flyway_schema_history")" = 21 &&
+  test "$(db_sql "SELECT count(DISTINCT version) FROM flyway_schema_history WHERE version IS NOT NULL")" = 20 &&
+  test "$(db_sql "SELECT n FROM applied_count")" = 19 &&
+  test "$(db_sql "SELECT string_agg(installed_rank::text, ${q},${q} ORDER BY installed_rank) FROM flyway_schema_history")" = "$(seq -s, 1 21)"
+'
+
+test_expect_success 'a migrate killed with SIGKILL mid-migration leaves no partial migration' '
+  { db_reset && rm -rf sql &&
+    write_migration V1__base.sql "CREATE TABLE base (id INT);
+CREATE TABLE sleep_marker (x INT);
+INSERT INTO sleep_marker VALUES (1);" &&
+    write_migration V2__slow.sql "CREATE TABLE partial (id INT);
+INSERT INTO partial VALUES (1), (2);
+SELECT pg_sleep(30) FROM sleep_marker;
+INSERT INTO partial VALUES (3);"; } || exit 1
+  "$RUNWAY_BIN" -url="$DB_URL" migrate >killed.out 2>&1 &
+  victim=$!
+
+  wait_for_query "SELECT pg_sleep(30)%" &&
+  kill -9 $victim && { wait $victim 2>/dev/null; true; } &&
+  test "$(db_sql "SELECT count(*) FROM flyway_schema_history WHERE version = '"'"'2'"'"'")" = 0 &&
+  test "$(db_sql "SELECT count(*) FROM pg_tables WHERE tablename = '"'"'partial'"'"'")" = 0 &&
+  db_sql "DELETE FROM sleep_marker" >/dev/null &&
+  timeout 120 "$RUNWAY_BIN" -url="$DB_URL" migrate >rerun.out 2>&1 &&
+  test "$(db_sql "SELECT version, success FROM flyway_schema_history ORDER BY installed_rank")" = "1|t
+2|t" &&
+  test "$(db_sql "SELECT string_agg(id::text, ${q},${q} ORDER BY id) FROM partial")" = "1,2,3"
+'
+
+test_expect_success 'the lock of a killed run is released: the next run does not wait for it' '
+  { db_reset && rm -rf sql &&
+    write_migration V1__slow.sql "SELECT pg_sleep(60) FROM (SELECT 1) s WHERE current_setting('"'"'application_name'"'"') <> '"'"'second'"'"';"; } || exit 1
+  "$RUNWAY_BIN" -url="$DB_URL" migrate >killed.out 2>&1 &
+  victim=$!
+
+  wait_for_query "SELECT pg_sleep(60)%" &&
+  kill -9 $victim && { wait $victim 2>/dev/null; true; } &&
+  start=$(date +%s) &&
+  timeout 120 "$RUNWAY_BIN" -url="$DB_URL" "-initSql=SET application_name = '"'"'second'"'"'" migrate >rerun.out 2>&1 &&
+  elapsed=$(( $(date +%s) - start )) &&
+  { [ $elapsed -lt 30 ] || { echo "rerun took ${elapsed}s"; false; }; } &&
+  test "$(db_sql "SELECT version, success FROM flyway_schema_history")" = "1|t"
+'
+
+test_expect_success 'CREATE INDEX CONCURRENTLY completes while another run waits on the lock' '
+  { db_reset && rm -rf sql &&
+    write_migration V1__big.sql "CREATE TABLE big (a INT, b TEXT);
+INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 20000) g;" &&
+    write_migration V2__cic.sql "SELECT pg_sleep(3);
+CREATE INDEX CONCURRENTLY big_a_idx ON big (a);
+CREATE UNIQUE INDEX CONCURRENTLY big_b_idx ON big (b);" &&
+    write_migration V3__after.sql "CREATE TABLE after_cic (id INT);" &&
+    timeout 120 "$RUNWAY_BIN" -url="$DB_URL" -target=1 migrate >first.out 2>&1; } || exit 1
+  timeout 120 "$RUNWAY_BIN" -url="$DB_URL" -mixed=true migrate >holder.out 2>&1 &
+  holder=$!
+  wait_for_query "SELECT pg_sleep(3)%" || exit 1
+  timeout 120 "$RUNWAY_BIN" -url="$DB_URL" -mixed=true migrate >waiter.out 2>&1 &
+  waiter=$!
+  { wait $holder || { echo "holder failed"; cat holder.out; false; }; } &&
+  { wait $waiter || { echo "waiter failed"; cat waiter.out; false; }; } &&
+  grep -q "Waiting for the lock" waiter.out &&
+  test "$(db_sql "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                  WHERE c.relname IN ('"'"'big_a_idx'"'"', '"'"'big_b_idx'"'"') AND i.indisvalid")" = 2 &&
+  test "$(db_sql "SELECT count(*) FROM flyway_schema_history WHERE success")" = 3
+'
+
+test_done

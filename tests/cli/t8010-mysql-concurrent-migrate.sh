@@ -1,0 +1,59 @@
+#!/bin/sh
+# backends: mysql
+# Eight runway processes migrate the same empty database at once: the named
+# lock lets each migration run exactly once and every process succeeds.
+. ./lib.sh
+
+# Twelve migrations that take a little time, each logging itself once.
+write_slow_migrations() {
+  write_migration V1__log.sql "CREATE TABLE applied_log (version VARCHAR(10) NOT NULL, conn BIGINT NOT NULL);"
+  i=2
+  while [ $i -le 12 ]; do
+    write_migration "V${i}__step_$i.sql" "CREATE TABLE t$i (id INT);
+DO SLEEP(0.1);
+INSERT INTO applied_log VALUES ('$i', CONNECTION_ID());"
+    i=$((i + 1))
+  done
+  write_migration R__view.sql "CREATE OR REPLACE VIEW all_steps AS SELECT version FROM applied_log;
+INSERT INTO applied_log VALUES ('R', CONNECTION_ID());"
+}
+
+test_expect_success '8 concurrent migrate processes: all exit 0, each migration applied once' '
+  write_slow_migrations &&
+  pids="" &&
+  n=1 &&
+  while [ $n -le 8 ]; do
+    rw_timeout 300 migrate >"run$n.out" 2>&1 &
+    pids="$pids $!"
+    n=$((n + 1))
+  done &&
+  failed=0 &&
+  for p in $pids; do wait "$p" || failed=$((failed + 1)); done &&
+  if [ $failed -ne 0 ]; then cat run*.out; false; fi &&
+  test "$(db_sql "SELECT COUNT(*), COUNT(DISTINCT version) FROM applied_log")" = "12|12" &&
+  test "$(db_sql "SELECT COUNT(*), COUNT(DISTINCT installed_rank), MIN(installed_rank), MAX(installed_rank), SUM(success) FROM flyway_schema_history")" = "13|13|1|13|13" &&
+  test "$(db_sql "SELECT COUNT(DISTINCT version) FROM flyway_schema_history WHERE version IS NOT NULL")" = 12 &&
+  test "$(db_sql "SELECT COUNT(*) FROM flyway_schema_history WHERE version IS NULL AND description = \"view\"")" = 1
+'
+
+test_expect_success 'every process reported success and none saw an error' '
+  test "$(grep -l "Successfully applied\|up to date" run*.out | wc -l)" = 8 &&
+  ! grep -i "error" run*.out
+'
+
+test_expect_success 'a session holding the lock under Flyway'"'"'s name makes migrate wait' '
+  write_migration V13__late.sql "CREATE TABLE late (id INT);" &&
+  name=$(mysql_lock_name "$DB_NAME") &&
+  { _my_client mariadb --batch --skip-column-names \
+      -e "SELECT GET_LOCK(\"$name\", 0); DO SLEEP(4); SELECT \"released\";" >holder.out & } &&
+  sleep 1 &&
+  start=$(date +%s) &&
+  rw_timeout 60 migrate >late.out 2>&1 &&
+  end=$(date +%s) &&
+  wait &&
+  test "$(head -n 1 holder.out)" = 1 &&
+  test $((end - start)) -ge 2 &&
+  test "$(db_sql "SELECT success FROM flyway_schema_history WHERE version = \"13\"")" = 1
+'
+
+test_done

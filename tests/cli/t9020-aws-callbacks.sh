@@ -1,0 +1,83 @@
+#!/bin/sh
+# Result callbacks from the command line: a Step Functions task token gets
+# SendTaskSuccess / SendTaskFailure (signed, verified by the fake), a webhook
+# gets the JSON report with retries, and EMF metric lines go to stdout.
+# backends: sqlite
+. ./lib.sh
+. "$RUNWAY_SOURCE_DIR/tests/aws/fake-lib.sh"
+aws_fake_require
+aws_fake_env
+
+FAKE_TOKEN='AAAAKgAAAAIAAAAAAAAAAQ/task+token=='
+cat >scenario.json <<JSON
+{"credentials": {"$FAKE_AKID": {"secret": "$FAKE_SECRET"},
+                 "ASIATASKROLE": {"secret": "task-role-secret", "token": "task-role-session"}},
+ "containerCredentials": {"accessKeyId": "ASIATASKROLE", "authToken": "ecs-auth"},
+ "webhook": {"failFirst": 2}}
+JSON
+aws_fake_start scenario.json || exit 1
+write_migration V1__a.sql "CREATE TABLE a (id INT);"
+
+test_expect_success 'success sends SendTaskSuccess with the report as output' '
+  rw migrate -sfnTaskToken="$FAKE_TOKEN" >out 2>err &&
+  fake_expect "of(\"sfn\").length === 1 && of(\"sfn\")[0].op === \"SendTaskSuccess\"" &&
+  fake_expect "of(\"sfn\")[0].input.taskToken === \"$FAKE_TOKEN\"" &&
+  fake_expect "JSON.parse(of(\"sfn\")[0].input.output).migrationsExecuted === 1" &&
+  fake_expect "of(\"rejected\").length === 0" &&
+  expect_no_secrets out err
+'
+
+test_expect_success 'a failed migration sends SendTaskFailure with error and cause' '
+  write_migration V2__broken.sql "INSERT INTO no_such_table VALUES (1);" &&
+  must_fail rw migrate -sfnTaskToken="$FAKE_TOKEN" &&
+  fake_expect "of(\"sfn\").length === 2 && of(\"sfn\")[1].op === \"SendTaskFailure\"" &&
+  fake_expect "of(\"sfn\")[1].input.error === \"FAILED_VERSIONED_MIGRATION\"" &&
+  fake_expect "/V2__broken/.test(of(\"sfn\")[1].input.cause)" &&
+  expect_no_secrets out err &&
+  rm sql/V2__broken.sql
+'
+
+test_expect_success 'a refused callback is reported but the result stands' '
+  AWS_SECRET_ACCESS_KEY=wrong rw info -sfnTaskToken="$FAKE_TOKEN" >out 2>err &&
+  expect_grep "InvalidSignatureException" err &&
+  expect_no_secrets out err
+'
+
+test_expect_success 'the webhook gets the report after retries' '
+  rw info -webhookUrl="$FAKE_URL/webhook/T000/B000/hooksecret" >out 2>err &&
+  fake_expect "of(\"webhook-attempt\").length === 3 && of(\"webhook\").length === 1" &&
+  fake_expect "(w => w.contentType === \"application/json\" && w.body.command === \"info\" && w.body.success === true && w.body.report.operation === \"info\")(of(\"webhook\")[0])"
+'
+
+test_expect_success 'an unreachable webhook fails the delivery, not the command' '
+  port=$(node -e "const s=require(\"net\").createServer().listen(0,\"127.0.0.1\",()=>{console.log(s.address().port);s.close()})") &&
+  rw info -webhookUrl="http://127.0.0.1:$port/hook/hooksecret" -webhookRetries=1 -webhookTimeout=2 >out 2>err &&
+  expect_grep "127.0.0.1:$port" err &&
+  ! grep -q hooksecret err
+'
+
+test_expect_success 'metrics=true writes one EMF line per command' '
+  rw info -metrics=true >out 2>err &&
+  grep "^{\"_aws\"" out >emf &&
+  test "$(wc -l <emf)" = 1 &&
+  expect_grep "\"Command\":\"info\"" emf
+'
+
+test_expect_success 'no EMF lines outside AWS unless asked' '
+  rw info >out 2>err &&
+  ! grep -q "_aws" out
+'
+
+test_expect_success 'an ECS task answers its token with task-role credentials and emits metrics' '
+  before=$(fake_query "of(\"sfn\").length") &&
+  env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY \
+    AWS_CONTAINER_CREDENTIALS_FULL_URI="$FAKE_URL/creds" AWS_CONTAINER_AUTHORIZATION_TOKEN=ecs-auth \
+    ECS_CONTAINER_METADATA_URI_V4=http://169.254.170.2/v4/task RUNWAY_SFN_TASK_TOKEN="$FAKE_TOKEN" \
+    "$RUNWAY_BIN" -url="$DB_URL" info >out 2>err &&
+  fake_expect "of(\"sfn\").length === $before + 1 && of(\"sfn\")[$before].op === \"SendTaskSuccess\"" &&
+  fake_expect "of(\"credentials\").length === 1" &&
+  grep -q "^{\"_aws\"" out &&
+  ! grep -q "task-role-se" out err
+'
+
+test_done
