@@ -117,6 +117,7 @@ static const config_key known_keys[] = {
     {"dialect", R, NULL, "lint: postgresql, mysql or sqlite (default: from the url)"},
     {"lintFormat", R, "text", "lint: text, json, sarif or junit"},
     {"lintIgnore", R, NULL, "lint: rule ids to skip (comma-separated)"},
+    {"lintSince", R, NULL, "lint: migrations above this version deploy together (their new tables are empty)"},
     {"lintFailOn", R, "error", "lint: exit non-zero on findings of this severity or worse (error, warning)"},
     {"newVersionScheme", R, "auto", "new: auto (follow the existing files), number or timestamp"},
     {NULL, 0, NULL, NULL},
