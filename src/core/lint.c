@@ -866,8 +866,7 @@ static void lint_file_text(const rw_config *cfg, const sql_dialect *dialect, con
 static void lint_deferred_run(const rw_config *cfg, const sql_dialect *dialect,
                               lint_deferred *list, size_t n, lint_report *out)
 {
-    if (n)
-        qsort(list, n, sizeof *list, lint_deferred_cmp);
+    rw_sort(list, n, sizeof *list, lint_deferred_cmp);
     strlist created = {0};
     for (size_t i = 0; i < n; i++) {
         lint_file_text(cfg, dialect, list[i].path, out, &created, &created);
@@ -902,8 +901,7 @@ int lint_run(const rw_config *cfg, const sql_dialect *dialect, lint_report *out,
         strlist_free(&files);
         return rc;
     }
-    if (files.len)
-        qsort(files.items, files.len, sizeof *files.items, lint_cmp_str);
+    rw_sort(files.items, files.len, sizeof *files.items, lint_cmp_str);
     lint_seen *seen = xcalloc(files.len + 1, sizeof *seen);
     size_t nseen = 0;
     lint_deferred *deferred = xcalloc(files.len + 1, sizeof *deferred);

@@ -401,8 +401,7 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         strlist_push(&names, de->d_name);
     }
     closedir(d);
-    if (names.len > 1)
-        qsort(names.items, names.len, sizeof *names.items, scan_name_cmp);
+    rw_sort(names.items, names.len, sizeof *names.items, scan_name_cmp);
     int rc = RW_OK;
     for (size_t i = 0; i < names.len && rc == RW_OK; i++) {
         const char *name = names.items[i];
@@ -555,12 +554,9 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
         rc = scan_location(&c, cblocs.items[i], true, e);
     strlist_free(&cblocs);
     if (rc == RW_OK) {
-        if (out->nmigs > 1)
-            qsort(out->migs, out->nmigs, sizeof *out->migs, scan_mig_cmp);
-        if (out->nundos > 1)
-            qsort(out->undos, out->nundos, sizeof *out->undos, scan_mig_cmp);
-        if (out->ncbs > 1)
-            qsort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
+        rw_sort(out->migs, out->nmigs, sizeof *out->migs, scan_mig_cmp);
+        rw_sort(out->undos, out->nundos, sizeof *out->undos, scan_mig_cmp);
+        rw_sort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
         rc = scan_check_duplicates(out, e);
     }
     scan_naming_free(&c.naming);
