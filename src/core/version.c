@@ -72,7 +72,7 @@ int version_parse(const char *text, rw_version *out, rw_err *e)
             if (version_add_part(out, start, (size_t)(p - start), text, e) != RW_OK) {
                 free(norm);
                 version_free(out);
-                return e->code;
+                return RW_ERR_INVALID_NAME; /* e may be NULL */
             }
             if (*p == '\0')
                 break;
