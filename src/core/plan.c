@@ -252,6 +252,12 @@ int plan_build(const rw_resources *res, const rw_history *hist, const char *targ
         version_copy(&p->last_resolved, &res->migs[nversioned - 1].version);
 
     size_t nrows = hist ? hist->len : 0;
+    /*
+     * Usually every file has its row or every row its file: one allocation
+     * that fits both cases, instead of doubling past the need.
+     */
+    p->cap = (nrows > res->nmigs ? nrows : res->nmigs) + 16;
+    p->items = xmalloc(p->cap * sizeof *p->items);
     bool *deleted = xcalloc(nrows + 1, 1), *undone = xcalloc(nrows + 1, 1);
     bool *ooo = xcalloc(nrows + 1, 1), *latest = xcalloc(nrows + 1, 1);
     bool *paired = xcalloc(res->nmigs + 1, 1);
@@ -385,8 +391,12 @@ int plan_build(const rw_resources *res, const rw_history *hist, const char *targ
     free(ooo);
     free(latest);
     free(paired);
-    if (rc != RW_OK)
+    if (rc != RW_OK) {
         plan_free(p);
+    } else if (p->len < p->cap) {
+        p->cap = p->len + 1;
+        p->items = xrealloc(p->items, p->cap * sizeof *p->items);
+    }
     return rc;
 }
 

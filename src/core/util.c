@@ -276,9 +276,13 @@ int rw_read_file(const char *path, strbuf *out, rw_err *e)
     if (fd < 0)
         return rw_fail(e, RW_ERR_IO, "Unable to read %s: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) == 0 && st.st_size > 0)
+    size_t want = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        want = out->len + (size_t)st.st_size;
         sb_grow(out, (size_t)st.st_size + 1);
-    for (;;) {
+    }
+    /* Once the size fstat reported is in, a last read would only confirm EOF. */
+    while (!want || out->len < want) {
         if (out->cap - out->len < 2)
             sb_grow(out, 4096);
         ssize_t n = read(fd, out->buf + out->len, out->cap - out->len - 1);
