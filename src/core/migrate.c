@@ -289,7 +289,6 @@ static int migrate_prepare_history_locked(rw_session *s, migrate_result *r, rw_e
     int rc = migrate_create_schemas(s, &created, e);
     if (rc != RW_OK || s->hist_exists)
         goto out;
-    log_info("Schema history table %s does not exist yet", s->hist.qualified);
     if (created.len == 0) {
         bool all_empty = true;
         const char *schemas_list = s->schemas.len ? NULL : s->default_schema;
@@ -478,7 +477,10 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
     memset(r, 0, sizeof *r);
     int64_t t0 = rw_now_ms();
     int rc = RW_OK;
-    if (config_get_bool(s->cfg, "validateOnMigrate") && s->hist_exists) {
+    /* Flyway says so, then validates (every file is pending on a new table). */
+    if (!s->hist_exists)
+        log_info("Schema history table %s does not exist yet", s->hist.qualified);
+    if (config_get_bool(s->cfg, "validateOnMigrate")) {
         plan_problems pp = {0};
         rc = migrate_validate(s, "*:pending", &pp, e);
         if (rc == RW_OK && pp.len)

@@ -295,7 +295,7 @@ int plan_build(const rw_resources *res, const rw_history *hist, const char *targ
         version_copy(&p->baseline, baseline);
     if (max_so_far)
         version_copy(&p->last_applied, max_so_far);
-    qsort(runs, nruns, sizeof *runs, rep_run_cmp);
+    rw_sort(runs, nruns, sizeof *runs, rep_run_cmp);
     for (size_t i = 0; i < nruns; i++)
         if (i + 1 == nruns || strcmp(runs[i].description, runs[i + 1].description) != 0)
             latest[runs[i].row] = true;

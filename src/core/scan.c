@@ -471,8 +471,7 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         any_conf |= rw_ends_with_ci(de->d_name, ".conf");
     }
     closedir(d);
-    if (n > 1)
-        qsort(ents, n, sizeof *ents, scan_entry_cmp);
+    rw_sort(ents, n, sizeof *ents, scan_entry_cmp);
     /* Room for every file here at once, instead of doubling past the need. */
     if (!callbacks_only && c->out->nmigs + n > c->mig_cap) {
         c->mig_cap = c->out->nmigs + n;
@@ -629,12 +628,9 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
         rc = scan_location(&c, cblocs.items[i], true, e);
     strlist_free(&cblocs);
     if (rc == RW_OK) {
-        if (out->nmigs > 1)
-            qsort(out->migs, out->nmigs, sizeof *out->migs, scan_mig_cmp);
-        if (out->nundos > 1)
-            qsort(out->undos, out->nundos, sizeof *out->undos, scan_mig_cmp);
-        if (out->ncbs > 1)
-            qsort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
+        rw_sort(out->migs, out->nmigs, sizeof *out->migs, scan_mig_cmp);
+        rw_sort(out->undos, out->nundos, sizeof *out->undos, scan_mig_cmp);
+        rw_sort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
         rc = scan_check_duplicates(out, e);
     }
     scan_naming_free(&c.naming);

@@ -265,10 +265,13 @@ int session_callbacks(rw_session *s, const char *event, bool own_tx, rw_err *e)
         }
         sql_script_free(&script);
         if (rc != RW_OK) {
+            /* Placeholder and parse errors already start with "path:line: ". */
             char msg[sizeof e->msg];
             snprintf(msg, sizeof msg, "%s", e->msg);
-            rw_fail(e, e->code, "Error while executing %s callback: %s:%d: %s", event, cb->path,
-                    e->line, msg);
+            char *where = xasprintf("%s:%d: ", cb->path, e->line);
+            rw_fail(e, e->code, "Error while executing %s callback: %s%s", event,
+                    rw_starts_with(msg, where) ? "" : where, msg);
+            free(where);
             return rc;
         }
     }

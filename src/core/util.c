@@ -375,3 +375,9 @@ size_t rw_edit_distance(const char *a, const char *b)
     free(row);
     return d;
 }
+
+void rw_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (base && n > 1)
+        qsort(base, n, size, cmp);
+}

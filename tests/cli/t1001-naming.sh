@@ -151,4 +151,16 @@ test_expect_success 'a description longer than 200 characters is cut as Flyway c
 	test_cmp expect got
 '
 
+test_expect_success 'a UTF-8 description is stored as is and the table stays aligned' '
+	db_reset &&
+	mkdir utf &&
+	f=$(printf "utf/V1__caf\303\251_cr\303\250me.sql") &&
+	echo "CREATE TABLE utf (id INT);" >"$f" &&
+	rw -locations=filesystem:utf migrate &&
+	test "$(history_rows | cut -d"|" -f3)" = "$(printf "caf\303\251 cr\303\250me")" &&
+	rw -locations=filesystem:utf info >out &&
+	grep "^[|+]" out | while IFS= read -r line; do printf "%s\n" "$line" | LC_ALL=C.UTF-8 wc -m; done | sort -u >widths &&
+	test "$(wc -l <widths)" = 1
+'
+
 test_done

@@ -42,6 +42,32 @@ test_expect_success 'rows store success as 1, installed_by as "" and installed_o
 	echo "integer|1||23|integer" >expect && test_cmp expect got
 '
 
+# runway adds a "  done [i/n] FILE in TIME" line after each migration
+# (docs/progress.md); everything else is Flyway's text.
+test_expect_success 'migrate prints Flyway'"'"'s progress lines on stderr' '
+	rm -rf flytext && mkdir flytext && cd flytext && mkdir sql &&
+	echo "CREATE TABLE t (id INT);" >sql/V1__t.sql &&
+	echo "CREATE TABLE u (id INT);" >sql/V3__u.sql &&
+	echo "CREATE VIEW v AS SELECT 1 AS x;" >sql/R__v.sql &&
+	"$RUNWAY_BIN" -url=jdbc:sqlite:a.db migrate >out 2>err &&
+	test "$(grep -c "^  done \[[1-3]/3\] " err)" = 3 &&
+	grep -v "^  done \[" err |
+	sed -E -e "s/\(SQLite [0-9.]+\)/(SQLite X)/" -e "s/[0-9]{2}:[0-9]{2}\.[0-9]{3}s/MM:SS.mmms/" >got &&
+	cat >expect <<-\EOF &&
+	Database: jdbc:sqlite:a.db (SQLite X)
+	Schema history table "main"."flyway_schema_history" does not exist yet
+	Successfully validated 3 migrations (execution time MM:SS.mmms)
+	Creating Schema History table "main"."flyway_schema_history" ...
+	Current version of schema "main": << Empty Schema >>
+	Migrating schema "main" to version "1 - t"
+	Migrating schema "main" to version "3 - u"
+	Migrating schema "main" with repeatable migration "v"
+	Successfully applied 3 migrations to schema "main", now at version v3 (execution time MM:SS.mmms)
+	EOF
+	test_cmp expect got &&
+	test ! -s out
+'
+
 test_expect_success 'a relative jdbc:sqlite: path and the sqlite: form both work' '
 	"$RUNWAY_BIN" -url=jdbc:sqlite:rel.db migrate &&
 	test -f rel.db &&
@@ -146,6 +172,16 @@ test_expect_success 'a read-only database file: info still works' '
 	as_nobody -url="$DB_URL" info >out 2>err; rc=$?
 	chmod 755 "$TRASH"; chmod 644 "$DB_FILE"; test $rc = 0 &&
 	expect_grep "| 4 .*| Pending " out
+'
+
+test_expect_success 'an immutable database file (chattr +i) fails migrate even for root' '
+	write_migration V4__four.sql "CREATE TABLE four (id INT);" &&
+	db_state >before &&
+	if ! chattr +i "$DB_FILE" 2>/dev/null; then echo "chattr +i unsupported here"; exit 0; fi
+	rw migrate >out 2>err; rc=$?
+	chattr -i "$DB_FILE"; test $rc = 1 &&
+	expect_grep "readonly database" err &&
+	db_state >after && test_cmp before after
 '
 
 test_expect_success 'a read-only new database: migrate fails before creating anything' '

@@ -35,9 +35,10 @@ test_expect_success 'Pending: nothing applied yet' '
 	expect_state 1 Pending && expect_state 3 Pending && expect_state rep Pending
 '
 
-test_expect_success 'no history table: info says so and changes nothing' '
+test_expect_success 'no history table: info shows an empty schema and changes nothing' '
 	db_state >before &&
 	rw info >out 2>err &&
+	expect_grep "^Schema version: << Empty Schema >>" out &&
 	db_state >after && test_cmp before after
 '
 
@@ -144,6 +145,28 @@ test_expect_success 'the info table lists Baseline as category with type BASELIN
 test_expect_success 'infoOfState filters the rows' '
 	rw -infoOfState=Pending info -outputType=json | jq -r ".migrations[].state" | sort -u >got &&
 	echo Pending >expect && test_cmp expect got
+'
+
+test_expect_success 'the info table has Flyway'"'"'s layout' '
+	db_reset && rm -r sql && mkdir sql &&
+	write_migration V1__t.sql "CREATE TABLE t (id INT);" &&
+	write_migration R__v.sql "CREATE VIEW v AS SELECT 1 AS x;" &&
+	rw migrate &&
+	write_migration V3__u.sql "CREATE TABLE u (id INT);" &&
+	rw info >out 2>err &&
+	sed -E "s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/YYYY-MM-DD HH:MM:SS/" out >got &&
+	cat >expect <<-\EOF &&
+	Schema version: 1
+
+	+------------+---------+-------------+------+---------------------+---------+----------+
+	| Category   | Version | Description | Type | Installed On        | State   | Undoable |
+	+------------+---------+-------------+------+---------------------+---------+----------+
+	| Versioned  | 1       | t           | SQL  | YYYY-MM-DD HH:MM:SS | Success | No       |
+	| Repeatable |         | v           | SQL  | YYYY-MM-DD HH:MM:SS | Success |          |
+	| Versioned  | 3       | u           | SQL  |                     | Pending | No       |
+	+------------+---------+-------------+------+---------------------+---------+----------+
+	EOF
+	test_cmp expect got
 '
 
 test_done
