@@ -164,7 +164,7 @@ runway_url() {
   case "$1" in
     sqlite) echo "jdbc:sqlite:$work/runway.db" ;;
     postgresql) echo "jdbc:postgresql://$PGHOST:$PGPORT/bench_runway?user=$PGUSER&password=$PGPASSWORD" ;;
-    mysql) echo "jdbc:mysql://$RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT/bench_runway?user=$RUNWAY_TEST_MYSQL_USER&password=$MYSQL_PWD" ;;
+    mysql) echo "jdbc:mysql://$RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT/bench_runway?user=$RUNWAY_TEST_MYSQL_USER&password=$MYSQL_PWD&sslMode=DISABLED" ;;
   esac
 }
 dbmate_url() {
@@ -186,7 +186,7 @@ sqlmigrate_config() { # DB SETDIR
   case "$1" in
     sqlite) dialect=sqlite3 ds="$work/sql-migrate.db" ;;
     postgresql) dialect=postgres ds="host=$PGHOST port=$PGPORT user=$PGUSER password=$PGPASSWORD dbname=bench_sql_migrate sslmode=disable" ;;
-    mysql) dialect=mysql ds="$RUNWAY_TEST_MYSQL_USER:$MYSQL_PWD@tcp($RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT)/bench_sql_migrate?multiStatements=true" ;;
+    mysql) dialect=mysql ds="$RUNWAY_TEST_MYSQL_USER:$MYSQL_PWD@tcp($RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT)/bench_sql_migrate?multiStatements=true&parseTime=true" ;;
   esac
   ( umask 077; printf 'bench:\n  dialect: %s\n  datasource: "%s"\n  dir: %s\n  table: migrations\n' \
       "$dialect" "$ds" "$2/sqlmigrate" > "$2/sqlmigrate.yml" )
