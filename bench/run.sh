@@ -395,7 +395,7 @@ machine_description() {
   echo "- Tools: $(hyperfine --version)$( [ -n "$dbmate_bin" ] && echo ", $("$dbmate_bin" --version)")$(
       command -v sql-migrate >/dev/null && echo ", sql-migrate $(sql-migrate --version 2>&1 | head -n 1)")$(
       command -v sqitch >/dev/null && echo ", $(sqitch --version)")"
-  echo "- runway: $("$runway" --version 2>&1 | head -n 1), built $(stat -c %y "$runway" | cut -d. -f1)"
+  echo "- runway: $("$runway" --version 2>&1 | head -n 1), built $(stat -c %y "$runway_built" | cut -d. -f1) from $(git -C "$src" describe --always --dirty 2>/dev/null || echo "an unknown commit")"
 }
 
 # ---- main --------------------------------------------------------------------
