@@ -156,6 +156,33 @@ static void migrate_record_failure(rw_session *s, const rw_migration *m, int ms)
     history_row_free(&row);
 }
 
+/* Callback events migrate may fire; their scripts are checked before anything runs. */
+static const char *const migrate_callback_events[] = {
+    "beforeMigrate", "beforeRepeatables", "beforeEachMigrate", "beforeEachMigrateStatement",
+    "afterEachMigrateStatement", "afterEachMigrateStatementError", "afterEachMigrate",
+    "afterEachMigrateError", "afterVersioned", "afterMigrateApplied", "afterMigrate",
+    "afterMigrateError", "beforeCreateSchema", "createSchema", NULL,
+};
+
+/* Loads every callback script migrate may run, so a broken one fails before any change. */
+static int migrate_preflight_callbacks(rw_session *s, rw_err *e)
+{
+    for (size_t i = 0; i < s->res.ncbs; i++) {
+        const rw_callback *cb = &s->res.cbs[i];
+        bool used = false;
+        for (const char *const *ev = migrate_callback_events; *ev && !used; ev++)
+            used = strcmp(cb->event, *ev) == 0;
+        if (!used)
+            continue;
+        sql_script script = {0};
+        int rc = session_load_script(s, cb->path, true, &script, e);
+        sql_script_free(&script);
+        if (rc != RW_OK)
+            return rc;
+    }
+    return RW_OK;
+}
+
 /* Checks every pending script loads (placeholders, parsing) before anything runs. */
 static int migrate_preflight(rw_session *s, const rw_migration **list, size_t n, rw_err *e)
 {
@@ -508,6 +535,8 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
     const rw_migration **pending = migrate_pending(&s->plan, false, &npending);
     rc = migrate_preflight(s, pending, npending, e);
     free(pending);
+    if (rc == RW_OK)
+        rc = migrate_preflight_callbacks(s, e);
     if (rc != RW_OK)
         return rc;
     /* The plan points into the history rows: rebuild it only when they changed. */
