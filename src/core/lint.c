@@ -841,7 +841,8 @@ int lint_run(const rw_config *cfg, const sql_dialect *dialect, lint_report *out,
         strlist_free(&files);
         return rc;
     }
-    qsort(files.items, files.len, sizeof *files.items, lint_cmp_str);
+    if (files.len) /* qsort needs a non-null array even for zero items */
+        qsort(files.items, files.len, sizeof *files.items, lint_cmp_str);
     lint_seen *seen = xcalloc(files.len + 1, sizeof *seen);
     size_t nseen = 0;
     for (size_t i = 0; i < files.len; i++) {
