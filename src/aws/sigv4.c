@@ -136,8 +136,7 @@ static void query_parse(const char *query, query_param **params, size_t *n)
 static char *query_canonical(query_param *params, size_t n)
 {
     strbuf sb = STRBUF_INIT;
-    if (n > 1)
-        qsort(params, n, sizeof *params, query_param_cmp);
+    rw_sort(params, n, sizeof *params, query_param_cmp);
     for (size_t i = 0; i < n; i++)
         sb_addf(&sb, "%s%s=%s", i ? "&" : "", params[i].key, params[i].value);
     return sb_detach(&sb);

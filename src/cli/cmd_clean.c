@@ -2,9 +2,40 @@
  * cmd_clean.c - runway clean: drops every object in the managed schemas.
  * Refused unless cleanDisabled=false, as in Flyway 9+.
  */
+#include <string.h>
+
 #include "cli/cmd.h"
 #include "core/log.h"
 #include "core/report.h"
+
+/*
+ * True when the history's SCHEMA marker row lists schema, i.e. runway or
+ * Flyway created it: such schemas are dropped rather than emptied.
+ */
+static bool clean_schema_was_created(const rw_session *s, const char *schema)
+{
+    for (size_t i = 0; i < s->hist.len; i++) {
+        const rw_history_row *row = &s->hist.rows[i];
+        if (strcmp(row->type, "SCHEMA") != 0)
+            continue;
+        strlist names = {0};
+        strlist_split(&names, row->script, ',');
+        bool found = false;
+        for (size_t k = 0; k < names.len && !found; k++) {
+            char *n = names.items[k];
+            size_t len = strlen(n);
+            if (len >= 2 && (n[0] == '"' || n[0] == '`') && n[len - 1] == n[0]) {
+                n[len - 1] = '\0';
+                n++;
+            }
+            found = strcmp(n, schema) == 0;
+        }
+        strlist_free(&names);
+        if (found)
+            return true;
+    }
+    return false;
+}
 
 int cmd_clean(rw_run *r)
 {
@@ -24,10 +55,11 @@ int cmd_clean(rw_run *r)
         rc = s.db.ops->schema_exists(s.db.conn, schema, &exists, &r->err);
         if (rc != RW_OK || !exists)
             continue;
-        rc = s.db.ops->clean_schema(s.db.conn, schema, false, &r->err);
+        bool drop = clean_schema_was_created(&s, schema);
+        rc = s.db.ops->clean_schema(s.db.conn, schema, drop, &r->err);
         if (rc == RW_OK) {
-            log_info("Successfully cleaned schema \"%s\"", schema);
-            json_array_append_new(cleaned, json_string(schema));
+            log_info("Successfully %s schema \"%s\"", drop ? "dropped" : "cleaned", schema);
+            json_array_append_new(drop ? dropped : cleaned, json_string(schema));
         }
     }
     json_t *o = report_new("clean", s.db.conn ? &s : NULL);

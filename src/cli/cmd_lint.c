@@ -228,8 +228,7 @@ int cmd_lint(rw_run *r)
     int rc = lint_run(r->cfg, d, &rep, &r->err);
     if (rc != RW_OK)
         return rc;
-    if (rep.len) /* qsort needs a non-null array even for zero items */
-        qsort(rep.items, rep.len, sizeof *rep.items, lint_finding_cmp);
+    rw_sort(rep.items, rep.len, sizeof *rep.items, lint_finding_cmp);
     char cwd[4096];
     if (!getcwd(cwd, sizeof cwd))
         cwd[0] = '\0';

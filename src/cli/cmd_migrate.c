@@ -61,6 +61,10 @@ static json_t *migrate_report(rw_session *s, const migrate_result *res, bool suc
  */
 static int migrate_start_dry_run(rw_run *r, rw_session *s, const char *path)
 {
+    if (strcmp(path, "-") == 0 && r->json)
+        return rw_fail(&r->err, RW_ERR_CONFIGURATION,
+                       "-dryRunOutput=- and -outputType=json would both write to stdout; write "
+                       "the SQL to a file instead (-dryRunOutput=migrate.sql)");
     FILE *out = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
     if (!out)
         return rw_fail(&r->err, RW_ERR_IO, "Unable to write the dry run output %s: %m", path);

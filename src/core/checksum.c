@@ -8,6 +8,7 @@
  */
 #include "core/checksum.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -72,8 +73,9 @@ int checksum_compute(const char *data, size_t len, int32_t *out, size_t *bad_off
 
 /*
  * Line terminators are dropped and an empty line adds nothing to a running
- * CRC, so the checksum is the CRC of every byte that is not CR or LF: feed
- * the runs between them, found with memchr.
+ * CRC, so the checksum is the CRC of every byte that is not CR or LF.  The
+ * runs between them are gathered into one buffer first: zlib's crc32 is
+ * several times faster on one long buffer than on many short lines.
  */
 int32_t checksum_compute_valid(const char *data, size_t len)
 {
@@ -81,18 +83,28 @@ int32_t checksum_compute_valid(const char *data, size_t len)
     size_t i = 0;
     if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
         i = 3;
-    uLong crc = crc32(0L, Z_NULL, 0);
+    unsigned char stack[16384];
+    unsigned char *buf = len - i <= sizeof stack ? stack : xmalloc(len - i);
+    size_t n = 0;
     while (i < len) {
         const unsigned char *lf = memchr(s + i, '\n', len - i);
         size_t end = lf ? (size_t)(lf - s) : len;
         while (i < end) {
             const unsigned char *cr = memchr(s + i, '\r', end - i);
             size_t stop = cr ? (size_t)(cr - s) : end;
-            if (stop > i)
-                crc = crc32(crc, s + i, (uInt)(stop - i));
+            memcpy(buf + n, s + i, stop - i);
+            n += stop - i;
             i = stop + 1;
         }
         i = end + 1;
     }
+    uLong crc = crc32(0L, Z_NULL, 0);
+    for (size_t off = 0; off < n;) {
+        size_t chunk = n - off > 1u << 30 ? 1u << 30 : n - off;
+        crc = crc32(crc, buf + off, (uInt)chunk);
+        off += chunk;
+    }
+    if (buf != stack)
+        free(buf);
     return (int32_t)(uint32_t)crc;
 }

@@ -117,6 +117,7 @@ static const config_key known_keys[] = {
     {"dialect", R, NULL, "lint: postgresql, mysql or sqlite (default: from the url)"},
     {"lintFormat", R, "text", "lint: text, json, sarif or junit"},
     {"lintIgnore", R, NULL, "lint: rule ids to skip (comma-separated)"},
+    {"lintSince", R, NULL, "lint: migrations above this version deploy together (their new tables are empty)"},
     {"lintFailOn", R, "error", "lint: exit non-zero on findings of this severity or worse (error, warning)"},
     {"newVersionScheme", R, "auto", "new: auto (follow the existing files), number or timestamp"},
     {NULL, 0, NULL, NULL},
@@ -212,6 +213,15 @@ void config_set_raw(rw_config *cfg, const char *key, const char *value, config_s
     cfg->len++;
 }
 
+/* The table entry spelled exactly name, prefix entries ("placeholders.") included. */
+static const config_key *config_key_named(const char *name)
+{
+    for (const config_key *k = known_keys; k->name; k++)
+        if (strcmp(k->name, name) == 0)
+            return k;
+    return NULL;
+}
+
 /* The known key closest to name, for "did you mean" hints. */
 static const char *config_closest_key(const char *name)
 {
@@ -248,7 +258,7 @@ int config_set(rw_config *cfg, const char *key, const char *value, config_source
     if (!k) {
         const char *near = config_closest_key(key);
         if (near) {
-            const config_key *nk = config_find_key(near);
+            const config_key *nk = config_key_named(near);
             return rw_fail(e, RW_ERR_CONFIGURATION,
                            "%s: unknown configuration property '%s'. Did you mean '%s' (%s%s)?",
                            origin, key, near, config_ns_prefix(nk->ns), near);
@@ -422,7 +432,7 @@ static int config_set_from_file(rw_config *cfg, const char *key, const char *val
     if (!k) {
         const char *near = config_closest_key(name);
         if (near) {
-            const config_key *nk = config_find_key(near);
+            const config_key *nk = config_key_named(near);
             return rw_fail(e, RW_ERR_CONFIGURATION,
                            "%s: unknown configuration property '%s'. Did you mean '%s%s'?", origin,
                            key, config_ns_prefix(nk->ns), near);

@@ -22,6 +22,12 @@ typedef struct rw_history_row {
     char *installed_on;      /* as the database returns it */
     int execution_time;
     bool success;
+    /*
+     * Rows held in rw_history keep their strings in this one block (the
+     * fields above point into it); NULL when each string is its own
+     * allocation, as in rows built by callers.
+     */
+    char *strings;
 } rw_history_row;
 
 typedef struct rw_history {

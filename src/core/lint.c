@@ -710,8 +710,14 @@ static bool lint_script_replaces(const char *path)
     return replaces;
 }
 
-void lint_script(const rw_config *cfg, const sql_dialect *dialect, const char *path,
-                 const char *text, size_t len, lint_report *out)
+/*
+ * Lints one script.  new_tables (may be NULL) are tables created by earlier
+ * migrations deployed together with this one; the tables this script
+ * creates are appended to created_out (may be NULL).
+ */
+static void lint_script_in_set(const rw_config *cfg, const sql_dialect *dialect, const char *path,
+                               const char *text, size_t len, lint_report *out,
+                               const strlist *new_tables, strlist *created_out)
 {
     lint_file f = {.cfg = cfg, .dialect = dialect, .path = path, .out = out, .range_start = 1};
     f.pg = strcmp(dialect->name, "postgresql") == 0;
@@ -750,6 +756,8 @@ void lint_script(const rw_config *cfg, const sql_dialect *dialect, const char *p
                      "ones; move it to a migration of its own (or set mixed=true)");
         }
         lint_ddl d = {0};
+        for (size_t i = 0; new_tables && i < new_tables->len; i++)
+            strlist_push(&d.created, new_tables->items[i]);
         int prev_end = 0;
         for (size_t i = 0; (f.pg || f.mysql) && i < script.len; i++) {
             const sql_statement *st = &script.stmts[i];
@@ -767,6 +775,9 @@ void lint_script(const rw_config *cfg, const sql_dialect *dialect, const char *p
                      "this migration locks existing tables but sets no lock_timeout; start it "
                      "with SET lock_timeout = '5s' or configure runway.lockTimeout");
         }
+        for (size_t i = 0; created_out && i < d.created.len; i++)
+            if (!strlist_contains(created_out, d.created.items[i]))
+                strlist_push(created_out, d.created.items[i]);
         strlist_free(&d.created);
     }
     sql_script_free(&script);
@@ -775,6 +786,12 @@ void lint_script(const rw_config *cfg, const sql_dialect *dialect, const char *p
         free(f.ignores[i].id);
     free(f.ignores);
     strlist_free(&f.disabled);
+}
+
+void lint_script(const rw_config *cfg, const sql_dialect *dialect, const char *path,
+                 const char *text, size_t len, lint_report *out)
+{
+    lint_script_in_set(cfg, dialect, path, text, len, out, NULL, NULL);
 }
 
 /* ---- locations ------------------------------------------------------------ */
@@ -816,6 +833,49 @@ static const char *lint_shown_path(const char *path)
     return strncmp(path, cwd, n) == 0 && path[n] == '/' ? path + n + 1 : path;
 }
 
+/* A versioned migration above lintSince: linted later, in version order. */
+typedef struct lint_deferred {
+    char *path;
+    rw_version version;
+} lint_deferred;
+
+static int lint_deferred_cmp(const void *a, const void *b)
+{
+    return version_cmp(&((const lint_deferred *)a)->version, &((const lint_deferred *)b)->version);
+}
+
+static void lint_file_text(const rw_config *cfg, const sql_dialect *dialect, const char *path,
+                           lint_report *out, const strlist *new_tables, strlist *created_out)
+{
+    strbuf text = STRBUF_INIT;
+    rw_err re;
+    if (scan_read_script(path, &text, &re) != RW_OK) {
+        lint_file g = {.cfg = cfg, .path = path, .out = out, .range_start = 1};
+        lint_add(&g, "RW004", re.line ? re.line : 1, "%s", re.msg);
+    } else {
+        lint_script_in_set(cfg, dialect, path, text.buf ? text.buf : "", text.len, out,
+                           new_tables, created_out);
+    }
+    sb_free(&text);
+}
+
+/*
+ * Migrations above lintSince deploy together: a table one of them creates
+ * is new and empty for the ones after it.
+ */
+static void lint_deferred_run(const rw_config *cfg, const sql_dialect *dialect,
+                              lint_deferred *list, size_t n, lint_report *out)
+{
+    rw_sort(list, n, sizeof *list, lint_deferred_cmp);
+    strlist created = {0};
+    for (size_t i = 0; i < n; i++) {
+        lint_file_text(cfg, dialect, list[i].path, out, &created, &created);
+        free(list[i].path);
+        version_free(&list[i].version);
+    }
+    strlist_free(&created);
+}
+
 typedef struct lint_seen {
     char *key;               /* "V:1.2", "U:1.2" or "R:description" */
     char *path;
@@ -841,10 +901,22 @@ int lint_run(const rw_config *cfg, const sql_dialect *dialect, lint_report *out,
         strlist_free(&files);
         return rc;
     }
-    if (files.len) /* qsort needs a non-null array even for zero items */
-        qsort(files.items, files.len, sizeof *files.items, lint_cmp_str);
+    rw_sort(files.items, files.len, sizeof *files.items, lint_cmp_str);
     lint_seen *seen = xcalloc(files.len + 1, sizeof *seen);
     size_t nseen = 0;
+    lint_deferred *deferred = xcalloc(files.len + 1, sizeof *deferred);
+    size_t ndeferred = 0;
+    rw_version since = {0};
+    const char *since_text = config_get(cfg, "lintSince");
+    rw_err ve;
+    if (since_text && *since_text && version_parse(since_text, &since, &ve) != RW_OK) {
+        free(seen);
+        free(deferred);
+        strlist_free(&files);
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "Invalid lintSince '%s': use the version already deployed, e.g. 41",
+                       since_text);
+    }
     for (size_t i = 0; i < files.len; i++) {
         const char *path = files.items[i];
         const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -886,21 +958,28 @@ int lint_run(const rw_config *cfg, const sql_dialect *dialect, lint_report *out,
                              m.description, lint_shown_path(seen[k].path));
             seen[nseen].key = key;
             seen[nseen++].path = xstrdup(path);
+            bool in_set = m.type == MIG_VERSIONED && version_is_set(&since) &&
+                          version_cmp(&m.version, &since) > 0;
+            if (in_set) {
+                deferred[ndeferred].path = xstrdup(path);
+                version_copy(&deferred[ndeferred++].version, &m.version);
+            }
             migration_free(&m);
+            if (in_set) {
+                free(event);
+                free(desc);
+                strlist_free(&f.disabled);
+                continue;
+            }
         }
         free(event);
         free(desc);
         strlist_free(&f.disabled);
-        strbuf text = STRBUF_INIT;
-        rw_err re;
-        if (scan_read_script(path, &text, &re) != RW_OK) {
-            lint_file g = {.cfg = cfg, .path = path, .out = out, .range_start = 1};
-            lint_add(&g, "RW004", re.line ? re.line : 1, "%s", re.msg);
-        } else {
-            lint_script(cfg, dialect, path, text.buf ? text.buf : "", text.len, out);
-        }
-        sb_free(&text);
+        lint_file_text(cfg, dialect, path, out, NULL, NULL);
     }
+    lint_deferred_run(cfg, dialect, deferred, ndeferred, out);
+    free(deferred);
+    version_free(&since);
     for (size_t k = 0; k < nseen; k++) {
         free(seen[k].key);
         free(seen[k].path);

@@ -252,6 +252,12 @@ int plan_build(const rw_resources *res, const rw_history *hist, const char *targ
         version_copy(&p->last_resolved, &res->migs[nversioned - 1].version);
 
     size_t nrows = hist ? hist->len : 0;
+    /*
+     * Usually every file has its row or every row its file: one allocation
+     * that fits both cases, instead of doubling past the need.
+     */
+    p->cap = (nrows > res->nmigs ? nrows : res->nmigs) + 16;
+    p->items = xmalloc(p->cap * sizeof *p->items);
     bool *deleted = xcalloc(nrows + 1, 1), *undone = xcalloc(nrows + 1, 1);
     bool *ooo = xcalloc(nrows + 1, 1), *latest = xcalloc(nrows + 1, 1);
     bool *paired = xcalloc(res->nmigs + 1, 1);
@@ -289,7 +295,7 @@ int plan_build(const rw_resources *res, const rw_history *hist, const char *targ
         version_copy(&p->baseline, baseline);
     if (max_so_far)
         version_copy(&p->last_applied, max_so_far);
-    qsort(runs, nruns, sizeof *runs, rep_run_cmp);
+    rw_sort(runs, nruns, sizeof *runs, rep_run_cmp);
     for (size_t i = 0; i < nruns; i++)
         if (i + 1 == nruns || strcmp(runs[i].description, runs[i + 1].description) != 0)
             latest[runs[i].row] = true;
@@ -385,8 +391,12 @@ int plan_build(const rw_resources *res, const rw_history *hist, const char *targ
     free(ooo);
     free(latest);
     free(paired);
-    if (rc != RW_OK)
+    if (rc != RW_OK) {
         plan_free(p);
+    } else if (p->len < p->cap) {
+        p->cap = p->len + 1;
+        p->items = xrealloc(p->items, p->cap * sizeof *p->items);
+    }
     return rc;
 }
 

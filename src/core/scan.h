@@ -22,6 +22,8 @@ typedef struct rw_migration {
     /* From an optional <script>.conf next to the file. */
     int execute_in_transaction;   /* -1 unset, 0, 1 */
     int placeholder_replacement;  /* -1 unset, 0, 1 */
+    /* When set, description, script, path and filename point into this one block. */
+    char *strings;
 } rw_migration;
 
 typedef struct rw_callback {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/progress.h"
 
 void undo_result_free(undo_result *r)
 {
@@ -171,7 +172,9 @@ int undo_run(rw_session *s, const char *target, undo_result *r, rw_err *e)
     r->done = xcalloc(n + 1, sizeof *r->done);
     for (size_t i = 0; i < n && rc == RW_OK; i++) {
         int ms = 0;
+        progress_step_begin(list[i]->undo->filename, i + 1, n);
         rc = undo_one(s, list[i]->undo, &ms, e);
+        progress_step_end(list[i]->undo->filename, i + 1, n, ms, rc == RW_OK);
         if (rc == RW_OK) {
             r->done[r->ndone].undo = list[i]->undo;
             r->done[r->ndone++].execution_time = ms;

@@ -276,9 +276,13 @@ int rw_read_file(const char *path, strbuf *out, rw_err *e)
     if (fd < 0)
         return rw_fail(e, RW_ERR_IO, "Unable to read %s: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) == 0 && st.st_size > 0)
+    size_t want = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        want = out->len + (size_t)st.st_size;
         sb_grow(out, (size_t)st.st_size + 1);
-    for (;;) {
+    }
+    /* Once the size fstat reported is in, a last read would only confirm EOF. */
+    while (!want || out->len < want) {
         if (out->cap - out->len < 2)
             sb_grow(out, 4096);
         ssize_t n = read(fd, out->buf + out->len, out->cap - out->len - 1);
@@ -370,4 +374,10 @@ size_t rw_edit_distance(const char *a, const char *b)
     size_t d = row[m];
     free(row);
     return d;
+}
+
+void rw_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (base && n > 1)
+        qsort(base, n, size, cmp);
 }

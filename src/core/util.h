@@ -113,6 +113,8 @@ char *rw_trim(char *s);
 int rw_parse_bool(const char *s, bool *out);
 /* Monotonic milliseconds. */
 int64_t rw_now_ms(void);
+/* qsort that accepts an empty (possibly NULL) array. */
+void rw_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* Levenshtein distance, used to suggest the closest known name. */
 size_t rw_edit_distance(const char *a, const char *b);
 

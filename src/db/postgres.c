@@ -875,8 +875,11 @@ static int pg_fail_statement(db_conn *c, const sql_statement *st, PGresult *res,
     return e->code;
 }
 
-/* Sends the inline data of COPY ... FROM STDIN. */
-static int pg_copy_in(db_conn *c, const sql_statement *st, rw_err *e)
+/*
+ * Sends the inline data of COPY ... FROM STDIN in chunks.  A failure to
+ * send aborts the COPY; the server's verdict arrives as the next result.
+ */
+static void pg_copy_in(db_conn *c, const sql_statement *st)
 {
     const char *data = st->copy_data ? st->copy_data : "";
     size_t left = st->copy_data ? st->copy_len : 0;
@@ -889,7 +892,6 @@ static int pg_copy_in(db_conn *c, const sql_statement *st, rw_err *e)
         left -= (size_t)n;
     }
     PQputCopyEnd(c->pg, left > 0 ? "runway could not send the COPY data" : NULL);
-    return RW_OK;
 }
 
 /* Reads and discards COPY ... TO STDOUT output. */
@@ -910,7 +912,7 @@ static int postgres_exec(db_conn *c, const sql_statement *st, rw_err *e)
     while ((res = PQgetResult(c->pg)) != NULL) {
         ExecStatusType status = PQresultStatus(res);
         if (status == PGRES_COPY_IN) {
-            pg_copy_in(c, st, e);
+            pg_copy_in(c, st);
         } else if (status == PGRES_COPY_OUT) {
             pg_copy_out(c);
         } else if (!pg_result_ok(res) && rc == RW_OK) {

@@ -57,6 +57,18 @@ test_expect_success 'dryRunOutput=- writes to stdout' '
   snapshot after2 && same_snapshot before after2
 '
 
+test_expect_success 'group=true: one transaction around all migrations' '
+  rw migrate -placeholders.tbl=added -group=true -dryRunOutput=group.sql 2>/dev/null &&
+  test $(grep -c "^BEGIN;\|^START TRANSACTION;" group.sql) -eq 1 &&
+  test $(grep -c "^COMMIT;" group.sql) -eq 1 &&
+  snapshot after3 && same_snapshot before after3
+'
+
+test_expect_success 'stdout cannot hold both the SQL and the JSON result' '
+  must_fail rw migrate -placeholders.tbl=added -dryRunOutput=- -outputType=json &&
+  expect_grep "both write to stdout" out
+'
+
 test_expect_success 'an unresolved placeholder fails the dry run like migrate' '
   must_fail rw migrate -dryRunOutput=dry2.sql &&
   expect_grep "No value provided for placeholder" err

@@ -75,6 +75,30 @@ test_expect_success 'runway.lockTimeout satisfies RW106' '
   ! grep -q RW106 out
 '
 
+mkdir -p release
+printf "%s\n" "CREATE TABLE users (id int);" >release/V1__users.sql
+printf "%s\n" "CREATE TABLE orders (id int, user_id int);" >release/V2__orders.sql
+printf "%s\n" "SET lock_timeout = '5s';" "CREATE INDEX o_user ON orders (user_id);" \
+  "CREATE INDEX u_id ON users (id);" >release/V10__indexes.sql
+
+test_expect_success 'tables from earlier files count as existing by default' '
+  lint -dialect=postgresql -locations=filesystem:release >out &&
+  expect_grep "V10__indexes.sql:2: warning RW101.*orders" out &&
+  expect_grep "V10__indexes.sql:3: warning RW101.*users" out
+'
+
+test_expect_success 'lintSince: tables created by migrations deployed together are new' '
+  lint -dialect=postgresql -locations=filesystem:release -lintSince=1 >out &&
+  ! grep -q "RW101.*orders" out &&
+  expect_grep "V10__indexes.sql:3: warning RW101.*users" out &&
+  expect_grep "0 errors, 1 warning in 3 files" out
+'
+
+test_expect_success 'an invalid lintSince is an error' '
+  must_fail lint -dialect=postgresql -locations=filesystem:release -lintSince=x.y &&
+  expect_grep "Invalid lintSince" err
+'
+
 test_expect_success 'an unknown rule in lintIgnore is an error' '
   must_fail lint -dialect=postgresql -lintIgnore=RW999 &&
   expect_grep "Unknown rule .RW999." err

@@ -52,6 +52,12 @@ test_expect_success 'history table: Flyway'"'"'s PostgreSQL DDL, installed_by is
   test "$(hist "checksum")" = 1556295178
 '
 
+test_expect_success 'tablespace: the history table DDL with TABLESPACE clauses is accepted' '
+  fresh && write_migration V1__t.sql "CREATE TABLE t (id INT);" &&
+  rwt -tablespace=pg_default migrate >out 2>&1 &&
+  test "$(hist)" = "1|t"
+'
+
 test_expect_success 'a session holding Flyway'"'"'s advisory lock key blocks runway' '
   { fresh && write_migration V1__a.sql "CREATE TABLE a (id INT);"; } || exit 1
   db_sql "SELECT pg_advisory_lock(77433833903597), pg_sleep(6)" >/dev/null &
@@ -72,6 +78,19 @@ test_expect_success 'the lock key follows schema and table: another table name i
   rwt migrate -table=other_history -lockRetryCount=0 >out 2>&1 &&
   wait $holder &&
   test "$(db_sql "SELECT version FROM public.other_history")" = 1
+'
+
+# Java hashes UTF-16 code units: an accented letter and a surrogate pair.
+test_expect_success 'lock key of a non-ASCII schema name matches Flyway'"'"'s (UTF-16 hash)' '
+  { fresh && write_migration V1__a.sql "CREATE TABLE a (id INT);"; } || exit 1
+  db_sql "SELECT pg_advisory_lock(77432921607197), pg_sleep(5)" >/dev/null &
+  holder=$!
+  wait_for_lock "l.locktype = ${q}advisory${q} AND l.objid = 3251194909" || exit 1
+  must_fail rwt "-schemas=schéma_😀" -lockRetryCount=1 migrate &&
+  grep -q "Number of retries exceeded" out err &&
+  wait $holder &&
+  rwt "-schemas=schéma_😀" migrate >out 2>&1 &&
+  test "$(db_sql "SELECT version FROM \"schéma_😀\".flyway_schema_history WHERE type = ${q}SQL${q}")" = 1
 '
 
 test_expect_success 'a failed transactional migration is rolled back and leaves no row' '
@@ -171,6 +190,21 @@ INSERT INTO s VALUES (add2(3, 3), sign_of(-2));" &&
 6:neg"
 '
 
+test_expect_success 'bad COPY data fails the migration and rolls it back' '
+  fresh &&
+  write_migration V1__copy.sql "CREATE TABLE c (id INT);
+COPY c (id) FROM stdin;
+1
+not-a-number
+\\.
+INSERT INTO c VALUES (2);" &&
+  must_fail rwt migrate &&
+  cat out err >all &&
+  expect_grep "invalid input syntax for type integer" all &&
+  expect_grep "22P02" all &&
+  test "$(db_sql "SELECT count(*) FROM pg_tables WHERE tablename = ${q}c${q}")" = 0
+'
+
 test_expect_success 'server notices are shown' '
   fresh &&
   write_migration V1__notice.sql "DO \$\$ BEGIN RAISE NOTICE ${q}hello from the server${q}; END \$\$;" &&
@@ -188,6 +222,16 @@ test_expect_success 'schemas: created with the marker row, history and unqualifi
   test "$(db_sql "SELECT count(*) FROM pg_namespace WHERE nspname = ${q}audit${q}")" = 1
 '
 
+test_expect_success 'clean drops the schemas runway created, empties the others' '
+  fresh && db_sql "CREATE SCHEMA existing" >/dev/null &&
+  write_migration V1__t.sql "CREATE TABLE t (id INT); CREATE TABLE existing.e (id INT);" &&
+  rwt -schemas=app,existing migrate >out 2>&1 &&
+  rwt -schemas=app,existing -cleanDisabled=false clean >out 2>&1 &&
+  test "$(db_sql "SELECT string_agg(nspname, ${q},${q} ORDER BY nspname) FROM pg_namespace
+                  WHERE nspname IN (${q}app${q}, ${q}existing${q})")" = existing &&
+  test "$(db_sql "SELECT count(*) FROM pg_tables WHERE schemaname = ${q}existing${q}")" = 0
+'
+
 test_expect_success 'defaultSchema picks the history schema' '
   fresh && db_sql "CREATE SCHEMA one; CREATE SCHEMA two" >/dev/null &&
   write_migration V1__t.sql "CREATE TABLE t (id INT);" &&
@@ -201,6 +245,7 @@ test_expect_success 'URL forms: postgres:// URI, separate user/password, current
   write_migration V1__t.sql "CREATE TABLE t (id INT);" &&
   timeout 60 "$RUNWAY_BIN" -url="postgresql://$U:$PW@$H:$P/$DB_NAME?currentSchema=cs" migrate >out 2>&1 &&
   test "$(db_sql "SELECT count(*) FROM cs.flyway_schema_history")" = 1 &&
+  ! grep -q -- "$PW" out &&
   fresh && write_migration V1__t.sql "CREATE TABLE t (id INT);" &&
   timeout 60 "$RUNWAY_BIN" -url="jdbc:postgresql://$H:$P/$DB_NAME?prepareThreshold=0&ApplicationName=rwtest" \
     -user="$U" -password="$PW" migrate >out 2>&1 &&

@@ -69,6 +69,8 @@ start() {
   chmod 600 "$pwfile"
   if [ "$(id -u)" -eq 0 ]; then
     chown postgres: "$data" "$sock" "$log" "$pwfile"
+    as_owner test -w "$data" ||
+      die "the postgres user cannot reach $data: use a temporary directory every user can enter (TMPDIR)"
   fi
 
   if ! as_owner "$bin/initdb" -D "$data" -U "$user" --pwfile="$pwfile" \

@@ -1,0 +1,38 @@
+/*
+ * lazylib.h - loading a client library on first use.  Every run would
+ * otherwise map libpq, libmariadb, libcurl and libcrypto, with some thirty
+ * libraries behind them (Kerberos, LDAP, GnuTLS, ...), before main(): that
+ * made start-up several times slower and more than doubled the resident
+ * memory of a SQLite run.  The stub files (src/db/pq_lazy.c,
+ * src/db/mysql_lazy.c, src/aws/curl_lazy.c, src/aws/crypto_lazy.c) define
+ * the library functions runway calls, with the prototypes from the
+ * library's own header, and forward each call to the real function found
+ * here.  A new call into one of these libraries needs a stub there.
+ */
+#ifndef RUNWAY_LAZYLIB_H
+#define RUNWAY_LAZYLIB_H
+
+#include <stdbool.h>
+
+typedef struct lazy_lib {
+    const char *soname;     /* "libpq.so.5": the ABI the headers belong to */
+    const char *purpose;    /* "PostgreSQL connections", for the error */
+    void *handle;
+    bool failed;
+} lazy_lib;
+
+#define LAZY_LIB(soname, purpose) {soname, purpose, NULL, false}
+
+/*
+ * The address of name in lib, loading lib on the first call; NULL when
+ * the library or the symbol is missing (logged once, naming the library).
+ */
+void *lazy_sym(lazy_lib *lib, const char *name);
+
+/*
+ * Declares f_ as a pointer of the stub's own type to the real function:
+ * the compiler checks every stub against the library header.
+ */
+#define LAZY_FN(lib, name) __typeof__(&name) f_ = (__typeof__(&name))lazy_sym(&(lib), #name)
+
+#endif
