@@ -149,4 +149,14 @@ test_expect_success 'a broken callback of another command does not block migrate
 	expect_grep "afterInfo.sql:1" err
 '
 
+test_expect_success 'a repeatable using flyway:timestamp re-runs on every migrate' '
+	db_reset && mkdir tsloc &&
+	printf "DROP VIEW IF EXISTS tsv;\nCREATE VIEW tsv AS SELECT '"'"'\${flyway:timestamp}'"'"' AS x;\n" >tsloc/R__ts.sql &&
+	rw -locations=filesystem:tsloc migrate &&
+	sleep 1 &&
+	rw -locations=filesystem:tsloc migrate 2>err &&
+	expect_grep "Successfully applied 1 migration" err &&
+	test "$(history_rows | wc -l)" = 2
+'
+
 test_done
