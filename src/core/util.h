@@ -115,6 +115,11 @@ int rw_parse_bool(const char *s, bool *out);
 int64_t rw_now_ms(void);
 /* qsort that accepts an empty (possibly NULL) array. */
 void rw_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+/*
+ * Java's String.hashCode of a UTF-8 string (over its UTF-16 code units):
+ * Flyway derives its PostgreSQL and MySQL lock keys from it.
+ */
+int32_t rw_java_string_hash(const char *s);
 /* Levenshtein distance, used to suggest the closest known name. */
 size_t rw_edit_distance(const char *a, const char *b);
 

@@ -777,59 +777,13 @@ static void my_qualified(strbuf *out, const char *schema, const char *table)
 
 /* ---------------------------------------------------------------- locking */
 
-/*
- * Java's String.hashCode over the UTF-16 code units of a UTF-8 string: the
- * number Flyway puts in its lock name.  Invalid UTF-8 bytes count as U+FFFD,
- * as Java's decoder would make them.
- */
-static int32_t my_java_hash(const char *s)
-{
-    uint32_t h = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        uint32_t cp;
-        int extra;
-        if (*p < 0x80) {
-            cp = *p;
-            extra = 0;
-        } else if ((*p & 0xE0) == 0xC0) {
-            cp = *p & 0x1F;
-            extra = 1;
-        } else if ((*p & 0xF0) == 0xE0) {
-            cp = *p & 0x0F;
-            extra = 2;
-        } else if ((*p & 0xF8) == 0xF0) {
-            cp = *p & 0x07;
-            extra = 3;
-        } else {
-            cp = 0xFFFD;
-            extra = 0;
-        }
-        p++;
-        for (int i = 0; i < extra; i++) {
-            if ((*p & 0xC0) != 0x80) {
-                cp = 0xFFFD;
-                break;
-            }
-            cp = (cp << 6) | (*p++ & 0x3F);
-        }
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            h = 31 * h + (0xD800 + (cp >> 10));
-            h = 31 * h + (0xDC00 + (cp & 0x3FF));
-        } else {
-            h = 31 * h + cp;
-        }
-    }
-    return (int32_t)h;
-}
 
 /* Flyway's lock name: "Flyway-" + hashCode of `schema`.`table`. */
 static char *my_lock_name(const char *schema, const char *table)
 {
     strbuf q = STRBUF_INIT;
     my_qualified(&q, schema, table);
-    char *name = xasprintf("Flyway-%d", (int)my_java_hash(sb_str(&q)));
+    char *name = xasprintf("Flyway-%d", (int)rw_java_string_hash(sb_str(&q)));
     sb_free(&q);
     return name;
 }

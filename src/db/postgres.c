@@ -991,44 +991,6 @@ static int postgres_rollback(db_conn *c, rw_err *e)
 
 /* ------------------------------------------------------------- locking */
 
-/*
- * Java's String.hashCode over the UTF-16 code units of a UTF-8 string,
- * the basis of Flyway's lock key.
- */
-static int32_t pg_java_hash(const char *s)
-{
-    uint32_t h = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        uint32_t cp;
-        int extra;
-        if (*p < 0x80) {
-            cp = *p;
-            extra = 0;
-        } else if ((*p & 0xE0) == 0xC0) {
-            cp = *p & 0x1F;
-            extra = 1;
-        } else if ((*p & 0xF0) == 0xE0) {
-            cp = *p & 0x0F;
-            extra = 2;
-        } else {
-            cp = *p & 0x07;
-            extra = 3;
-        }
-        p++;
-        for (int i = 0; i < extra && (*p & 0xC0) == 0x80; i++, p++)
-            cp = (cp << 6) | (*p & 0x3F);
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            h = h * 31 + (0xD800 + (cp >> 10));
-            h = h * 31 + (0xDC00 + (cp & 0x3FF));
-        } else {
-            h = h * 31 + cp;
-        }
-    }
-    return (int32_t)h;
-}
-
 /* Flyway's advisory lock key for "schema"."table". */
 static long long pg_lock_key(const char *schema, const char *table)
 {
@@ -1036,7 +998,7 @@ static long long pg_lock_key(const char *schema, const char *table)
     pg_quote_ident(&name, schema);
     sb_addc(&name, '.');
     pg_quote_ident(&name, table);
-    long long key = PG_LOCK_MAGIC + pg_java_hash(name.buf);
+    long long key = PG_LOCK_MAGIC + rw_java_string_hash(name.buf);
     sb_free(&name);
     return key;
 }

@@ -40,12 +40,23 @@ static void test_edit_distance(void **state)
     assert_int_equal(rw_edit_distance("", "abc"), 3);
 }
 
+/* Values Flyway's lock keys are built from (computed with Java). */
+static void test_java_string_hash(void **state)
+{
+    (void)state;
+    assert_int_equal(rw_java_string_hash("\"public\".\"flyway_schema_history\""), 2125624436);
+    assert_int_equal(rw_java_string_hash("`mydb`.`flyway_schema_history`"), 278632207);
+    assert_int_equal(rw_java_string_hash("`test`.`flyway_schema_history`"), -562162009);
+    assert_int_equal(rw_java_string_hash(""), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strbuf_grows),
         cmocka_unit_test(test_strlist_split_trims),
         cmocka_unit_test(test_edit_distance),
+        cmocka_unit_test(test_java_string_hash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
