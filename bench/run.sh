@@ -21,7 +21,9 @@
 #   BENCH_SIZES        "10 1000 10000"
 #   BENCH_KINDS        "ddl dml proc"
 #   BENCH_KINDS_LARGE  kinds timed at the largest size ("dml")
-#   BENCH_RUNS         runs per timing at N <= 1000 (3); BENCH_RUNS_LARGE (3)
+#   BENCH_RUNS         timed apply runs at N <= 1000 (3); BENCH_RUNS_LARGE at the
+#                      largest size on SQLite (3; one on the servers); no-op and
+#                      info always take at least three
 #   BENCH_PEERS        "dbmate sql-migrate sqitch" (those installed)
 #   BENCH_DOC          file to write (docs/benchmarks.md; the quick mode
 #                      writes into the scratch directory unless set)
@@ -31,8 +33,8 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
 [ $# -ge 1 ] || { echo "usage: $0 RUNWAY_BINARY" >&2; exit 2; }
-runway=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-[ -x "$runway" ] || { echo "run.sh: $1 is not an executable; build first (make build)" >&2; exit 2; }
+runway_built=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+[ -x "$runway_built" ] || { echo "run.sh: $1 is not an executable; build first (make build)" >&2; exit 2; }
 command -v hyperfine >/dev/null || { echo "run.sh: hyperfine missing; run tools/deps.sh bench" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time missing; run tools/deps.sh bench" >&2; exit 2; }
 
@@ -49,6 +51,9 @@ else
   runs_large=${BENCH_RUNS_LARGE:-3}
 fi
 kinds=${BENCH_KINDS:-ddl dml proc}
+# sqitch starts a client process per change: it runs up to this many migrations.
+sqitch_max=${BENCH_SQITCH_MAX:-100}
+[ "$quick" = 1 ] && sqitch_max=${BENCH_SQITCH_MAX:-10}
 largest=$(printf '%s\n' $sizes | sort -n | tail -n 1)
 
 # Scratch space on tmpfs when there is one: the database files and the
@@ -63,6 +68,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# Time a copy, so a rebuild during the run cannot change or break it.
+runway=$work/runway
+cp "$runway_built" "$runway"
 results=$work/results.tsv
 : > "$results"
 log=$work/bench.log
@@ -112,8 +120,8 @@ export SQITCH_FULLNAME=bench SQITCH_EMAIL=bench@example.com
 
 say() { printf '%s\n' "$*" >&2; }
 
-# record DB KIND N OP TOOL MS RSS_KB RUNS STATUS
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$results"; }
+# record DB KIND N OP TOOL MS RSS_KB RUNS STATUS [EXTRA]
+record() { local IFS=$'\t'; printf '%s\n' "$*" >> "$results"; }
 
 # The median of a hyperfine CSV export, in milliseconds.
 csv_median_ms() { awk -F, 'NR == 2 { printf "%.2f", $4 * 1000 }' "$1"; }
@@ -156,7 +164,7 @@ runway_url() {
   case "$1" in
     sqlite) echo "jdbc:sqlite:$work/runway.db" ;;
     postgresql) echo "jdbc:postgresql://$PGHOST:$PGPORT/bench_runway?user=$PGUSER&password=$PGPASSWORD" ;;
-    mysql) echo "jdbc:mysql://$RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT/bench_runway?user=$RUNWAY_TEST_MYSQL_USER&password=$MYSQL_PWD" ;;
+    mysql) echo "jdbc:mysql://$RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT/bench_runway?user=$RUNWAY_TEST_MYSQL_USER&password=$MYSQL_PWD&sslMode=DISABLED" ;;
   esac
 }
 dbmate_url() {
@@ -178,7 +186,7 @@ sqlmigrate_config() { # DB SETDIR
   case "$1" in
     sqlite) dialect=sqlite3 ds="$work/sql-migrate.db" ;;
     postgresql) dialect=postgres ds="host=$PGHOST port=$PGPORT user=$PGUSER password=$PGPASSWORD dbname=bench_sql_migrate sslmode=disable" ;;
-    mysql) dialect=mysql ds="$RUNWAY_TEST_MYSQL_USER:$MYSQL_PWD@tcp($RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT)/bench_sql_migrate?multiStatements=true" ;;
+    mysql) dialect=mysql ds="$RUNWAY_TEST_MYSQL_USER:$MYSQL_PWD@tcp($RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT)/bench_sql_migrate?multiStatements=true&parseTime=true" ;;
   esac
   ( umask 077; printf 'bench:\n  dialect: %s\n  datasource: "%s"\n  dir: %s\n  table: migrations\n' \
       "$dialect" "$ds" "$2/sqlmigrate" > "$2/sqlmigrate.yml" )
@@ -256,30 +264,31 @@ history_count() { # DB TOOL
   esac
 }
 
-# Which tools run for a kind and size: every tool up to 1,000 migrations
-# (sqitch, which starts a client process per change: once, ddl only, above 100),
-# the client, runway and the Go tools at the largest size.
-tools_for() { # KIND N
+# Which tools run for a database, kind and size: sqitch, which starts a
+# client process per change, up to 100 migrations; the Go tools up to 1,000
+# and, on SQLite, at the largest size; the client and runway everywhere.
+tools_for() { # DB KIND N
   local t="client runway" p
   for p in $peers; do
-    if [ "$p" = sqitch ] && { [ "$2" -gt 1000 ] || { [ "$2" -gt 100 ] && [ "$1" != ddl ]; }; }; then
-      continue
-    fi
+    if [ "$p" = sqitch ] && [ "$3" -gt "$sqitch_max" ]; then continue; fi
+    if [ "$3" -gt 1000 ] && [ "$1" != sqlite ]; then continue; fi
     t="$t $p"
   done
   echo "$t"
 }
-runs_for() { # TOOL N
-  if [ "$1" = sqitch ] && [ "$2" -ge 1000 ]; then echo 1
-  elif [ "$2" -ge "$largest" ] && [ "$largest" -gt 1000 ]; then
-    case "$1" in client|runway) echo "$runs_large" ;; *) echo 1 ;; esac
-  else echo "$runs"; fi
+# Timed apply runs: fewer at the largest size, where one run takes seconds.
+runs_for() { # DB TOOL N
+  if [ "$3" -ge "$largest" ] && [ "$largest" -gt 1000 ]; then
+    case "$1:$2" in sqlite:client|sqlite:runway) echo "$runs_large" ;; *) echo 1 ;; esac
+  else
+    echo "$runs"
+  fi
 }
 
 # Times one tool on one set: apply (from an empty database), no-op, info.
 bench_tool() { # DB KIND N TOOL SETDIR
   local db=$1 kind=$2 n=$3 tool=$4 set=$5 r ms rss rssf=$work/rss-apply.txt got status
-  r=$(runs_for "$tool" "$n")
+  r=$(runs_for "$db" "$tool" "$n")
   tool_cmds "$db" "$tool" "$set"
   [ "$tool" = runway ] && export FLYWAY_URL=$(runway_url "$db")
   rm -f "$rssf"
@@ -333,28 +342,42 @@ bench_startup() {
   done
 }
 
-# Bytes of a binary plus every shared library it loads (symlinks resolved):
-# what a minimal container image holds for it.
-runtime_tree_bytes() {
-  local bin=$1
-  { echo "$bin"; ldd "$bin" 2>/dev/null | awk '/=> \// { print $3 } /^\s*\/[^ ]+ \(/ { print $1 }'; } |
-    while read -r f; do readlink -f "$f"; done | sort -u |
-    while read -r f; do stat -c %s "$f"; done | awk '{ s += $1 } END { print s + 0 }'
+# The files a binary loads: itself and its shared libraries (from ldd), plus
+# the libraries it opens on first use (given as sonames) and theirs.
+runtime_files() { # BINARY [SONAME...]
+  local bin=$1 so path
+  shift
+  {
+    echo "$bin"
+    ldd "$bin" 2>/dev/null | awk '/=> \// { print $3 } /^\s*\/[^ ]+ \(/ { print $1 }'
+    for so in "$@"; do
+      path=$(ldconfig -p | awk -v s="$so" '$1 == s { print $NF; exit }')
+      [ -n "$path" ] || continue
+      echo "$path"
+      ldd "$path" 2>/dev/null | awk '/=> \// { print $3 }'
+    done
+  } | while read -r f; do readlink -f "$f"; done | sort -u
 }
+files_bytes() { while read -r f; do stat -c %s "$f"; done | awk '{ s += $1 } END { print s + 0 }'; }
 library_count() { ldd "$1" 2>/dev/null | grep -c '=> /' ; }
 
+# runway opens these when a run first needs them (src/core/lazylib.h).
+runway_lazy_libs="libpq.so.5 libmariadb.so.3 libcurl.so.4 libcrypto.so.3"
+
 bench_sizes() {
-  local name bin stripped=$work/stripped
+  local name bin stripped=$work/stripped lazy
   for name in runway dbmate sql-migrate; do
+    lazy=""
     case "$name" in
-      runway) bin=$runway ;;
+      runway) bin=$runway_built lazy=$runway_lazy_libs ;;
       dbmate) bin=$dbmate_bin ;;
       *) bin=$(command -v "$name" 2>/dev/null) ;;
     esac
     [ -n "$bin" ] && [ -x "$bin" ] || continue
     strip -o "$stripped" "$bin" 2>/dev/null || cp "$bin" "$stripped"
     record - - - size "$name" "$(stat -c %s "$bin")" "$(stat -c %s "$stripped")" \
-      "$(library_count "$bin")" "$(runtime_tree_bytes "$bin")"
+      "$(library_count "$bin")" "$(runtime_files "$bin" | files_bytes)" \
+      "$(runtime_files "$bin" $lazy | files_bytes)"
   done
 }
 
@@ -400,7 +423,7 @@ for db in $dbs; do
       printf '[core]\n\tengine = %s\n[engine "pg"]\n\tclient = %s\n' "$engine" "$psql_bin" \
         > "$set_dir/sqitch/sqitch.conf"
       say "$db, $kind, N=$n:"
-      for tool in $(tools_for "$kind" "$n"); do
+      for tool in $(tools_for "$db" "$kind" "$n"); do
         bench_tool "$db" "$kind" "$n" "$tool" "$set_dir"
       done
       rm -rf "$set_dir"

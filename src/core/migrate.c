@@ -237,8 +237,9 @@ static bool migrate_wants_tx(rw_session *s, const migrate_step *st)
 }
 
 /*
- * One step.  Returns RW_OK, an error, or -1 when another process applied
- * something meanwhile (the caller re-plans).
+ * One step, run while the caller holds the history lock: its own
+ * transaction (unless grouped or non-transactional), the statements, the
+ * history row, commit.
  */
 static int migrate_step_run(migrate_step *st, rw_err *e)
 {
@@ -249,23 +250,8 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
     if (rc != RW_OK)
         return rc;
     bool tx = st->group || migrate_wants_tx(s, st);
-    size_t rows_before = s->hist.len;
-    if (!st->group) {
-        rc = ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
-        if (rc != RW_OK)
-            return rc;
-        if (tx)
-            rc = ops->begin(s->db.conn, e);
-        if (rc == RW_OK)
-            rc = history_refresh(&s->db, &s->hist, e);
-        if (rc == RW_OK && s->hist.len != rows_before) {
-            rw_err ig;
-            if (tx)
-                ops->rollback(s->db.conn, &ig);
-            ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
-            return -1;
-        }
-    }
+    if (!st->group && tx)
+        rc = ops->begin(s->db.conn, e);
     if (rc == RW_OK && m->type == MIG_REPEATABLE)
         log_info("Migrating schema \"%s\" with repeatable migration \"%s\"", session_schema(s),
                  m->description);
@@ -295,10 +281,6 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
         if (st->recorded_failure && !st->group)
             migrate_record_failure(s, m, st->elapsed_ms);
         migrate_describe_failure(s, m, st->recorded_failure, e);
-    }
-    if (!st->group) {
-        rw_err ig;
-        ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
     }
     return rc;
 }
@@ -450,12 +432,24 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
         }
         bool replan = false;
         bool saw_repeatable = false;
-        if (group) {
-            rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
-            if (rc == RW_OK)
-                rc = s->db.ops->begin(s->db.conn, e);
+        /*
+         * One lock for the whole batch, not one per migration: that cost two
+         * round trips and a history read per file.  Once it is held nobody
+         * else can change the history, so one read right after taking it
+         * tells whether the plan is still current.
+         */
+        size_t rows_before = s->hist.len;
+        rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
+        bool locked = rc == RW_OK;
+        if (rc == RW_OK && group)
+            rc = s->db.ops->begin(s->db.conn, e);
+        if (rc == RW_OK && !group) {
+            rc = history_refresh(&s->db, &s->hist, e);
+            replan = rc == RW_OK && s->hist.len != rows_before;
+            if (rc == RW_OK && !replan)
+                rc = migrate_check_failed_rows(s, e);
         }
-        for (size_t i = 0; i < n && rc == RW_OK; i++) {
+        for (size_t i = 0; i < n && rc == RW_OK && !replan; i++) {
             if (deadline_ms && rw_now_ms() >= deadline_ms) {
                 r->stopped_by_deadline = true;
                 r->pending_left = n - i;
@@ -464,8 +458,6 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
                          list[i]->filename, n - i);
                 break;
             }
-            if (!group && (rc = migrate_check_failed_rows(s, e)) != RW_OK)
-                break;
             if (list[i]->type == MIG_REPEATABLE && !saw_repeatable) {
                 saw_repeatable = true;
                 if ((rc = session_callbacks(s, "afterVersioned", !group, e)) != RW_OK ||
@@ -477,11 +469,6 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
             rc = migrate_step_run(&st, e);
             progress_step_end(list[i]->filename, i + 1, n, st.elapsed_ms, rc == RW_OK);
             sql_script_free(&st.script);
-            if (rc == -1) {
-                replan = true;
-                rc = RW_OK;
-                break;
-            }
             if (rc != RW_OK) {
                 r->failed = list[i];
                 break;
@@ -489,16 +476,17 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
             r->applied[r->napplied].mig = list[i];
             r->applied[r->napplied++].execution_time = st.elapsed_ms;
         }
-        if (group) {
-            rw_err ig;
+        rw_err ig;
+        if (group && locked) {
             if (rc == RW_OK) {
                 rc = s->db.ops->commit(s->db.conn, e);
             } else {
                 s->db.ops->rollback(s->db.conn, &ig);
                 r->napplied = 0;
             }
-            s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
         }
+        if (locked)
+            s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
         free(list);
         if (rc != RW_OK || !replan || r->stopped_by_deadline)
             break;

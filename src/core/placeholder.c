@@ -73,6 +73,15 @@ static const char *placeholders_lookup(const rw_placeholders *p, const char *lna
     return NULL;
 }
 
+/* The 1-based line of byte offset at, for error messages. */
+static int placeholder_line(const char *text, size_t at)
+{
+    int line = 1;
+    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + at - p))) != NULL; p++)
+        line++;
+    return line;
+}
+
 int placeholders_apply(const rw_placeholders *p, const char *text, size_t len, const char *path,
                        strbuf *out, rw_err *e)
 {
@@ -87,42 +96,46 @@ int placeholders_apply(const rw_placeholders *p, const char *text, size_t len, c
     char *builtin_prefix = xasprintf("flyway%s", p->separator);
     size_t plen = strlen(p->prefix), slen = strlen(p->suffix);
     size_t i = 0;
-    int line = 1, rc = RW_OK;
+    int rc = RW_OK;
     while (i < len) {
-        if (text[i] == '\n')
-            line++;
-        if (i + plen <= len && memcmp(text + i, p->prefix, plen) == 0) {
-            /* A name runs up to the suffix on the same line. */
-            size_t j = i + plen;
-            while (j + slen <= len && memcmp(text + j, p->suffix, slen) != 0 && text[j] != '\n')
-                j++;
-            if (j + slen <= len && memcmp(text + j, p->suffix, slen) == 0 && j > i + plen) {
-                char *lname = placeholder_lower(text + i + plen, j - i - plen);
-                const char *v = strcmp(lname, fname_key) == 0 ? base : placeholders_lookup(p, lname);
-                if (!v) {
-                    char *orig = xstrndup(text + i + plen, j - i - plen);
-                    if (rw_starts_with(lname, builtin_prefix))
-                        rc = rw_fail(e, RW_ERR_PLACEHOLDER,
-                                     "%s:%d: Failed to populate value for default placeholder: "
-                                     "%s%s%s",
-                                     path ? path : "script", line, p->prefix, orig, p->suffix);
-                    else
-                        rc = rw_fail(e, RW_ERR_PLACEHOLDER,
-                                     "%s:%d: No value provided for placeholder: %s%s%s.  Check "
-                                     "your configuration!",
-                                     path ? path : "script", line, p->prefix, orig, p->suffix);
-                    if (path)
-                        snprintf(e->path, sizeof e->path, "%s", path);
-                    e->line = line;
-                    free(orig);
-                    free(lname);
-                    break;
-                }
-                sb_adds(out, v);
+        /* Copy the text up to the next prefix in one piece: most scripts have none. */
+        const char *hit = memmem(text + i, len - i, p->prefix, plen);
+        size_t at = hit ? (size_t)(hit - text) : len;
+        sb_add(out, text + i, at - i);
+        i = at;
+        if (i >= len)
+            break;
+        /* A name runs up to the suffix on the same line. */
+        size_t j = i + plen;
+        while (j + slen <= len && memcmp(text + j, p->suffix, slen) != 0 && text[j] != '\n')
+            j++;
+        if (j + slen <= len && memcmp(text + j, p->suffix, slen) == 0 && j > i + plen) {
+            char *lname = placeholder_lower(text + i + plen, j - i - plen);
+            const char *v = strcmp(lname, fname_key) == 0 ? base : placeholders_lookup(p, lname);
+            if (!v) {
+                int line = placeholder_line(text, i);
+                char *orig = xstrndup(text + i + plen, j - i - plen);
+                if (rw_starts_with(lname, builtin_prefix))
+                    rc = rw_fail(e, RW_ERR_PLACEHOLDER,
+                                 "%s:%d: Failed to populate value for default placeholder: "
+                                 "%s%s%s",
+                                 path ? path : "script", line, p->prefix, orig, p->suffix);
+                else
+                    rc = rw_fail(e, RW_ERR_PLACEHOLDER,
+                                 "%s:%d: No value provided for placeholder: %s%s%s.  Check "
+                                 "your configuration!",
+                                 path ? path : "script", line, p->prefix, orig, p->suffix);
+                if (path)
+                    snprintf(e->path, sizeof e->path, "%s", path);
+                e->line = line;
+                free(orig);
                 free(lname);
-                i = j + slen;
-                continue;
+                break;
             }
+            sb_adds(out, v);
+            free(lname);
+            i = j + slen;
+            continue;
         }
         sb_addc(out, text[i]);
         i++;

@@ -8,9 +8,23 @@
 
 #include "db/db.h"
 
+/*
+ * The history queries run once per migration with the same text: their
+ * compiled statements are kept here instead of compiled again each time.
+ */
+#define SQLITE_STMT_CACHE 8
+
+typedef struct sqlite_cached {
+    char *sql;
+    sqlite3_stmt *st;
+    bool busy;      /* in use by a query still running (a row callback may query again) */
+} sqlite_cached;
+
 struct db_conn {
     sqlite3 *db;
     char *path;
+    sqlite_cached cache[SQLITE_STMT_CACHE];
+    unsigned next_evict;
 };
 
 static bool sqlite_handles_url(const char *url)
@@ -47,7 +61,8 @@ static int sqlite_connect(const rw_config *cfg, db_conn **out, rw_err *e)
     const char *url = config_get(cfg, "url");
     db_conn *c = xcalloc(1, sizeof *c);
     c->path = sqlite_path_from_url(url);
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI;
+    /* One thread per connection: SQLite's per-call mutex is pure overhead here. */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(c->path, &c->db, flags, NULL) != SQLITE_OK) {
         rw_fail(e, RW_ERR_DB_CONNECTION,
                 "Unable to open SQLite database %s: %s (does its directory exist and is it "
@@ -78,6 +93,10 @@ static int sqlite_connect(const rw_config *cfg, db_conn **out, rw_err *e)
 
 static void sqlite_close(db_conn *c)
 {
+    for (int i = 0; i < SQLITE_STMT_CACHE; i++) {
+        sqlite3_finalize(c->cache[i].st);
+        free(c->cache[i].sql);
+    }
     sqlite3_close(c->db);
     free(c->path);
     free(c);
@@ -104,18 +123,74 @@ static int sqlite_empty_string(db_conn *c, strbuf *out, rw_err *e)
     return RW_OK;
 }
 
+/*
+ * The compiled statement for sql: from the cache, or compiled now and cached.
+ * *slot is its cache index, or -1 for a statement of its own (the cached one
+ * is busy, or every slot is): sqlite_stmt_release finalizes that one.
+ */
+static sqlite3_stmt *sqlite_stmt_acquire(db_conn *c, const char *sql, int *slot)
+{
+    *slot = -1;
+    bool busy_match = false;
+    for (int i = 0; i < SQLITE_STMT_CACHE; i++) {
+        if (!c->cache[i].sql || strcmp(c->cache[i].sql, sql) != 0)
+            continue;
+        if (c->cache[i].busy) {
+            busy_match = true;
+            break;
+        }
+        c->cache[i].busy = true;
+        *slot = i;
+        return c->cache[i].st;
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK ||
+        !st) {
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    for (int tries = 0; !busy_match && tries < SQLITE_STMT_CACHE; tries++) {
+        int i = (int)(c->next_evict++ % SQLITE_STMT_CACHE);
+        if (c->cache[i].busy)
+            continue;
+        sqlite3_finalize(c->cache[i].st);
+        free(c->cache[i].sql);
+        c->cache[i].sql = xstrdup(sql);
+        c->cache[i].st = st;
+        c->cache[i].busy = true;
+        *slot = i;
+        break;
+    }
+    return st;
+}
+
+/* Resets a statement after use so it holds no read open; frees one not cached. */
+static void sqlite_stmt_release(db_conn *c, sqlite3_stmt *st, int slot)
+{
+    if (slot < 0) {
+        sqlite3_finalize(st);
+        return;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    c->cache[slot].busy = false;
+}
+
+/* Runs one query with '?' parameters; rows go to fn. */
 static int sqlite_query(db_conn *c, const char *sql, const char *const *params, int nparams,
                         db_row_fn fn, void *ud, rw_err *e)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+    int slot;
+    sqlite3_stmt *st = sqlite_stmt_acquire(c, sql, &slot);
+    if (!st)
         return sqlite_error(c, e, NULL);
     for (int i = 0; i < nparams; i++) {
         int rc = params[i] ? sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT)
                            : sqlite3_bind_null(st, i + 1);
         if (rc != SQLITE_OK) {
-            sqlite3_finalize(st);
-            return sqlite_error(c, e, NULL);
+            int result = sqlite_error(c, e, NULL);
+            sqlite_stmt_release(c, st, slot);
+            return result;
         }
     }
     int ncols = sqlite3_column_count(st);
@@ -134,7 +209,7 @@ static int sqlite_query(db_conn *c, const char *sql, const char *const *params, 
     if (result == RW_OK && rc != SQLITE_DONE)
         result = sqlite_error(c, e, NULL);
     free(vals);
-    sqlite3_finalize(st);
+    sqlite_stmt_release(c, st, slot);
     return result;
 }
 
