@@ -202,4 +202,16 @@ test_expect_success 'clean drops tables, views, triggers and indexes' '
 	test "$(sqlite3 clean.db "SELECT COUNT(*) FROM sqlite_schema")" = 0
 '
 
+test_expect_success 'a command that fails before writing leaves no database file behind' '
+	mkdir nofile && (
+		cd nofile &&
+		mkdir sql && printf "INSERT INTO t VALUES (\${missing});\n" >sql/V1__p.sql &&
+		must_fail "$RUNWAY_BIN" -url=jdbc:sqlite:fresh.db migrate &&
+		expect_grep "missing" err &&
+		test ! -e fresh.db &&
+		"$RUNWAY_BIN" -url=jdbc:sqlite:fresh.db info >out 2>err &&
+		test ! -e fresh.db
+	)
+'
+
 test_done
