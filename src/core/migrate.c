@@ -144,16 +144,10 @@ static void migrate_describe_failure(rw_session *s, const rw_migration *m, bool 
 /* Records a failed migration the database could not roll back (success=false). */
 static void migrate_record_failure(rw_session *s, const rw_migration *m, int ms)
 {
-    rw_history_row row;
-    session_fill_row(s, m, &row);
-    row.installed_rank = history_next_rank(&s->hist);
-    row.execution_time = ms;
-    row.success = false;
     rw_err ie;
     rw_err_clear(&ie);
-    if (history_insert_row(&s->db, &s->hist, &row, &ie) != RW_OK)
+    if (session_record(s, m, ms, false, &ie) != RW_OK)
         log_error("Unable to record the failed migration in %s: %s", s->hist.qualified, ie.msg);
-    history_row_free(&row);
 }
 
 /* Callback events migrate may fire; their scripts are checked before anything runs. */
@@ -263,12 +257,7 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
         rc = migrate_exec_one(st, tx, e);
     st->elapsed_ms = (int)(rw_now_ms() - t0);
     if (rc == RW_OK) {
-        rw_history_row row;
-        session_fill_row(s, m, &row);
-        row.installed_rank = history_next_rank(&s->hist);
-        row.execution_time = st->elapsed_ms;
-        rc = history_insert_row(&s->db, &s->hist, &row, e);
-        history_row_free(&row);
+        rc = session_record(s, m, st->elapsed_ms, true, e);
         if (rc == RW_OK && tx && !st->group)
             rc = ops->commit(s->db.conn, e);
     }
