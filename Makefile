@@ -5,9 +5,8 @@ ASAN_BUILD ?= build-asan
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
-CC         ?= cc
 
-.PHONY: all build run test test-fast test-asan bench install clean deps
+.PHONY: all build run test test-fast bench install clean deps
 
 all: build
 
@@ -26,13 +25,16 @@ run: build
 	cd examples && ../$(BUILD)/runway migrate
 	cd examples && ../$(BUILD)/runway info
 
-$(ASAN_BUILD)/Makefile:
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRUNWAY_SANITIZE=ON
+CLANG_BUILD ?= build-clang
 
 # The whole suite, against real PostgreSQL and MariaDB servers it starts
-# itself, in the plain build and again under AddressSanitizer + UBSan.
-test: build $(ASAN_BUILD)/Makefile
+# itself, in the plain build and again under AddressSanitizer + UBSan.  The
+# code must also build warning-free (-Werror) with clang.
+test: build
 	@tools/deps.sh test
+	@test -f $(ASAN_BUILD)/Makefile || cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRUNWAY_SANITIZE=ON
+	@test -f $(CLANG_BUILD)/Makefile || CC=clang cmake -S . -B $(CLANG_BUILD)
+	@cmake --build $(CLANG_BUILD) -j $(JOBS)
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	tests/lib/with-servers.sh sh -c '\
 	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) && \
@@ -52,4 +54,4 @@ install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) examples/example.db
+	rm -rf $(BUILD) $(ASAN_BUILD) $(CLANG_BUILD) examples/example.db

@@ -4,8 +4,8 @@
 set -euo pipefail
 
 build_pkgs=(cmake make gcc pkg-config libsqlite3-dev libpq-dev libmariadb-dev
-            libcurl4-openssl-dev libjansson-dev zlib1g-dev libssl-dev)
-test_pkgs=(libcmocka-dev sqlite3 postgresql postgresql-client mariadb-server mariadb-client
+            libcurl4-openssl-dev libjansson-dev zlib1g-dev libssl-dev libcmocka-dev)
+test_pkgs=(sqlite3 postgresql postgresql-client mariadb-server mariadb-client
            perl clang jq)
 bench_pkgs=(hyperfine sqitch sql-migrate libdbd-sqlite3-perl libdbd-pg-perl libdbd-mysql-perl time
             binutils)

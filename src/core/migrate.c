@@ -144,16 +144,37 @@ static void migrate_describe_failure(rw_session *s, const rw_migration *m, bool 
 /* Records a failed migration the database could not roll back (success=false). */
 static void migrate_record_failure(rw_session *s, const rw_migration *m, int ms)
 {
-    rw_history_row row;
-    session_fill_row(s, m, &row);
-    row.installed_rank = history_next_rank(&s->hist);
-    row.execution_time = ms;
-    row.success = false;
     rw_err ie;
     rw_err_clear(&ie);
-    if (history_insert_row(&s->db, &s->hist, &row, &ie) != RW_OK)
+    if (session_record(s, m, ms, false, &ie) != RW_OK)
         log_error("Unable to record the failed migration in %s: %s", s->hist.qualified, ie.msg);
-    history_row_free(&row);
+}
+
+/* Callback events migrate may fire; their scripts are checked before anything runs. */
+static const char *const migrate_callback_events[] = {
+    "beforeMigrate", "beforeRepeatables", "beforeEachMigrate", "beforeEachMigrateStatement",
+    "afterEachMigrateStatement", "afterEachMigrateStatementError", "afterEachMigrate",
+    "afterEachMigrateError", "afterVersioned", "afterMigrateApplied", "afterMigrate",
+    "afterMigrateError", "beforeCreateSchema", "createSchema", NULL,
+};
+
+/* Loads every callback script migrate may run, so a broken one fails before any change. */
+static int migrate_preflight_callbacks(rw_session *s, rw_err *e)
+{
+    for (size_t i = 0; i < s->res.ncbs; i++) {
+        const rw_callback *cb = &s->res.cbs[i];
+        bool used = false;
+        for (const char *const *ev = migrate_callback_events; *ev && !used; ev++)
+            used = strcmp(cb->event, *ev) == 0;
+        if (!used)
+            continue;
+        sql_script script = {0};
+        int rc = session_load_script(s, cb->path, true, &script, e);
+        sql_script_free(&script);
+        if (rc != RW_OK)
+            return rc;
+    }
+    return RW_OK;
 }
 
 /* Checks every pending script loads (placeholders, parsing) before anything runs. */
@@ -236,12 +257,7 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
         rc = migrate_exec_one(st, tx, e);
     st->elapsed_ms = (int)(rw_now_ms() - t0);
     if (rc == RW_OK) {
-        rw_history_row row;
-        session_fill_row(s, m, &row);
-        row.installed_rank = history_next_rank(&s->hist);
-        row.execution_time = st->elapsed_ms;
-        rc = history_insert_row(&s->db, &s->hist, &row, e);
-        history_row_free(&row);
+        rc = session_record(s, m, st->elapsed_ms, true, e);
         if (rc == RW_OK && tx && !st->group)
             rc = ops->commit(s->db.conn, e);
     }
@@ -496,6 +512,8 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
     const rw_migration **pending = migrate_pending(&s->plan, false, &npending);
     rc = migrate_preflight(s, pending, npending, e);
     free(pending);
+    if (rc == RW_OK)
+        rc = migrate_preflight_callbacks(s, e);
     if (rc != RW_OK)
         return rc;
     /* The plan points into the history rows: rebuild it only when they changed. */

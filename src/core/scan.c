@@ -598,8 +598,10 @@ static int scan_check_duplicates(rw_resources *r, rw_err *e)
     for (size_t i = 1; i < r->ncbs; i++)
         if (strcmp(r->cbs[i - 1].event, r->cbs[i].event) == 0 &&
             strcmp(r->cbs[i - 1].description, r->cbs[i].description) == 0)
-            return rw_fail(e, RW_ERROR, "Found more than 1 SQL callback script called %s",
-                           r->cbs[i].script);
+            return rw_fail(e, RW_ERROR,
+                           "Found more than 1 SQL callback script called %s!\nOffenders:\n-> "
+                           "%s\n-> %s\nRename or remove one of them.",
+                           r->cbs[i].script, r->cbs[i - 1].path, r->cbs[i].path);
     return RW_OK;
 }
 

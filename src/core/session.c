@@ -313,3 +313,16 @@ void session_fill_row(const rw_session *s, const rw_migration *m, rw_history_row
     row->installed_by = xstrdup(s->installed_by ? s->installed_by : "");
     row->success = true;
 }
+
+int session_record(rw_session *s, const rw_migration *m, int execution_ms, bool success,
+                   rw_err *e)
+{
+    rw_history_row row;
+    session_fill_row(s, m, &row);
+    row.installed_rank = history_next_rank(&s->hist);
+    row.execution_time = execution_ms;
+    row.success = success;
+    int rc = history_insert_row(&s->db, &s->hist, &row, e);
+    history_row_free(&row);
+    return rc;
+}

@@ -61,6 +61,13 @@ int session_create_history(rw_session *s, rw_err *e);
 /* Fills a history row for a migration (description/script truncated as Flyway does). */
 void session_fill_row(const rw_session *s, const rw_migration *m, rw_history_row *row);
 
+/*
+ * Appends the history row for an applied (or, with success false, failed)
+ * migration or undo script, taking the next rank.
+ */
+int session_record(rw_session *s, const rw_migration *m, int execution_ms, bool success,
+                   rw_err *e);
+
 /* The schema name as Flyway prints it in messages: "main". */
 const char *session_schema(const rw_session *s);
 

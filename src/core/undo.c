@@ -110,12 +110,8 @@ static int undo_one(rw_session *s, const rw_migration *u, int *elapsed, rw_err *
     if (rc == RW_OK)
         rc = session_callbacks(s, "afterEachUndo", !tx, e);
     *elapsed = (int)(rw_now_ms() - t0);
-    rw_history_row row;
-    session_fill_row(s, u, &row);
-    row.installed_rank = history_next_rank(&s->hist);
-    row.execution_time = *elapsed;
     if (rc == RW_OK)
-        rc = history_insert_row(&s->db, &s->hist, &row, e);
+        rc = session_record(s, u, *elapsed, true, e);
     if (rc == RW_OK && tx)
         rc = ops->commit(s->db.conn, e);
     if (rc != RW_OK) {
@@ -124,17 +120,11 @@ static int undo_one(rw_session *s, const rw_migration *u, int *elapsed, rw_err *
         if (tx)
             ops->rollback(s->db.conn, &ig);
         bool recorded = !(tx && ops->ddl_transactions);
-        if (recorded) {
-            row.success = false;
-            row.installed_rank = history_next_rank(&s->hist);
-            if (history_insert_row(&s->db, &s->hist, &row, &ig) != RW_OK)
-                log_error("Unable to record the failed undo in %s: %s", s->hist.qualified,
-                          ig.msg);
-        }
+        if (recorded && session_record(s, u, *elapsed, false, &ig) != RW_OK)
+            log_error("Unable to record the failed undo in %s: %s", s->hist.qualified, ig.msg);
         session_callbacks(s, "afterEachUndoError", true, &ig);
         undo_describe_failure(u, recorded, e);
     }
-    history_row_free(&row);
     sql_script_free(&script);
     rw_err ig;
     ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "db/db.h"
 
@@ -23,6 +25,7 @@ typedef struct sqlite_cached {
 struct db_conn {
     sqlite3 *db;
     char *path;
+    bool created;   /* the file did not exist before this connection */
     sqlite_cached cache[SQLITE_STMT_CACHE];
     unsigned next_evict;
 };
@@ -61,6 +64,9 @@ static int sqlite_connect(const rw_config *cfg, db_conn **out, rw_err *e)
     const char *url = config_get(cfg, "url");
     db_conn *c = xcalloc(1, sizeof *c);
     c->path = sqlite_path_from_url(url);
+    struct stat st;
+    c->created = c->path[0] && strcmp(c->path, ":memory:") != 0 &&
+                 !rw_starts_with(c->path, "file:") && stat(c->path, &st) != 0;
     /* One thread per connection: SQLite's per-call mutex is pure overhead here. */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(c->path, &c->db, flags, NULL) != SQLITE_OK) {
@@ -98,6 +104,10 @@ static void sqlite_close(db_conn *c)
         free(c->cache[i].sql);
     }
     sqlite3_close(c->db);
+    /* A command that failed before writing leaves no empty database file behind. */
+    struct stat st;
+    if (c->created && stat(c->path, &st) == 0 && st.st_size == 0)
+        unlink(c->path);
     free(c->path);
     free(c);
 }

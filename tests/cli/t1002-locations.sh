@@ -132,4 +132,17 @@ test_expect_success 'a location without migrations is fine' '
 	expect_grep "No migrations found" out
 '
 
+test_expect_success 'the same callback in two locations fails naming both files' '
+	mkdir cb_a cb_b &&
+	echo "SELECT 1;" >cb_a/afterMigrate.sql &&
+	echo "SELECT 2;" >cb_b/afterMigrate.sql &&
+	echo "CREATE TABLE cbt (id INT);" >cb_a/V1__cbt.sql &&
+	db_state >before &&
+	must_fail rw -locations=filesystem:cb_a,filesystem:cb_b migrate &&
+	expect_grep "Found more than 1 SQL callback script called afterMigrate.sql" err &&
+	expect_grep "cb_a/afterMigrate.sql" err &&
+	expect_grep "cb_b/afterMigrate.sql" err &&
+	db_state >after && test_cmp before after
+'
+
 test_done

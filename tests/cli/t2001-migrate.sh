@@ -21,10 +21,10 @@ test_expect_success 'history rows hold Flyway values, checksums included' '
 	head -1 got >first &&
 	echo "1|1|create t|SQL|V1__create_t.sql|1556295178|1" >expect &&
 	test_cmp expect first &&
-	sed -n 2p got | cut -d"|" -f1-5,7 >second &&
-	echo "2|2|add u|SQL|V2__add_u.sql|1" >expect && test_cmp expect second &&
-	sed -n 3p got | cut -d"|" -f1-5,7 >third &&
-	echo "3||view v|SQL|R__view_v.sql|1" >expect && test_cmp expect third
+	sed -n 2p got >second &&
+	echo "2|2|add u|SQL|V2__add_u.sql|-1655836214|1" >expect && test_cmp expect second &&
+	sed -n 3p got >third &&
+	echo "3||view v|SQL|R__view_v.sql|1331119005|1" >expect && test_cmp expect third
 '
 
 test_expect_success 'installed_by is empty by default on SQLite and set by installedBy' '

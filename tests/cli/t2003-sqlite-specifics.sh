@@ -191,4 +191,27 @@ test_expect_success 'a read-only new database: migrate fails before creating any
 	expect_grep "rodir/new.db" err
 '
 
+test_expect_success 'clean drops tables, views, triggers and indexes' '
+	rm -f clean.db && mkdir cleanme &&
+	printf "%s\n" "CREATE TABLE c1 (id INT);" "CREATE INDEX c1_idx ON c1 (id);" \
+		"CREATE VIEW c1_v AS SELECT id FROM c1;" \
+		"CREATE TRIGGER c1_t AFTER INSERT ON c1 BEGIN SELECT 1; END;" >cleanme/V1__objects.sql &&
+	"$RUNWAY_BIN" -url=jdbc:sqlite:clean.db -locations=filesystem:cleanme migrate &&
+	test "$(sqlite3 clean.db "SELECT COUNT(*) FROM sqlite_schema")" -ge 5 &&
+	"$RUNWAY_BIN" -url=jdbc:sqlite:clean.db -locations=filesystem:cleanme -cleanDisabled=false clean &&
+	test "$(sqlite3 clean.db "SELECT COUNT(*) FROM sqlite_schema")" = 0
+'
+
+test_expect_success 'a command that fails before writing leaves no database file behind' '
+	mkdir nofile && (
+		cd nofile &&
+		mkdir sql && printf "INSERT INTO t VALUES (\${missing});\n" >sql/V1__p.sql &&
+		must_fail "$RUNWAY_BIN" -url=jdbc:sqlite:fresh.db migrate &&
+		expect_grep "missing" err &&
+		test ! -e fresh.db &&
+		"$RUNWAY_BIN" -url=jdbc:sqlite:fresh.db info >out 2>err &&
+		test ! -e fresh.db
+	)
+'
+
 test_done

@@ -169,4 +169,11 @@ test_expect_success 'the info table has Flyway'"'"'s layout' '
 	test_cmp expect got
 '
 
+test_expect_success 'infoSinceVersion and infoUntilVersion limit the versions shown' '
+	rw -infoSinceVersion=3 info -outputType=json | jq -r ".migrations[] | select(.version != \"\") | .version" >got &&
+	echo 3 >expect && test_cmp expect got &&
+	rw -infoUntilVersion=1 info -outputType=json | jq -r ".migrations[] | select(.version != \"\") | .version" >got &&
+	echo 1 >expect && test_cmp expect got
+'
+
 test_done

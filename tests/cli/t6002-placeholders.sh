@@ -118,4 +118,45 @@ test_expect_success 'a changed placeholder value re-runs the repeatable' '
 	test "$(history_rows | wc -l)" = 2
 '
 
+test_expect_success 'an undefined placeholder in a callback stops migrate before any change' '
+	db_reset && mkdir cbloc &&
+	echo "CREATE TABLE cb_one (id INT);" >cbloc/V1__one.sql &&
+	rw -locations=filesystem:cbloc migrate &&
+	echo "CREATE TABLE cb_two (id INT);" >cbloc/V2__two.sql &&
+	printf "SELECT 1;\nSELECT \${cb_missing};\n" >cbloc/beforeEachMigrate.sql &&
+	db_state >before &&
+	must_fail rw -locations=filesystem:cbloc migrate &&
+	expect_grep "beforeEachMigrate.sql:2: No value provided for placeholder: \${cb_missing}" err &&
+	test "$(grep -c "beforeEachMigrate.sql:2" err)" = 1 &&
+	db_state >after && test_cmp before after &&
+	rm cbloc/beforeEachMigrate.sql
+'
+
+test_expect_success 'a fresh database stays empty when a callback has an undefined placeholder' '
+	db_reset &&
+	printf "SELECT \${cb_missing};\n" >cbloc/afterMigrate.sql &&
+	db_state >before &&
+	must_fail rw -locations=filesystem:cbloc migrate &&
+	expect_grep "afterMigrate.sql:1" err &&
+	db_state >after && test_cmp before after &&
+	rm cbloc/afterMigrate.sql
+'
+
+test_expect_success 'a broken callback of another command does not block migrate' '
+	printf "SELECT \${cb_missing};\n" >cbloc/afterInfo.sql &&
+	rw -locations=filesystem:cbloc migrate &&
+	must_fail rw -locations=filesystem:cbloc info &&
+	expect_grep "afterInfo.sql:1" err
+'
+
+test_expect_success 'a repeatable using flyway:timestamp re-runs on every migrate' '
+	db_reset && mkdir tsloc &&
+	printf "DROP VIEW IF EXISTS tsv;\nCREATE VIEW tsv AS SELECT '"'"'\${flyway:timestamp}'"'"' AS x;\n" >tsloc/R__ts.sql &&
+	rw -locations=filesystem:tsloc migrate &&
+	sleep 1 &&
+	rw -locations=filesystem:tsloc migrate 2>err &&
+	expect_grep "Successfully applied 1 migration" err &&
+	test "$(history_rows | wc -l)" = 2
+'
+
 test_done
