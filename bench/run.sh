@@ -26,7 +26,7 @@
 #                      info always take at least three
 #   BENCH_PEERS        "dbmate sql-migrate sqitch" (those installed)
 #   BENCH_DOC          file to write (docs/benchmarks.md; the quick mode
-#                      writes into the scratch directory unless set)
+#                      writes benchmarks-quick.md next to the binary)
 #   BENCH_KEEP=1       keep the scratch directory
 set -uo pipefail
 
@@ -434,7 +434,7 @@ done
 elapsed=$(( $(date +%s) - started ))
 doc=${BENCH_DOC:-}
 if [ -z "$doc" ]; then
-  if [ "$quick" = 1 ]; then doc=$work/benchmarks.md; else doc=$src/docs/benchmarks.md; fi
+  if [ "$quick" = 1 ]; then doc=$(dirname "$runway_built")/benchmarks-quick.md; else doc=$src/docs/benchmarks.md; fi
 fi
 mkdir -p "$(dirname "$doc")"
 machine_description > "$work/machine.md"
