@@ -63,11 +63,13 @@ int cmd_info(rw_run *r)
         json_t *o = report_new("info", &s);
         json_object_set_new(o, "schemaVersion", cur ? json_string(cur) : json_null());
         json_object_set_new(o, "schemaName", json_string(session_schema(&s)));
-        json_t *arr = json_array();
-        for (size_t i = 0; i < s.plan.len; i++)
-            if (!inc || inc[i])
-                json_array_append_new(arr, report_info_entry(&s.plan.items[i]));
-        json_object_set_new(o, "migrations", arr);
+        if (!r->summary_only) {
+            json_t *arr = json_array();
+            for (size_t i = 0; i < s.plan.len; i++)
+                if (!inc || inc[i])
+                    json_array_append_new(arr, report_info_entry(&s.plan.items[i]));
+            json_object_set_new(o, "migrations", arr);
+        }
         bool all_empty = true;
         if (s.db.ops->schema_is_empty(s.db.conn, session_schema(&s), &all_empty, &r->err) != RW_OK)
             all_empty = false;

@@ -10,7 +10,8 @@
 #include "core/migrate.h"
 #include "core/report.h"
 
-static json_t *migrate_report(rw_session *s, const migrate_result *res, bool success)
+static json_t *migrate_report(rw_session *s, const migrate_result *res, bool success,
+                              bool summary_only)
 {
     json_t *o = report_new("migrate", s);
     json_object_set_new(o, "initialSchemaVersion",
@@ -30,6 +31,9 @@ static json_t *migrate_report(rw_session *s, const migrate_result *res, bool suc
     int total = 0;
     for (size_t i = 0; i < res->napplied; i++) {
         const rw_migration *m = res->applied[i].mig;
+        total += res->applied[i].execution_time;
+        if (summary_only)
+            continue;
         json_t *it = json_object();
         json_object_set_new(it, "category", json_string(m->type == MIG_REPEATABLE ? "Repeatable"
                                                                                  : "Versioned"));
@@ -40,9 +44,11 @@ static json_t *migrate_report(rw_session *s, const migrate_result *res, bool suc
         json_object_set_new(it, "filepath", json_string(m->path));
         json_object_set_new(it, "executionTime", json_integer(res->applied[i].execution_time));
         json_array_append_new(arr, it);
-        total += res->applied[i].execution_time;
     }
-    json_object_set_new(o, "migrations", arr);
+    if (summary_only)
+        json_decref(arr);
+    else
+        json_object_set_new(o, "migrations", arr);
     json_object_set_new(o, "migrationsExecuted", json_integer((json_int_t)res->napplied));
     json_object_set_new(o, "success", json_boolean(success));
     json_object_set_new(o, "totalMigrationTime", json_integer(total));
@@ -95,7 +101,7 @@ int cmd_migrate(rw_run *r)
                      res.napplied, res.napplied == 1 ? "" : "s",
                      strcmp(dry, "-") == 0 ? "stdout" : dry);
         r->stopped_by_deadline = res.stopped_by_deadline;
-        r->report = migrate_report(&s, &res, rc == RW_OK);
+        r->report = migrate_report(&s, &res, rc == RW_OK, r->summary_only);
         json_object_set_new(r->report, "dryRun", json_boolean(dry_run));
         json_object_set_new(r->report, "exception",
                             rc == RW_OK ? json_null() : json_string(r->err.msg));

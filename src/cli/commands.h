@@ -22,6 +22,7 @@ typedef struct rw_run {
     int64_t deadline_ms;   /* rw_now_ms() value after which no migration starts; 0 = none */
     bool stopped_by_deadline; /* set by migrate when it left migrations pending */
     int exit_code;         /* 0 success, 1 failure; commands may use others (check) */
+    bool summary_only;     /* nobody reads per-migration details: leave them out of report */
 } rw_run;
 
 typedef struct rw_command {

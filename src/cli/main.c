@@ -139,6 +139,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < commands.len && exit_code == 0; i++) {
         const rw_command *c = command_find(commands.items[i]);
         rw_run run = {.cfg = cfg, .json = json, .out = json ? NULL : stdout};
+        /* Per-migration details cost memory at 10,000 migrations: build them only for readers. */
+        run.summary_only = !json && !config_is_set(cfg, "outputFile") &&
+                           !config_is_set(cfg, "sfnTaskToken") && !config_is_set(cfg, "webhookUrl");
         exit_code = command_execute(c, &run);
         if (exit_code != 0 && !json)
             log_error("%s", run.err.msg);
