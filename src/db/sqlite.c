@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,6 +29,10 @@ struct db_conn {
     sqlite3 *db;
     char *path;
     bool created;   /* the file did not exist before this connection */
+    bool no_file; /* :memory: or a URI: no file to lock */
+    int lock_fd;    /* flock()ed descriptor while the migration lock is held */
+    int lock_depth;
+    long lock_retries;
     sqlite_cached cache[SQLITE_STMT_CACHE];
     unsigned next_evict;
 };
@@ -65,8 +72,11 @@ static int sqlite_connect(const rw_config *cfg, db_conn **out, rw_err *e)
     db_conn *c = xcalloc(1, sizeof *c);
     c->path = sqlite_path_from_url(url);
     struct stat st;
-    c->created = c->path[0] && strcmp(c->path, ":memory:") != 0 &&
-                 !rw_starts_with(c->path, "file:") && stat(c->path, &st) != 0;
+    c->no_file = !c->path[0] || strcmp(c->path, ":memory:") == 0 ||
+                         rw_starts_with(c->path, "file:");
+    c->created = !c->no_file && stat(c->path, &st) != 0;
+    c->lock_fd = -1;
+    c->lock_retries = config_get_long(cfg, "lockRetryCount");
     /* One thread per connection: SQLite's per-call mutex is pure overhead here. */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(c->path, &c->db, flags, NULL) != SQLITE_OK) {
@@ -103,6 +113,8 @@ static void sqlite_close(db_conn *c)
         sqlite3_finalize(c->cache[i].st);
         free(c->cache[i].sql);
     }
+    if (c->lock_fd >= 0)
+        close(c->lock_fd);
     sqlite3_close(c->db);
     /* A command that failed before writing leaves no empty database file behind. */
     struct stat st;
@@ -282,10 +294,53 @@ static void sqlite_quote_ident(strbuf *out, const char *ident)
     sb_addc(out, '"');
 }
 
-/* SQLite has no cross-process lock beyond its write lock (as in Flyway). */
+/*
+ * Serializes concurrent runs on one database file, which Flyway does not do
+ * for SQLite.  flock() on the database file itself: it is independent of the
+ * fcntl() locks SQLite takes, leaves no lock file behind and is released
+ * when the process dies.  Polled, so lockRetryCount bounds the wait.
+ */
 static int sqlite_lock(db_conn *c, const char *schema, const char *table, rw_err *e)
 {
-    (void)c, (void)schema, (void)table, (void)e;
+    (void)schema, (void)table;
+    if (c->lock_depth++ > 0 || c->no_file)
+        return RW_OK;
+    c->lock_fd = open(c->path, O_RDONLY | O_CLOEXEC);
+    if (c->lock_fd < 0)
+        return RW_OK; /* :memory:, URIs: nothing to share with another process */
+    long retries = c->lock_retries;
+    for (long waited_ms = 0;; waited_ms += 100) {
+        if (flock(c->lock_fd, LOCK_EX | LOCK_NB) == 0)
+            return RW_OK;
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            break;
+        if (retries >= 0 && waited_ms >= retries * 1000) {
+            close(c->lock_fd);
+            c->lock_fd = -1;
+            c->lock_depth = 0;
+            return rw_fail(e, RW_ERR_LOCK,
+                           "Another runway holds the lock on %s; gave up after %ld s. Configure "
+                           "the wait with the 'lockRetryCount' option (-1: forever)",
+                           c->path, retries);
+        }
+        usleep(100000);
+    }
+    close(c->lock_fd);
+    c->lock_fd = -1;
+    c->lock_depth = 0;
+    return rw_fail(e, RW_ERR_LOCK, "Unable to lock %s: %s", c->path, strerror(errno));
+}
+
+static int sqlite_unlock(db_conn *c, const char *schema, const char *table, rw_err *e)
+{
+    (void)schema, (void)table, (void)e;
+    if (c->lock_depth == 0 || --c->lock_depth > 0)
+        return RW_OK;
+    if (c->lock_fd >= 0) {
+        flock(c->lock_fd, LOCK_UN);
+        close(c->lock_fd);
+        c->lock_fd = -1;
+    }
     return RW_OK;
 }
 
@@ -461,7 +516,7 @@ const db_ops db_sqlite_ops = {
     .bool_true = "1",
     .bool_false = "0",
     .lock = sqlite_lock,
-    .unlock = sqlite_lock,
+    .unlock = sqlite_unlock,
     .schema_exists = sqlite_schema_exists,
     .schema_create = sqlite_schema_create,
     .schema_is_empty = sqlite_schema_is_empty,

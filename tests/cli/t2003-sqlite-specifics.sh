@@ -214,4 +214,34 @@ test_expect_success 'a command that fails before writing leaves no database file
 	)
 '
 
+test_expect_success 'concurrent migrate runs on one database file apply each migration once' '
+	mkdir conc && (
+		cd conc && mkdir sql &&
+		for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+			printf "CREATE TABLE t$i (a INT);\nINSERT INTO t$i VALUES ($i);\n" >sql/V${i}__t$i.sql || exit 1
+		done &&
+		for k in 1 2 3 4 5 6; do
+			("$RUNWAY_BIN" -url=jdbc:sqlite:c.db -q migrate >out$k 2>err$k; echo $? >rc$k) &
+		done &&
+		wait &&
+		cat rc1 rc2 rc3 rc4 rc5 rc6 | sort -u >codes && echo 0 >expect && test_cmp expect codes &&
+		sqlite3 c.db "SELECT COUNT(*), COUNT(DISTINCT version) FROM flyway_schema_history" >got &&
+		echo "12|12" >expect && test_cmp expect got
+	)
+'
+
+test_expect_success 'a run waiting on the lock gives up after lockRetryCount seconds' '
+	command -v flock >/dev/null || { echo "flock(1) missing"; exit 1; }
+	mkdir held && (
+		cd held && mkdir sql && echo "CREATE TABLE a (id INT);" >sql/V1__a.sql &&
+		"$RUNWAY_BIN" -url=jdbc:sqlite:h.db info >/dev/null 2>&1;
+		sqlite3 h.db "CREATE TABLE keep (id INT)" &&
+		flock h.db sleep 4 &
+		sleep 0.5 &&
+		must_fail "$RUNWAY_BIN" -url=jdbc:sqlite:h.db -lockRetryCount=1 -baselineOnMigrate=true migrate &&
+		expect_grep "lockRetryCount" err &&
+		wait
+	)
+'
+
 test_done
