@@ -46,7 +46,7 @@ test_expect_success 'a wrong password: exit 1, a clear message, no password anyw
   ! grep -F -- "not-the-" out err
 '
 
-test_expect_success 'TLS: REQUIRED and VERIFY_IDENTITY with the CA connect; VERIFY_CA without it fails' '
+test_expect_success 'TLS: REQUIRED and VERIFY_IDENTITY with the CA connect; VERIFY_CA without it fails; jdbcProperties too' '
   if [ -z "${RUNWAY_TEST_MYSQL_CA:-}" ]; then echo "no TLS on the test server"; exit 0; fi &&
   rw_url "$DB_URL&sslMode=REQUIRED" info >/dev/null &&
   rw_url "$DB_URL&sslMode=VERIFY_IDENTITY&serverSslCert=$RUNWAY_TEST_MYSQL_CA" info >/dev/null &&
@@ -54,7 +54,10 @@ test_expect_success 'TLS: REQUIRED and VERIFY_IDENTITY with the CA connect; VERI
   must_fail rw_url "$DB_URL&sslMode=VERIFY_CA" info &&
   expect_grep "Unable to obtain connection" err &&
   must_fail rw_url "$DB_URL&sslMode=sometimes" info &&
-  expect_grep "sslMode" err
+  expect_grep "sslMode" err &&
+  must_fail rw_url "$DB_URL" -jdbcProperties.sslMode=VERIFY_CA info &&
+  rw_url "$DB_URL" -jdbcProperties.sslMode=VERIFY_CA \
+    -jdbcProperties.serverSslCert="$RUNWAY_TEST_MYSQL_CA" info >/dev/null
 '
 
 test_expect_success 'initSql runs on the connection before the migrations' '
