@@ -124,45 +124,50 @@ static plan_entry *plan_add(rw_plan *p)
     return en;
 }
 
-/* Index of the local versioned migration with version v, or -1 (binary search). */
+static int plan_cmp_version(const rw_migration *m, const void *key)
+{
+    return version_cmp(&m->version, key);
+}
+
+static int plan_cmp_description(const rw_migration *m, const void *key)
+{
+    return strcmp(m->description, key);
+}
+
+/* Binary search of migs[lo, hi), sorted by cmp; the index of key, or -1. */
+static long plan_search(const rw_migration *migs, size_t lo, size_t hi, const void *key,
+                        int (*cmp)(const rw_migration *, const void *))
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp(&migs[mid], key);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* Local versioned migrations come first in res->migs, sorted by version. */
 static long plan_find_versioned(const rw_resources *res, size_t nversioned, const rw_version *v)
 {
-    size_t lo = 0, hi = nversioned;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = version_cmp(&res->migs[mid].version, v);
-        if (c == 0)
-            return (long)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    return plan_search(res->migs, 0, nversioned, v, plan_cmp_version);
 }
 
+/* Repeatables follow, sorted by description. */
 static long plan_find_repeatable(const rw_resources *res, size_t first, const char *desc)
 {
-    size_t lo = first, hi = res->nmigs;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(res->migs[mid].description, desc);
-        if (c == 0)
-            return (long)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    return plan_search(res->migs, first, res->nmigs, desc, plan_cmp_description);
 }
 
+/* U files are sorted by version too: a lookup per history row stays logarithmic. */
 static const rw_migration *plan_find_undo(const rw_resources *res, const rw_version *v)
 {
-    for (size_t i = 0; i < res->nundos; i++)
-        if (version_eq(&res->undos[i].version, v))
-            return &res->undos[i];
-    return NULL;
+    long i = plan_search(res->undos, 0, res->nundos, v, plan_cmp_version);
+    return i < 0 ? NULL : &res->undos[i];
 }
 
 static int plan_parse_target(rw_plan *p, const char *target, rw_err *e)
