@@ -394,7 +394,7 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
     bool group = config_get_bool(s->cfg, "group");
     const char *target = config_get(s->cfg, "target");
     bool next_only = target && rw_str_ieq(target, "next");
-    size_t cap = 0;
+    size_t cap = 0, batches = 0;
     int rc = RW_OK;
     for (;;) {
         size_t n = 0;
@@ -411,7 +411,8 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
             free(list);
             break;
         }
-        if ((rc = migrate_preflight(s, list, n, e)) != RW_OK) {
+        /* migrate_run checked the first batch; a re-planned one is checked again. */
+        if (batches++ > 0 && (rc = migrate_preflight(s, list, n, e)) != RW_OK) {
             free(list);
             break;
         }

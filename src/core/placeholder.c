@@ -82,6 +82,21 @@ static int placeholder_line(const char *text, size_t at)
     return line;
 }
 
+/* memmem for a short needle: memchr finds its first byte, which is rare in SQL. */
+static const char *placeholder_find(const char *hay, size_t n, const char *needle, size_t nlen)
+{
+    const char *end = hay + n;
+    while (hay + nlen <= end) {
+        const char *c = memchr(hay, needle[0], (size_t)(end - hay) - nlen + 1);
+        if (!c)
+            return NULL;
+        if (memcmp(c, needle, nlen) == 0)
+            return c;
+        hay = c + 1;
+    }
+    return NULL;
+}
+
 int placeholders_apply(const rw_placeholders *p, const char *text, size_t len, const char *path,
                        strbuf *out, rw_err *e)
 {
@@ -99,7 +114,7 @@ int placeholders_apply(const rw_placeholders *p, const char *text, size_t len, c
     int rc = RW_OK;
     while (i < len) {
         /* Copy the text up to the next prefix in one piece: most scripts have none. */
-        const char *hit = memmem(text + i, len - i, p->prefix, plen);
+        const char *hit = placeholder_find(text + i, len - i, p->prefix, plen);
         size_t at = hit ? (size_t)(hit - text) : len;
         sb_add(out, text + i, at - i);
         i = at;

@@ -77,7 +77,13 @@ static int sqlite_connect(const rw_config *cfg, db_conn **out, rw_err *e)
     c->created = !c->no_file && stat(c->path, &st) != 0;
     c->lock_fd = -1;
     c->lock_retries = config_get_long(cfg, "lockRetryCount");
-    /* One thread per connection: SQLite's per-call mutex is pure overhead here. */
+    /*
+     * One thread per connection: SQLite's per-call mutex is pure overhead
+     * here, and so is its allocation accounting (a global mutex around every
+     * malloc).  The setting only takes before SQLite's first use; later calls
+     * are refused harmlessly.
+     */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(c->path, &c->db, flags, NULL) != SQLITE_OK) {
         rw_fail(e, RW_ERR_DB_CONNECTION,

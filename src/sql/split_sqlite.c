@@ -4,143 +4,151 @@
  * (CREATE TRIGGER ... BEGIN ...; END) and CASE ... END are blocks, as in
  * Flyway's SQLiteParser.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "sql/split.h"
 
-typedef struct sqlite_lexer {
-    const char *text;
-    size_t len;
-    size_t pos;
-    int line;
-} sqlite_lexer;
-
-static void lex_advance(sqlite_lexer *lx, size_t n)
+/* ASCII classes; bytes >= 0x80 are "other", as in the C locale. */
+static bool is_space(unsigned char c)
 {
-    while (n-- > 0 && lx->pos < lx->len) {
-        if (lx->text[lx->pos] == '\n')
-            lx->line++;
-        lx->pos++;
-    }
+    return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* Skips a quoted run starting at pos (quote char q, doubled to escape). */
-static int lex_skip_quoted(sqlite_lexer *lx, char open, char close, rw_err *e)
+static bool is_word_start(unsigned char c)
 {
-    int start_line = lx->line;
-    lex_advance(lx, 1);
-    while (lx->pos < lx->len) {
-        char c = lx->text[lx->pos];
-        if (c == close) {
-            if (open == close && lx->pos + 1 < lx->len && lx->text[lx->pos + 1] == close) {
-                lex_advance(lx, 2);
-                continue;
-            }
-            lex_advance(lx, 1);
-            return 0;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool is_word_char(unsigned char c)
+{
+    return is_word_start(c) || (c >= '0' && c <= '9') || c == '$';
+}
+
+/* Lines in text[from, to): the splitter counts them only where it skips runs. */
+static int count_lines(const char *text, size_t from, size_t to)
+{
+    int n = 0;
+    const char *p = text + from, *end = text + to;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        n++;
+        p++;
+    }
+    return n;
+}
+
+/*
+ * Skips a quoted run opening at *pos (close quote doubled to escape); on
+ * return *pos is just past the closing quote.
+ */
+static int skip_quoted(const char *text, size_t len, size_t *pos, int *line, char open,
+                       char close, rw_err *e)
+{
+    size_t p = *pos + 1;
+    for (;;) {
+        const char *q = memchr(text + p, close, len - p);
+        if (!q) {
+            e->line = *line;
+            return rw_fail(e, RW_ERR_PARSE, "line %d: unterminated %c...%c starting here",
+                           *line, open, close);
         }
-        lex_advance(lx, 1);
+        p = (size_t)(q - text) + 1;
+        if (open == close && p < len && text[p] == close) {
+            p++;
+            continue;
+        }
+        break;
     }
-    e->line = start_line;
-    return rw_fail(e, RW_ERR_PARSE, "line %d: unterminated %c...%c starting here", start_line,
-                   open, close);
+    *line += count_lines(text, *pos, p);
+    *pos = p;
+    return 0;
 }
 
-static bool word_eq(const char *w, size_t n, const char *kw)
+static bool word_eq(const char *w, size_t n, const char *kw, size_t kwlen)
 {
-    return strlen(kw) == n && strncasecmp(w, kw, n) == 0;
+    return n == kwlen && strncasecmp(w, kw, n) == 0;
 }
 
+/*
+ * One pass over the text; whitespace, comments and quoted runs are skipped
+ * in bulk, and only the keywords that open or close a block are compared.
+ */
 static int sqlite_split(const char *text, size_t len, sql_script *out, rw_err *e)
 {
-    sqlite_lexer lx = {text, len, 0, 1};
+    size_t pos = 0;
+    int line = 1;
     size_t stmt_start = (size_t)-1;
     int stmt_line = 0, depth = 0, words = 0;
-    bool is_trigger = false, saw_create = false, nontx = false;
-    /* Keywords at the statement's start decide trigger-ness and PRAGMA foreign_keys. */
-    char first_words[3][16] = {{0}};
+    bool is_trigger = false, saw_create = false, nontx = false, first_is_pragma = false;
 
-    while (lx.pos < len) {
-        char c = text[lx.pos];
-        if (isspace((unsigned char)c)) {
-            lex_advance(&lx, 1);
+    while (pos < len) {
+        unsigned char c = (unsigned char)text[pos];
+        if (is_space(c)) {
+            if (c == '\n')
+                line++;
+            pos++;
             continue;
         }
-        if (c == '-' && lx.pos + 1 < len && text[lx.pos + 1] == '-') {
-            while (lx.pos < len && text[lx.pos] != '\n')
-                lex_advance(&lx, 1);
+        if (c == '-' && pos + 1 < len && text[pos + 1] == '-') {
+            const char *nl = memchr(text + pos, '\n', len - pos);
+            pos = nl ? (size_t)(nl - text) : len;
             continue;
         }
-        if (c == '/' && lx.pos + 1 < len && text[lx.pos + 1] == '*') {
-            int l = lx.line;
-            lex_advance(&lx, 2);
-            while (lx.pos + 1 < len && !(text[lx.pos] == '*' && text[lx.pos + 1] == '/'))
-                lex_advance(&lx, 1);
-            if (lx.pos + 1 >= len) {
-                e->line = l;
-                return rw_fail(e, RW_ERR_PARSE, "line %d: unterminated /* comment", l);
+        if (c == '/' && pos + 1 < len && text[pos + 1] == '*') {
+            const char *end = pos + 2 < len ? memmem(text + pos + 2, len - pos - 2, "*/", 2) : NULL;
+            if (!end) {
+                e->line = line;
+                return rw_fail(e, RW_ERR_PARSE, "line %d: unterminated /* comment", line);
             }
-            lex_advance(&lx, 2);
+            size_t after = (size_t)(end - text) + 2;
+            line += count_lines(text, pos, after);
+            pos = after;
             continue;
         }
         if (stmt_start == (size_t)-1) {
-            stmt_start = lx.pos;
-            stmt_line = lx.line;
+            stmt_start = pos;
+            stmt_line = line;
         }
         if (c == ';') {
             if (depth == 0) {
-                sql_statement *st = sql_script_add(out, text + stmt_start, lx.pos - stmt_start,
+                sql_statement *st = sql_script_add(out, text + stmt_start, pos - stmt_start,
                                                    stmt_line);
                 if (st)
                     st->transactional = !nontx;
                 stmt_start = (size_t)-1;
-                depth = 0;
                 words = 0;
-                is_trigger = saw_create = nontx = false;
-                memset(first_words, 0, sizeof first_words);
+                is_trigger = saw_create = nontx = first_is_pragma = false;
             }
-            lex_advance(&lx, 1);
+            pos++;
             continue;
         }
-        if (c == '\'' || c == '"' || c == '`') {
-            if (lex_skip_quoted(&lx, c, c, e))
+        if (c == '\'' || c == '"' || c == '`' || c == '[') {
+            if (skip_quoted(text, len, &pos, &line, (char)c, c == '[' ? ']' : (char)c, e))
                 return e->code;
             words++;
             continue;
         }
-        if (c == '[') {
-            if (lex_skip_quoted(&lx, '[', ']', e))
-                return e->code;
-            words++;
-            continue;
-        }
-        if (isalpha((unsigned char)c) || c == '_') {
-            size_t s = lx.pos;
-            while (lx.pos < len && (isalnum((unsigned char)text[lx.pos]) || text[lx.pos] == '_' ||
-                                    text[lx.pos] == '$'))
-                lex_advance(&lx, 1);
+        if (is_word_start(c)) {
+            size_t s = pos;
+            while (pos < len && is_word_char((unsigned char)text[pos]))
+                pos++;
             const char *w = text + s;
-            size_t n = lx.pos - s;
-            if (words < 3 && n < sizeof first_words[0]) {
-                memcpy(first_words[words], w, n);
-                first_words[words][n] = '\0';
+            size_t n = pos - s;
+            if (words == 0) {
+                saw_create = word_eq(w, n, "CREATE", 6);
+                first_is_pragma = word_eq(w, n, "PRAGMA", 6);
             }
-            if (words == 0 && word_eq(w, n, "CREATE"))
-                saw_create = true;
-            if (saw_create && words <= 2 && word_eq(w, n, "TRIGGER"))
+            if (saw_create && words <= 2 && word_eq(w, n, "TRIGGER", 7))
                 is_trigger = true;
-            if (words == 1 && strcasecmp(first_words[0], "PRAGMA") == 0 &&
-                strncasecmp(w, "foreign_keys", 12) == 0)
+            if (words == 1 && first_is_pragma && n >= 12 && strncasecmp(w, "foreign_keys", 12) == 0)
                 nontx = true;
-            if ((word_eq(w, n, "BEGIN") && is_trigger) || word_eq(w, n, "CASE"))
+            if ((is_trigger && word_eq(w, n, "BEGIN", 5)) || word_eq(w, n, "CASE", 4))
                 depth++;
-            else if (word_eq(w, n, "END") && depth > 0)
+            else if (depth > 0 && word_eq(w, n, "END", 3))
                 depth--;
             words++;
             continue;
         }
-        lex_advance(&lx, 1);
+        pos++;
     }
     if (stmt_start != (size_t)-1) {
         if (depth > 0) {
