@@ -902,9 +902,27 @@ static void pg_copy_out(db_conn *c)
         PQfreemem(buf);
 }
 
+/*
+ * Whether a statement can leave the session on another role or
+ * search_path (SET ROLE, SET SESSION AUTHORIZATION, set_config(), RESET,
+ * DISCARD, pg_dump's search_path line, or dynamic SQL naming them).  Only
+ * after such a statement does restoring cost a round trip; a false alarm
+ * (a table named user_roles) costs that one query, nothing more.
+ */
+static bool pg_may_change_session(const char *sql)
+{
+    static const char *const words[] = {"role", "search_path", "authorization", "set_config",
+                                        "reset", "discard"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcasestr(sql, words[i]))
+            return true;
+    return false;
+}
+
 static int postgres_exec(db_conn *c, const sql_statement *st, rw_err *e)
 {
-    c->ran_script = true;
+    if (!c->ran_script)
+        c->ran_script = pg_may_change_session(st->sql);
     if (!PQsendQuery(c->pg, st->sql))
         return pg_fail_statement(c, st, NULL, e);
     int rc = RW_OK;
