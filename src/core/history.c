@@ -173,6 +173,14 @@ static int history_reserve(rw_db *db, rw_history *h, rw_err *e)
     return rc;
 }
 
+void history_expect(rw_history *h, size_t more)
+{
+    if (h->cap >= h->len + more)
+        return;
+    h->cap = h->len + more;
+    h->rows = xrealloc(h->rows, h->cap * sizeof *h->rows);
+}
+
 int history_refresh(rw_db *db, rw_history *h, rw_err *e)
 {
     if (h->cap == 0) {

@@ -45,6 +45,12 @@ int history_exists(rw_db *db, const rw_history *h, bool *out, rw_err *e);
 int history_create(rw_db *db, const rw_history *h, const rw_config *cfg, rw_err *e);
 /* Appends rows with installed_rank greater than the last one already read. */
 int history_refresh(rw_db *db, rw_history *h, rw_err *e);
+/*
+ * Makes room for more rows to come (a migrate's pending files), so
+ * appending them does not double the array.  Moves the rows: pointers into
+ * them must be taken again.
+ */
+void history_expect(rw_history *h, size_t more);
 /* The rank the next row gets: last rank + 1, or 1 for an empty table. */
 int history_next_rank(const rw_history *h);
 /* Inserts row (its installed_rank must be set) and appends it to h. */

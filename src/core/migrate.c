@@ -517,11 +517,14 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         rc = migrate_preflight_callbacks(s, e);
     if (rc != RW_OK)
         return rc;
-    /* The plan points into the history rows: rebuild it only when they changed. */
+    /* The plan points into the history rows: rebuild it only when they changed or moved. */
     size_t rows_planned = s->hist.len;
     if ((rc = migrate_prepare_history(s, r, e)) != RW_OK)
         return rc;
-    if ((s->hist.len != rows_planned || r->baselined) && (rc = session_plan(s, e)) != RW_OK)
+    const rw_history_row *rows_at = s->hist.rows;
+    history_expect(&s->hist, npending + 1);
+    if ((s->hist.len != rows_planned || r->baselined || s->hist.rows != rows_at) &&
+        (rc = session_plan(s, e)) != RW_OK)
         return rc;
     rows_planned = s->hist.len;
     const char *cur = plan_current_version(&s->plan, &s->hist);

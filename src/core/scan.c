@@ -58,30 +58,45 @@ void migration_free(rw_migration *m)
     memset(m, 0, sizeof *m);
 }
 
+/* Whether str (of length len) ends with suffix. */
+static bool scan_ends_with(const char *str, size_t len, const char *suffix, size_t slen)
+{
+    return slen <= len && memcmp(str + len - slen, suffix, slen) == 0;
+}
+
 /*
  * Moves a scanned migration's four strings into one block: ten thousand
- * files were 40,000 small allocations held for the whole run.
+ * files were 40,000 small allocations held for the whole run.  The script
+ * name is normally the tail of the path and the file name the tail of the
+ * script; those point into the path instead of being copied.
  */
 static void migration_pack(rw_migration *m)
 {
-    char *src[4] = {m->description, m->script, m->path, m->filename};
-    size_t len[4], total = 0;
-    for (int i = 0; i < 4; i++) {
-        len[i] = strlen(src[i]) + 1;
-        total += len[i];
+    size_t plen = strlen(m->path), dlen = strlen(m->description);
+    size_t slen = strlen(m->script), flen = strlen(m->filename);
+    bool script_in_path = scan_ends_with(m->path, plen, m->script, slen);
+    bool file_in_script = scan_ends_with(m->script, slen, m->filename, flen);
+    size_t total = plen + 1 + dlen + 1 + (script_in_path ? 0 : slen + 1) +
+                   (file_in_script ? 0 : flen + 1);
+    char *block = xmalloc(total);
+    char *path = memcpy(block, m->path, plen + 1);
+    char *desc = memcpy(path + plen + 1, m->description, dlen + 1);
+    char *next = desc + dlen + 1;
+    char *script = path + plen - slen;
+    if (!script_in_path) {
+        script = memcpy(next, m->script, slen + 1);
+        next += slen + 1;
     }
-    char *block = xmalloc(total), *p = block;
-    char *dst[4];
-    for (int i = 0; i < 4; i++) {
-        dst[i] = memcpy(p, src[i], len[i]);
-        p += len[i];
-        free(src[i]);
-    }
+    char *filename = file_in_script ? script + slen - flen : memcpy(next, m->filename, flen + 1);
+    free(m->description);
+    free(m->script);
+    free(m->path);
+    free(m->filename);
     m->strings = block;
-    m->description = dst[0];
-    m->script = dst[1];
-    m->path = dst[2];
-    m->filename = dst[3];
+    m->path = path;
+    m->description = desc;
+    m->script = script;
+    m->filename = filename;
 }
 
 void scan_resources_free(rw_resources *r)

@@ -632,21 +632,28 @@ static int my_bind(db_conn *c, const char *sql, const char *const *params, int n
     return RW_OK;
 }
 
-/* Sends sql and hands every row of every result set to fn. */
+/*
+ * Sends sql and hands every row of every result set to fn.  Rows are read
+ * unbuffered, one at a time, so a long history is not held twice (once by
+ * the client library, once by the caller).
+ */
 static int my_query_rows(db_conn *c, const char *sql, size_t len, db_row_fn fn, void *ud, rw_err *e)
 {
     if (mysql_real_query(c->m, sql, (unsigned long)len) != 0)
         return my_fail_from(c->m, RW_ERR_SQL, e);
     int rc = RW_OK;
     for (;;) {
-        MYSQL_RES *res = mysql_store_result(c->m);
+        MYSQL_RES *res = mysql_use_result(c->m);
         if (res) {
             int ncols = (int)mysql_num_fields(res);
             MYSQL_ROW row;
             while (rc == RW_OK && (row = mysql_fetch_row(res)) != NULL)
                 if (fn && fn(ud, ncols, (const char *const *)row, e) != 0)
                     rc = e->code != RW_OK ? e->code : RW_ERROR;
-            mysql_free_result(res);
+            /* A NULL row is the end, or a read error the connection reports. */
+            if (rc == RW_OK && mysql_errno(c->m) != 0)
+                rc = my_fail_from(c->m, RW_ERR_SQL, e);
+            mysql_free_result(res); /* reads and drops any rows left */
         } else if (mysql_field_count(c->m) != 0) {
             return my_fail_from(c->m, RW_ERR_SQL, e);
         }

@@ -67,6 +67,7 @@ unsigned long STDCALL mysql_real_escape_string(MYSQL *mysql, char *to, const cha
 }
 
 MYSQL_RES *STDCALL mysql_store_result(MYSQL *mysql) { MY_CALL(NULL, mysql_store_result, mysql); }
+MYSQL_RES *STDCALL mysql_use_result(MYSQL *mysql) { MY_CALL(NULL, mysql_use_result, mysql); }
 MYSQL_ROW STDCALL mysql_fetch_row(MYSQL_RES *result) { MY_CALL(NULL, mysql_fetch_row, result); }
 void STDCALL mysql_free_result(MYSQL_RES *result) { MY_CALL_VOID(mysql_free_result, result); }
 unsigned int STDCALL mysql_num_fields(MYSQL_RES *res) { MY_CALL(0, mysql_num_fields, res); }

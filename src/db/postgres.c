@@ -964,6 +964,11 @@ static char *pg_number_placeholders(const char *sql)
     return sb_detach(&sb);
 }
 
+/*
+ * Rows arrive one at a time (libpq's single-row mode): a history of ten
+ * thousand rows never sits in memory twice, once as a PGresult and once
+ * as the caller's copy.
+ */
 static int postgres_query(db_conn *c, const char *sql, const char *const *params, int nparams,
                           db_row_fn fn, void *ud, rw_err *e)
 {
@@ -971,24 +976,34 @@ static int postgres_query(db_conn *c, const char *sql, const char *const *params
     if (restored != RW_OK)
         return restored;
     char *numbered = pg_number_placeholders(sql);
-    PGresult *res = PQexecParams(c->pg, numbered, nparams, NULL, params, NULL, NULL, 0);
+    int sent = PQsendQueryParams(c->pg, numbered, nparams, NULL, params, NULL, NULL, 0);
     free(numbered);
-    if (!pg_result_ok(res)) {
-        int rc = pg_fail_result(c, res, e);
+    if (!sent) {
+        int rc = pg_fail_result(c, NULL, e);
         snprintf(e->statement, sizeof e->statement, "%s", sql);
-        PQclear(res);
         return rc;
     }
+    PQsetSingleRowMode(c->pg);
     int rc = RW_OK;
-    int rows = PQntuples(res), cols = PQnfields(res);
-    const char **vals = xcalloc((size_t)cols + 1, sizeof *vals);
-    for (int r = 0; r < rows && rc == RW_OK && fn; r++) {
-        for (int k = 0; k < cols; k++)
-            vals[k] = PQgetisnull(res, r, k) ? NULL : PQgetvalue(res, r, k);
-        rc = fn(ud, cols, vals, e);
+    const char **vals = NULL;
+    PGresult *res;
+    /* Every result is read, also after a failure, so the connection stays usable. */
+    while ((res = PQgetResult(c->pg)) != NULL) {
+        ExecStatusType st = PQresultStatus(res);
+        if (rc == RW_OK && st == PGRES_SINGLE_TUPLE && fn) {
+            int cols = PQnfields(res);
+            if (!vals)
+                vals = xcalloc((size_t)cols + 1, sizeof *vals);
+            for (int k = 0; k < cols; k++)
+                vals[k] = PQgetisnull(res, 0, k) ? NULL : PQgetvalue(res, 0, k);
+            rc = fn(ud, cols, vals, e);
+        } else if (rc == RW_OK && st != PGRES_SINGLE_TUPLE && !pg_result_ok(res)) {
+            rc = pg_fail_result(c, res, e);
+            snprintf(e->statement, sizeof e->statement, "%s", sql);
+        }
+        PQclear(res);
     }
     free(vals);
-    PQclear(res);
     return rc;
 }
 

@@ -70,6 +70,16 @@ PGresult *PQexecParams(PGconn *conn, const char *command, int nParams, const Oid
 }
 
 int PQsendQuery(PGconn *conn, const char *query) { PQ_CALL(0, PQsendQuery, conn, query); }
+
+int PQsendQueryParams(PGconn *conn, const char *command, int nParams, const Oid *paramTypes,
+                      const char *const *paramValues, const int *paramLengths,
+                      const int *paramFormats, int resultFormat)
+{
+    PQ_CALL(0, PQsendQueryParams, conn, command, nParams, paramTypes, paramValues, paramLengths,
+            paramFormats, resultFormat);
+}
+
+int PQsetSingleRowMode(PGconn *conn) { PQ_CALL(0, PQsetSingleRowMode, conn); }
 PGresult *PQgetResult(PGconn *conn) { PQ_CALL(NULL, PQgetResult, conn); }
 
 ExecStatusType PQresultStatus(const PGresult *res)
