@@ -527,6 +527,17 @@ static int pg_build_params(const rw_config *cfg, pg_params *p, rw_err *e)
         pg_param_set(p, "password", pg_cfg(cfg, "password"));
     if (!pg_param_get(p, "connect_timeout") && !getenv("PGCONNECT_TIMEOUT"))
         pg_param_set(p, "connect_timeout", "10");
+    /*
+     * pgJDBC's gssEncMode defaults to "allow": plain text first, GSS
+     * encryption only when the server insists.  libpq has no "allow"; its
+     * default "prefer" initialises Kerberos on every connect (half a
+     * megabyte, and a delay when a KDC is configured).  "disable" still
+     * lets GSSAPI authenticate; only GSS-encrypted-only servers
+     * (hostgssenc) need gssEncMode=prefer or require.
+     */
+    const char *gss = pg_param_get(p, "gssencmode");
+    if ((!gss && !getenv("PGGSSENCMODE")) || (gss && rw_str_ieq(gss, "allow")))
+        pg_param_set(p, "gssencmode", "disable");
     pg_param_set(p, "fallback_application_name", "runway");
     return RW_OK;
 }

@@ -287,6 +287,21 @@ test_expect_success 'connectRetries retries with a growing wait, then fails' '
   { [ $elapsed -ge 2 ] || { echo "gave up after ${elapsed}s"; false; }; }
 '
 
+test_expect_success 'gssEncMode=allow (pgJDBC default) is accepted and connects in plain text' '
+  fresh &&
+  write_migration V1__t.sql "CREATE TABLE t (id INT);" &&
+  timeout 120 "$RUNWAY_BIN" -url="$DB_URL&gssEncMode=allow" migrate >out 2>&1 &&
+  test "$(db_sql "SELECT count(*) FROM flyway_schema_history WHERE success")" = 1
+'
+
+test_expect_success 'PGGSSENCMODE still decides when the URL names no gssEncMode' '
+  fresh &&
+  write_migration V1__t.sql "CREATE TABLE t (id INT);" &&
+  must_fail env PGGSSENCMODE=require timeout 120 "$RUNWAY_BIN" -url="$DB_URL" migrate &&
+  grep -qi gss err &&
+  timeout 120 "$RUNWAY_BIN" -url="$DB_URL&gssEncMode=disable" migrate >out 2>&1
+'
+
 test_expect_success 'initSql runs on connect' '
   fresh &&
   write_migration V1__t.sql "CREATE TABLE t AS SELECT current_setting(${q}application_name${q}) AS app;" &&
