@@ -10,24 +10,24 @@
 #include "db/db.h"
 
 typedef struct rw_history_row {
-    int installed_rank;
     char *version;           /* NULL for repeatables and markers */
     rw_version ver;          /* parsed version (unset when version is NULL) */
     char *description;
     char *type;              /* "SQL", "BASELINE", "SCHEMA", "DELETE", "UNDO_SQL", ... */
     char *script;
-    bool has_checksum;
-    int32_t checksum;
     char *installed_by;
     char *installed_on;      /* as the database returns it */
+    int installed_rank;
+    int32_t checksum;
     int execution_time;
+    bool has_checksum;
     bool success;
     /*
-     * Rows held in rw_history keep their strings in this one block (the
-     * fields above point into it); NULL when each string is its own
-     * allocation, as in rows built by callers.
+     * Rows held in rw_history keep their strings and version in the
+     * history's arena; false when each string is its own allocation, as in
+     * rows built by callers.
      */
-    char *strings;
+    bool in_arena;
 } rw_history_row;
 
 typedef struct rw_history {
@@ -37,6 +37,7 @@ typedef struct rw_history {
     rw_history_row *rows;    /* ordered by installed_rank */
     size_t len;
     size_t cap;
+    rw_arena arena;          /* the rows' strings and versions */
 } rw_history;
 
 void history_init(rw_history *h, rw_db *db, const char *schema, const char *table);

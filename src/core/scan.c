@@ -47,9 +47,7 @@ typedef struct scan_ctx {
 void migration_free(rw_migration *m)
 {
     version_free(&m->version);
-    if (m->strings) {
-        free(m->strings);
-    } else {
+    if (!m->in_arena) {
         free(m->description);
         free(m->script);
         free(m->path);
@@ -65,12 +63,13 @@ static bool scan_ends_with(const char *str, size_t len, const char *suffix, size
 }
 
 /*
- * Moves a scanned migration's four strings into one block: ten thousand
- * files were 40,000 small allocations held for the whole run.  The script
- * name is normally the tail of the path and the file name the tail of the
- * script; those point into the path instead of being copied.
+ * Moves a scanned migration's four strings and its version into the
+ * scan's arena: ten thousand files were 50,000 small allocations held for
+ * the whole run.  The script name is normally the tail of the path and the
+ * file name the tail of the script; those point into the path instead of
+ * being copied.
  */
-static void migration_pack(rw_migration *m)
+static void migration_pack(rw_migration *m, rw_arena *arena)
 {
     size_t plen = strlen(m->path), dlen = strlen(m->description);
     size_t slen = strlen(m->script), flen = strlen(m->filename);
@@ -78,7 +77,7 @@ static void migration_pack(rw_migration *m)
     bool file_in_script = scan_ends_with(m->script, slen, m->filename, flen);
     size_t total = plen + 1 + dlen + 1 + (script_in_path ? 0 : slen + 1) +
                    (file_in_script ? 0 : flen + 1);
-    char *block = xmalloc(total);
+    char *block = arena_alloc(arena, total);
     char *path = memcpy(block, m->path, plen + 1);
     char *desc = memcpy(path + plen + 1, m->description, dlen + 1);
     char *next = desc + dlen + 1;
@@ -92,11 +91,18 @@ static void migration_pack(rw_migration *m)
     free(m->script);
     free(m->path);
     free(m->filename);
-    m->strings = block;
     m->path = path;
     m->description = desc;
     m->script = script;
     m->filename = filename;
+    if (version_is_set(&m->version) && !m->version.in_arena) {
+        rw_version v;
+        /* The text is already normalised and valid: parsing it again cannot fail. */
+        version_parse_in(m->version.text, &v, arena, NULL);
+        version_free(&m->version);
+        m->version = v;
+    }
+    m->in_arena = true;
 }
 
 void scan_resources_free(rw_resources *r)
@@ -116,6 +122,7 @@ void scan_resources_free(rw_resources *r)
     free(r->cbs);
     strlist_free(&r->invalid_names);
     strlist_free(&r->warnings);
+    arena_free(&r->arena);
     memset(r, 0, sizeof *r);
 }
 
@@ -410,7 +417,7 @@ static int scan_file(scan_ctx *c, const char *path, const char *rel, const char 
         migration_free(&m);
         return rc;
     }
-    migration_pack(&m);
+    migration_pack(&m, &c->out->arena);
     scan_add_migration(c, &m);
     return RW_OK;
 }

@@ -11,19 +11,19 @@
 typedef enum { MIG_VERSIONED, MIG_REPEATABLE, MIG_UNDO } rw_mig_type;
 
 typedef struct rw_migration {
-    rw_mig_type type;
     rw_version version;      /* unset for repeatables */
     char *description;
     char *script;            /* relative to its location root, '/'-separated */
     char *path;              /* absolute path of the file */
     char *filename;
+    rw_mig_type type;
     int32_t checksum;        /* what the history row stores */
     int32_t raw_checksum;    /* repeatables: checksum before placeholders (also accepted) */
     /* From an optional <script>.conf next to the file. */
-    int execute_in_transaction;   /* -1 unset, 0, 1 */
-    int placeholder_replacement;  /* -1 unset, 0, 1 */
-    /* When set, description, script, path and filename point into this one block. */
-    char *strings;
+    int8_t execute_in_transaction;   /* -1 unset, 0, 1 */
+    int8_t placeholder_replacement;  /* -1 unset, 0, 1 */
+    /* The strings and version live in the scan's arena (rw_resources.arena). */
+    bool in_arena;
 } rw_migration;
 
 typedef struct rw_callback {
@@ -42,6 +42,7 @@ typedef struct rw_resources {
     size_t ncbs;
     strlist invalid_names;   /* "path: reason" for names that look like migrations but are not */
     strlist warnings;
+    rw_arena arena;          /* the migrations' strings and versions */
 } rw_resources;
 
 /* Known callback event names, NULL-terminated. */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -231,6 +232,44 @@ void strlist_push_owned(strlist *l, char *s)
 void strlist_push(strlist *l, const char *s)
 {
     strlist_push_owned(l, xstrdup(s));
+}
+
+struct rw_arena_chunk {
+    struct rw_arena_chunk *prev;
+    max_align_t data[];
+};
+
+enum { ARENA_CHUNK = 64 * 1024 };
+
+void *arena_alloc(rw_arena *a, size_t n)
+{
+    n = (n + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
+    if (n > a->left) {
+        /* A piece bigger than a quarter chunk gets a chunk of its own. */
+        size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+        struct rw_arena_chunk *c = xmalloc(sizeof *c + size);
+        c->prev = a->chunks;
+        a->chunks = c;
+        if (size == n)
+            return c->data; /* the current chunk keeps its free tail */
+        a->next = (char *)c->data;
+        a->left = size;
+    }
+    void *p = a->next;
+    a->next += n;
+    a->left -= n;
+    return p;
+}
+
+void arena_free(rw_arena *a)
+{
+    while (a->chunks) {
+        struct rw_arena_chunk *prev = a->chunks->prev;
+        free(a->chunks);
+        a->chunks = prev;
+    }
+    a->next = NULL;
+    a->left = 0;
 }
 
 void strlist_free(strlist *l)

@@ -90,6 +90,21 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Memory handed out in pieces and given back all at once: the strings and
+ * versions of ten thousand migrations and history rows are small pieces
+ * that live as long as the run, and malloc's header and rounding on each
+ * cost as much as the data.  Pieces never move.
+ */
+typedef struct rw_arena {
+    struct rw_arena_chunk *chunks;
+    char *next;
+    size_t left;
+} rw_arena;
+/* n bytes aligned for any pointer; aborts like xmalloc when memory runs out. */
+void *arena_alloc(rw_arena *a, size_t n);
+void arena_free(rw_arena *a);
+
 /* A list of owned strings. */
 typedef struct strlist {
     char **items;

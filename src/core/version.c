@@ -18,7 +18,8 @@ void version_free(rw_version *v)
 {
     if (!v)
         return;
-    free(v->parts); /* one block: the part pointers, the parts and the text */
+    if (!v->in_arena)
+        free(v->parts); /* one block: the part pointers, the parts and the text */
     memset(v, 0, sizeof *v);
 }
 
@@ -54,6 +55,11 @@ static int version_check_part(const char *p, size_t n, const char *orig, size_t 
  */
 int version_parse(const char *text, rw_version *out, rw_err *e)
 {
+    return version_parse_in(text, out, NULL, e);
+}
+
+int version_parse_in(const char *text, rw_version *out, rw_arena *arena, rw_err *e)
+{
     memset(out, 0, sizeof *out);
     if (!text || !*text)
         return rw_fail(e, RW_ERR_INVALID_NAME, "Empty version");
@@ -63,7 +69,8 @@ int version_parse(const char *text, rw_version *out, rw_err *e)
     for (size_t i = 0; i + 1 < tlen; i++)
         if ((text[i] == '.' || text[i] == '_') && isdigit((unsigned char)text[i + 1]))
             nparts++;
-    char **parts = xmalloc(nparts * sizeof *parts + 2 * (tlen + 1));
+    size_t size = nparts * sizeof(char *) + 2 * (tlen + 1);
+    char **parts = arena ? arena_alloc(arena, size) : xmalloc(size);
     char *digits = (char *)(parts + nparts), *norm = digits + tlen + 1;
     for (size_t i = 0; i <= tlen; i++)
         norm[i] = text[i] == '_' ? '.' : text[i];
@@ -73,7 +80,8 @@ int version_parse(const char *text, rw_version *out, rw_err *e)
             continue;
         size_t skip = 0;
         if (version_check_part(norm + start, i - start, text, &skip, e) != RW_OK) {
-            free(parts);
+            if (!arena)
+                free(parts);
             return e ? e->code : RW_ERR_INVALID_NAME;
         }
         size_t n = i - start - skip;
@@ -86,8 +94,9 @@ int version_parse(const char *text, rw_version *out, rw_err *e)
     while (k > 1 && strcmp(parts[k - 1], "0") == 0)
         k--;
     out->parts = parts;
-    out->nparts = k;
+    out->nparts = (uint32_t)k;
     out->text = norm;
+    out->in_arena = arena != NULL;
     return RW_OK;
 }
 
