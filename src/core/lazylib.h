@@ -1,13 +1,14 @@
 /*
- * lazylib.h - loading a client library on first use.  Every run would
- * otherwise map libpq, libmariadb, libcurl and libcrypto, with some thirty
- * libraries behind them (Kerberos, LDAP, GnuTLS, ...), before main(): that
- * made start-up several times slower and more than doubled the resident
- * memory of a SQLite run.  The stub files (src/db/pq_lazy.c,
- * src/db/mysql_lazy.c, src/aws/curl_lazy.c, src/aws/crypto_lazy.c) define
- * the library functions runway calls, with the prototypes from the
- * library's own header, and forward each call to the real function found
- * here.  A new call into one of these libraries needs a stub there.
+ * lazylib.h - loading a library on first use.  Every run would otherwise
+ * map libsqlite3, libpq, libmariadb, libcurl and libcrypto, with some
+ * thirty libraries behind them (Kerberos, LDAP, GnuTLS, ...), before
+ * main(): that made start-up several times slower and more than doubled
+ * the resident memory of a SQLite run.  The stub files
+ * (src/db/sqlite_lazy.c, src/db/pq_lazy.c, src/db/mysql_lazy.c,
+ * src/aws/curl_lazy.c, src/aws/crypto_lazy.c) define the library
+ * functions runway calls, with the prototypes from the library's own
+ * header, and forward each call to the real function found here.  A new
+ * call into one of these libraries needs a stub there.
  */
 #ifndef RUNWAY_LAZYLIB_H
 #define RUNWAY_LAZYLIB_H
@@ -31,8 +32,17 @@ void *lazy_sym(lazy_lib *lib, const char *name);
 
 /*
  * Declares f_ as a pointer of the stub's own type to the real function:
- * the compiler checks every stub against the library header.
+ * the compiler checks every stub against the library header.  The address
+ * is looked up once per function and kept (a dlsym per call showed up in
+ * the profile of a SQLite apply, where every statement makes several
+ * calls).
  */
-#define LAZY_FN(lib, name) __typeof__(&name) f_ = (__typeof__(&name))lazy_sym(&(lib), #name)
+#define LAZY_FN(lib, name)                                                                         \
+    static __typeof__(&name) f_cache_;                                                             \
+    __typeof__(&name) f_ = __atomic_load_n(&f_cache_, __ATOMIC_ACQUIRE);                           \
+    if (!f_) {                                                                                     \
+        f_ = (__typeof__(&name))lazy_sym(&(lib), #name);                                           \
+        __atomic_store_n(&f_cache_, f_, __ATOMIC_RELEASE);                                         \
+    }
 
 #endif
