@@ -26,13 +26,16 @@ void history_row_free(rw_history_row *r)
 /*
  * Copies the six strings of a row into one block of the history's arena:
  * a history of ten thousand rows was 60,000 small allocations, a quarter
- * of the memory of a run.  A NULL version stays NULL.
+ * of the memory of a run.  A NULL version stays NULL; a version written as
+ * its parsed form (r->ver, set by the caller) shares that text.
  */
 static void history_row_pack(rw_history *h, rw_history_row *r, const char *version,
                              const char *description, const char *type, const char *script,
                              const char *installed_by, const char *installed_on)
 {
-    const char *src[6] = {version, description, type, script, installed_by, installed_on};
+    bool shared = version && r->ver.text && strcmp(r->ver.text, version) == 0;
+    const char *src[6] = {shared ? NULL : version, description, type, script, installed_by,
+                          installed_on};
     size_t len[6], total = 0;
     for (int i = 0; i < 6; i++) {
         len[i] = src[i] ? strlen(src[i]) + 1 : 0;
@@ -45,7 +48,7 @@ static void history_row_pack(rw_history *h, rw_history_row *r, const char *versi
         p += len[i];
     }
     r->in_arena = true;
-    r->version = dst[0];
+    r->version = shared ? r->ver.text : dst[0];
     r->description = dst[1];
     r->type = dst[2];
     r->script = dst[3];
@@ -124,16 +127,17 @@ static int history_read_row(void *ud, int ncols, const char *const *v, rw_err *e
     rw_history *h = ud;
     rw_history_row *r = history_append(h);
     r->installed_rank = v[0] ? atoi(v[0]) : 0;
-    history_row_pack(h, r, v[1], v[2] ? v[2] : "", v[3] ? v[3] : "", v[4] ? v[4] : "",
-                     v[7] ? v[7] : "", v[6] ? v[6] : "");
-    if (r->version) {
+    const char *version = v[1];
+    if (version) {
         rw_err ve;
-        if (version_parse_in(r->version, &r->ver, &h->arena, &ve) != RW_OK)
+        if (version_parse_in(version, &r->ver, &h->arena, &ve) != RW_OK)
             return rw_fail(e, RW_ERR_VALIDATE,
                            "Schema history table %s holds an invalid version '%s' at "
                            "installed_rank %d",
-                           h->qualified, r->version, r->installed_rank);
+                           h->qualified, version, r->installed_rank);
     }
+    history_row_pack(h, r, version, v[2] ? v[2] : "", v[3] ? v[3] : "", v[4] ? v[4] : "",
+                     v[7] ? v[7] : "", v[6] ? v[6] : "");
     r->has_checksum = v[5] != NULL;
     r->checksum = v[5] ? (int32_t)strtol(v[5], NULL, 10) : 0;
     r->execution_time = v[8] ? atoi(v[8]) : 0;
@@ -225,11 +229,11 @@ int history_insert_row(rw_db *db, rw_history *h, const rw_history_row *row, rw_e
         return rc;
     rw_history_row *r = history_append(h);
     r->installed_rank = row->installed_rank;
+    if (row->version)
+        version_parse_in(row->version, &r->ver, &h->arena, NULL);
     history_row_pack(h, r, row->version, row->description, row->type, row->script,
                      row->installed_by ? row->installed_by : "",
                      row->installed_on ? row->installed_on : "");
-    if (r->version)
-        version_parse_in(r->version, &r->ver, &h->arena, NULL);
     r->has_checksum = row->has_checksum;
     r->checksum = row->checksum;
     r->execution_time = row->execution_time;

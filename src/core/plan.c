@@ -275,7 +275,10 @@ int plan_build(const rw_resources *res, const rw_history *hist, const char *targ
      * for every row that raises the maximum costs three allocations a row.
      */
     const rw_version *baseline = NULL, *max_so_far = NULL;
-    rep_run *runs = xcalloc(nrows + 1, sizeof *runs);
+    size_t nversionless = 0;
+    for (size_t i = 0; i < nrows; i++)
+        nversionless += hist->rows[i].version == NULL;
+    rep_run *runs = xcalloc(nversionless + 1, sizeof *runs); /* repeatable runs only */
     size_t nruns = 0;
     for (size_t i = 0; i < nrows; i++) {
         const rw_history_row *r = &hist->rows[i];

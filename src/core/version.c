@@ -69,9 +69,14 @@ int version_parse_in(const char *text, rw_version *out, rw_arena *arena, rw_err 
     for (size_t i = 0; i + 1 < tlen; i++)
         if ((text[i] == '.' || text[i] == '_') && isdigit((unsigned char)text[i + 1]))
             nparts++;
-    size_t size = nparts * sizeof(char *) + 2 * (tlen + 1);
+    /*
+     * A one-part version ("42", "20240101120000", the usual case) is its
+     * own digit string once leading zeros are skipped: no copy for it.
+     */
+    bool one_part = nparts == 1;
+    size_t size = nparts * sizeof(char *) + (one_part ? 1 : 2) * (tlen + 1);
     char **parts = arena ? arena_alloc(arena, size) : xmalloc(size);
-    char *digits = (char *)(parts + nparts), *norm = digits + tlen + 1;
+    char *digits = (char *)(parts + nparts), *norm = one_part ? digits : digits + tlen + 1;
     for (size_t i = 0; i <= tlen; i++)
         norm[i] = text[i] == '_' ? '.' : text[i];
     size_t k = 0, start = 0;
@@ -83,6 +88,10 @@ int version_parse_in(const char *text, rw_version *out, rw_arena *arena, rw_err 
             if (!arena)
                 free(parts);
             return e ? e->code : RW_ERR_INVALID_NAME;
+        }
+        if (one_part) {
+            parts[k++] = norm + skip;
+            break;
         }
         size_t n = i - start - skip;
         memcpy(digits, norm + start + skip, n);

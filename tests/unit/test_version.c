@@ -42,6 +42,9 @@ static void test_equal_versions(void **state)
     assert_int_equal(vcmp("1.0", "1"), 0);
     assert_int_equal(vcmp("0.00", "0"), 0);
     assert_int_equal(vcmp("01", "1"), 0);
+    assert_int_equal(vcmp("000", "0"), 0);
+    assert_int_equal(vcmp("009", "10"), -1);
+    assert_int_equal(vcmp("20240101120000", "20240101120000.0"), 0);
 }
 
 static void test_text_keeps_leading_zeros(void **state)
