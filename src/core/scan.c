@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,9 +275,11 @@ static scan_name_kind scan_parse_name_with(const scan_naming *nm, const char *fi
     return NAME_MIGRATION;
 }
 
-int scan_read_script(const char *path, strbuf *out, rw_err *e)
+/* scan_read_script for name in the directory open as dirfd; path names it in errors. */
+static int scan_read_script_at(int dirfd, const char *name, const char *path, strbuf *out,
+                               rw_err *e)
 {
-    int rc = rw_read_file(path, out, e);
+    int rc = rw_read_file_at(dirfd, name, path, out, e);
     if (rc != RW_OK)
         return rc;
     size_t bad = checksum_utf8_invalid_offset(out->buf, out->len);
@@ -292,6 +295,11 @@ int scan_read_script(const char *path, strbuf *out, rw_err *e)
                        line, bad);
     }
     return RW_OK;
+}
+
+int scan_read_script(const char *path, strbuf *out, rw_err *e)
+{
+    return scan_read_script_at(AT_FDCWD, path, path, out, e);
 }
 
 /* Reads a <script>.conf next to a migration (executeInTransaction, ...). */
@@ -334,10 +342,10 @@ static int scan_script_conf(rw_migration *m, bool has_conf, rw_err *e)
     return rc;
 }
 
-static int scan_checksum_file(rw_migration *m, rw_err *e)
+static int scan_checksum_file(rw_migration *m, int dirfd, const char *name, rw_err *e)
 {
     strbuf sb = STRBUF_INIT;
-    int rc = scan_read_script(m->path, &sb, e);
+    int rc = scan_read_script_at(dirfd, name, m->path, &sb, e);
     if (rc == RW_OK) {
         /* scan_read_script already checked the bytes are UTF-8. */
         m->checksum = checksum_compute_valid(sb.buf ? sb.buf : "", sb.len);
@@ -380,7 +388,8 @@ static void scan_add_callback(scan_ctx *c, char *event, char *desc, const char *
     cb->path = xstrdup(path);
 }
 
-static int scan_file(scan_ctx *c, const char *path, const char *rel, const char *name,
+/* One file of a location; dirfd is its directory, open, for reading it by name. */
+static int scan_file(scan_ctx *c, int dirfd, const char *path, const char *rel, const char *name,
                      bool has_conf, bool callbacks_only, rw_err *e)
 {
     rw_migration m;
@@ -412,7 +421,7 @@ static int scan_file(scan_ctx *c, const char *path, const char *rel, const char 
     m.script = xstrdup(rel);
     int rc = scan_script_conf(&m, has_conf, e);
     if (rc == RW_OK)
-        rc = scan_checksum_file(&m, e);
+        rc = scan_checksum_file(&m, dirfd, name, e);
     if (rc != RW_OK) {
         migration_free(&m);
         return rc;
@@ -492,7 +501,6 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         ents[n++].type = de->d_type;
         any_conf |= rw_ends_with_ci(de->d_name, ".conf");
     }
-    closedir(d);
     rw_sort(ents, n, sizeof *ents, scan_entry_cmp);
     /* Room for every file here at once, instead of doubling past the need. */
     if (!callbacks_only && c->out->nmigs + n > c->mig_cap) {
@@ -508,10 +516,12 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         if (type == DT_DIR)
             rc = scan_dir(c, path, r, callbacks_only, e);
         else if (type == DT_REG)
-            rc = scan_file(c, path, r, name, any_conf && scan_has_conf(ents, n, name), callbacks_only, e);
+            rc = scan_file(c, dirfd(d), path, r, name, any_conf && scan_has_conf(ents, n, name),
+                           callbacks_only, e);
         free(path);
         free(r);
     }
+    closedir(d); /* open until here: files are read relative to it */
     for (size_t i = 0; i < n; i++)
         free(ents[i].name);
     free(ents);

@@ -308,10 +308,15 @@ bool strlist_contains(const strlist *l, const char *s)
     return false;
 }
 
-/* Reads straight into the buffer, sized from fstat: no stdio buffer, no extra copy. */
 int rw_read_file(const char *path, strbuf *out, rw_err *e)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    return rw_read_file_at(AT_FDCWD, path, path, out, e);
+}
+
+/* Reads straight into the buffer, sized from fstat: no stdio buffer, no extra copy. */
+int rw_read_file_at(int dirfd, const char *name, const char *path, strbuf *out, rw_err *e)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return rw_fail(e, RW_ERR_IO, "Unable to read %s: %s", path, strerror(errno));
     struct stat st;

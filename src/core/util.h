@@ -120,6 +120,13 @@ bool strlist_contains(const strlist *l, const char *s);
 
 /* Reads a whole file; returns RW_OK or fills e (naming the path). */
 int rw_read_file(const char *path, strbuf *out, rw_err *e);
+/*
+ * The same for name inside the directory open as dirfd (AT_FDCWD: the
+ * working directory); path names the file in errors.  Opening relative to
+ * an open directory spares the kernel the walk down the whole path, which
+ * a scan of ten thousand files pays ten thousand times.
+ */
+int rw_read_file_at(int dirfd, const char *name, const char *path, strbuf *out, rw_err *e);
 bool rw_str_ieq(const char *a, const char *b);
 bool rw_starts_with(const char *s, const char *prefix);
 bool rw_ends_with_ci(const char *s, const char *suffix);
