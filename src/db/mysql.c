@@ -33,6 +33,7 @@ struct db_conn {
     char *home_db;      /* Flyway's default schema: migrations run with it selected, or NULL */
     long lock_attempts; /* GET_LOCK rounds before giving up; -1: forever (Flyway's way) */
     bool charset_dirty; /* a script statement may have changed the connection charset */
+    bool db_dirty;      /* home_db may not be the selected database (USE, DROP, not yet made) */
 };
 
 /* TLS modes, from weakest to strictest (Connector/J's sslMode names). */
@@ -537,8 +538,8 @@ static int my_connect(const rw_config *cfg, db_conn **out, rw_err *e)
     c->m = m;
     c->mariadb = strstr(mysql_get_server_info(m), "MariaDB") != NULL;
     c->home_db = my_home_database(cfg, t.database);
-    if (c->home_db)
-        (void)mysql_select_db(c->m, c->home_db);   /* may not exist yet; begin() tries again */
+    /* It may not exist yet: begin() tries again. */
+    c->db_dirty = c->home_db && mysql_select_db(c->m, c->home_db) != 0;
     /* Flyway waits for the MySQL lock forever; an explicit lockRetryCount bounds the wait. */
     const char *retries = config_is_set(cfg, "lockRetryCount") ? config_get(cfg, "lockRetryCount")
                                                                 : NULL;
@@ -695,10 +696,25 @@ static int my_scalar(db_conn *c, const char *sql, const char *const *params, int
     return my_query(c, sql, params, nparams, my_first_value, out, e);
 }
 
+/*
+ * Whether a statement can change or remove the selected database: USE, or
+ * anything naming a DATABASE or SCHEMA (DROP DATABASE, ...).  USE is not
+ * allowed inside stored programs or prepared statements, so the text of
+ * the script is enough.  A false alarm costs one round trip.
+ */
+static bool my_may_change_database(const char *sql)
+{
+    return (strncasecmp(sql, "USE", 3) == 0 && (sql[3] == '\0' || isspace((unsigned char)sql[3]) ||
+                                                sql[3] == '`')) ||
+           strcasestr(sql, "DATABASE") || strcasestr(sql, "SCHEMA");
+}
+
 static int my_exec(db_conn *c, const sql_statement *st, rw_err *e)
 {
     if (my_may_change_charset(st->sql))
         c->charset_dirty = true;
+    if (my_may_change_database(st->sql))
+        c->db_dirty = true;
     return my_run(c, st->sql, st->len, e);
 }
 
@@ -711,16 +727,22 @@ static int my_begin(db_conn *c, rw_err *e)
 {
     if (my_restore_charset(c, e) != RW_OK)
         return e->code;
-    if (c->home_db)
-        (void)mysql_select_db(c->m, c->home_db);   /* a script may have dropped it */
+    /* Only when a script may have moved away from it (or dropped it): a round trip each. */
+    if (c->home_db && c->db_dirty)
+        c->db_dirty = mysql_select_db(c->m, c->home_db) != 0;
     return my_run(c, "START TRANSACTION", strlen("START TRANSACTION"), e);
 }
 
-/* A script may have run SET autocommit=0; the next step must not inherit it. */
+/*
+ * A script may have run SET autocommit=0; the next step must not inherit
+ * it.  The server reports the mode with every reply, so switching it back
+ * costs a round trip only when it is off.
+ */
 static int my_finish(db_conn *c, const char *sql, rw_err *e)
 {
     int rc = my_run(c, sql, strlen(sql), e);
-    if (rc == RW_OK && mysql_autocommit(c->m, 1) != 0)
+    if (rc == RW_OK && !(c->m->server_status & SERVER_STATUS_AUTOCOMMIT) &&
+        mysql_autocommit(c->m, 1) != 0)
         rc = my_fail_from(c->m, RW_ERR_SQL, e);
     return rc;
 }
@@ -879,6 +901,7 @@ static int my_exec_text(db_conn *c, const char *sql, rw_err *e)
 
 static int my_schema_create(db_conn *c, const char *schema, rw_err *e)
 {
+    c->db_dirty = true; /* the home database may exist now */
     strbuf sql = STRBUF_INIT;
     sb_adds(&sql, "CREATE SCHEMA ");
     my_quote_ident(&sql, schema);

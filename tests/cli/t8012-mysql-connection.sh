@@ -85,6 +85,17 @@ test_expect_success 'SET NAMES in one script does not leak into the history row 
   test "$(db_sql "SELECT HEX(v) FROM names_t")" = C3A9
 '
 
+test_expect_success 'SET autocommit=0 in one script does not leak into a script run outside a transaction' '
+  mkdir ac &&
+  printf "%s\n" "SET autocommit=0;" "CREATE TABLE ac_t (id INT);" >ac/V1__autocommit_off.sql &&
+  printf "%s\n" "INSERT INTO ac_t VALUES (1);" >ac/V2__no_tx.sql &&
+  printf "%s\n" "executeInTransaction=false" >ac/V2__no_tx.sql.conf &&
+  db_reset &&
+  rw_timeout 60 -locations=filesystem:ac migrate &&
+  test "$(db_sql "SELECT COUNT(*) FROM ac_t")" = 1 &&
+  test "$(db_sql "SELECT COUNT(*) FROM flyway_schema_history WHERE success")" = 2
+'
+
 test_expect_success 'no database in the URL: -schemas creates it and migrations run inside it' '
   mkdir other &&
   printf "%s\n" "CREATE TABLE inside (id INT);" >other/V1__inside.sql &&
