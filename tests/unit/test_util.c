@@ -1,9 +1,10 @@
-/* Unit tests for util.c: string buffers, lists, edit distance. */
+/* Unit tests for util.c: string buffers, lists, edit distance, arenas. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -41,6 +42,35 @@ static void test_edit_distance(void **state)
 }
 
 /* Values Flyway's lock keys are built from (computed with Java). */
+/* Pieces are aligned, never move, and a large one gets its own chunk without spoiling the rest. */
+static void test_arena_pieces_stay_put(void **state)
+{
+    (void)state;
+    rw_arena a = {0};
+    char *first = arena_alloc(&a, 3);
+    memcpy(first, "ab", 3);
+    char *pieces[2000];
+    for (int i = 0; i < 2000; i++) {
+        pieces[i] = arena_alloc(&a, 37);
+        assert_int_equal((uintptr_t)pieces[i] % sizeof(void *), 0);
+        snprintf(pieces[i], 37, "piece %d", i);
+    }
+    char *big = arena_alloc(&a, 100000);
+    memset(big, 'x', 100000);
+    char *after = arena_alloc(&a, 8);
+    memcpy(after, "after", 6);
+    assert_string_equal(first, "ab");
+    for (int i = 0; i < 2000; i++) {
+        char want[37];
+        snprintf(want, sizeof want, "piece %d", i);
+        assert_string_equal(pieces[i], want);
+    }
+    assert_string_equal(after, "after");
+    arena_free(&a);
+    assert_null(a.chunks);
+    arena_free(&a); /* twice is harmless */
+}
+
 static void test_java_string_hash(void **state)
 {
     (void)state;
@@ -57,6 +87,7 @@ int main(void)
         cmocka_unit_test(test_strlist_split_trims),
         cmocka_unit_test(test_edit_distance),
         cmocka_unit_test(test_java_string_hash),
+        cmocka_unit_test(test_arena_pieces_stay_put),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
