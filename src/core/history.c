@@ -27,28 +27,41 @@ void history_row_free(rw_history_row *r)
  * Copies the six strings of a row into one block of the history's arena:
  * a history of ten thousand rows was 60,000 small allocations, a quarter
  * of the memory of a run.  A NULL version stays NULL; a version written as
- * its parsed form (r->ver, set by the caller) shares that text.
+ * its parsed form (r->ver, set by the caller) shares that text.  The type,
+ * installed_by and installed_on usually repeat the previous row's; then
+ * they share its copy, which lives in the same arena as long as this one.
  */
 static void history_row_pack(rw_history *h, rw_history_row *r, const char *version,
                              const char *description, const char *type, const char *script,
                              const char *installed_by, const char *installed_on)
 {
-    bool shared = version && r->ver.text && strcmp(r->ver.text, version) == 0;
-    const char *src[6] = {shared ? NULL : version, description, type, script, installed_by,
-                          installed_on};
+    const rw_history_row *prev = NULL;
+    if (h->len >= 2 && &h->rows[h->len - 1] == r && h->rows[h->len - 2].in_arena)
+        prev = &h->rows[h->len - 2];
+    const char *src[6] = {version, description, type, script, installed_by, installed_on};
+    char *same[6] = {NULL};
+    if (version && r->ver.text && strcmp(r->ver.text, version) == 0)
+        same[0] = r->ver.text;
+    if (prev) {
+        char *const before[6] = {NULL, NULL, prev->type, NULL, prev->installed_by,
+                                 prev->installed_on};
+        for (int i = 2; i < 6; i++)
+            if (before[i] && src[i] && strcmp(before[i], src[i]) == 0)
+                same[i] = before[i];
+    }
     size_t len[6], total = 0;
     for (int i = 0; i < 6; i++) {
-        len[i] = src[i] ? strlen(src[i]) + 1 : 0;
+        len[i] = src[i] && !same[i] ? strlen(src[i]) + 1 : 0;
         total += len[i];
     }
     char *block = arena_alloc(&h->arena, total ? total : 1), *p = block;
     char *dst[6];
     for (int i = 0; i < 6; i++) {
-        dst[i] = src[i] ? memcpy(p, src[i], len[i]) : NULL;
+        dst[i] = same[i] ? same[i] : src[i] ? memcpy(p, src[i], len[i]) : NULL;
         p += len[i];
     }
     r->in_arena = true;
-    r->version = shared ? r->ver.text : dst[0];
+    r->version = dst[0];
     r->description = dst[1];
     r->type = dst[2];
     r->script = dst[3];
