@@ -25,8 +25,8 @@
 #                      BENCH_PAIR_RUNS those of the client and runway, which
 #                      alternate (5; 11 where a round is under 2 s);
 #                      BENCH_RUNS_LARGE at the largest size on
-#                      SQLite (3; one on the servers); no-op and info always
-#                      take at least three
+#                      SQLite (3; one on the servers); no-op and info take
+#                      ten (sqitch three)
 #   BENCH_PEERS        "dbmate sql-migrate sqitch" (those installed)
 #   BENCH_DOC          file to write (docs/benchmarks.md; the quick mode
 #                      writes benchmarks-quick.md next to the binary)
@@ -368,12 +368,15 @@ bench_tool() { # DB KIND N TOOL SETDIR
   record "$db" "$kind" "$n" apply "$tool" "$ms" "$(max_rss "$rssf")" "$r" "$status"
   say "  $(printf '%-12s apply %10s ms' "$tool" "$ms")"
   local op cmd
+  # The no-op rerun and info take a fraction of a second (sqitch: more), so
+  # they get ten runs: three left one busy moment decide the median.
+  local rr=10 w=2
+  [ "$tool" = sqitch ] && rr=3 w=0
+  [ "$quick" = 1 ] && rr=3
   for op in noop info; do
     if [ $op = noop ]; then cmd=("${noop_cmd[@]}"); else cmd=("${info_cmd[@]}"); fi
-    local w=1
-    [ "$tool" = sqitch ] && w=0
-    if ms=$(time_cmd "$((r < 3 ? 3 : r))" "$w" "" "${cmd[@]}") && rss=$(rss_cmd "${cmd[@]}"); then
-      record "$db" "$kind" "$n" $op "$tool" "$ms" "$rss" "$((r < 3 ? 3 : r))" ok
+    if ms=$(time_cmd "$rr" "$w" "" "${cmd[@]}") && rss=$(rss_cmd "${cmd[@]}"); then
+      record "$db" "$kind" "$n" $op "$tool" "$ms" "$rss" "$rr" ok
       say "  $(printf '%-12s %-5s %10s ms' "$tool" "$op" "$ms")"
     else
       record "$db" "$kind" "$n" $op "$tool" - - "$r" failed
