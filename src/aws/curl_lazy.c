@@ -16,17 +16,8 @@
 
 static lazy_lib curl_lib = LAZY_LIB("libcurl.so.4", "AWS and HTTP features");
 
-#define CURL_CALL(fail, name, ...)                                                                 \
-    do {                                                                                           \
-        LAZY_FN(curl_lib, name);                                                                   \
-        return f_ ? f_(__VA_ARGS__) : (fail);                                                      \
-    } while (0)
-#define CURL_CALL_VOID(name, ...)                                                                  \
-    do {                                                                                           \
-        LAZY_FN(curl_lib, name);                                                                   \
-        if (f_)                                                                                    \
-            f_(__VA_ARGS__);                                                                       \
-    } while (0)
+#define CURL_CALL(fail, name, ...) LAZY_CALL(curl_lib, fail, name, __VA_ARGS__)
+#define CURL_CALL_VOID(name, ...) LAZY_CALL_VOID(curl_lib, name, __VA_ARGS__)
 
 CURLcode curl_global_init(long flags) { CURL_CALL(CURLE_FAILED_INIT, curl_global_init, flags); }
 

@@ -45,4 +45,22 @@ void *lazy_sym(lazy_lib *lib, const char *name);
         __atomic_store_n(&f_cache_, f_, __ATOMIC_RELEASE);                                         \
     }
 
+/*
+ * The body of a stub: calls the real function with the arguments, or
+ * returns fail when the library or the function is missing.
+ */
+#define LAZY_CALL(lib, fail, name, ...)                                                            \
+    do {                                                                                           \
+        LAZY_FN(lib, name);                                                                        \
+        return f_ ? f_(__VA_ARGS__) : (fail);                                                      \
+    } while (0)
+
+/* The body of a stub for a function returning nothing. */
+#define LAZY_CALL_VOID(lib, name, ...)                                                             \
+    do {                                                                                           \
+        LAZY_FN(lib, name);                                                                        \
+        if (f_)                                                                                    \
+            f_(__VA_ARGS__);                                                                       \
+    } while (0)
+
 #endif

@@ -11,17 +11,8 @@
 
 static lazy_lib my_lib = LAZY_LIB("libmariadb.so.3", "MySQL and MariaDB connections");
 
-#define MY_CALL(fail, name, ...)                                                                   \
-    do {                                                                                           \
-        LAZY_FN(my_lib, name);                                                                     \
-        return f_ ? f_(__VA_ARGS__) : (fail);                                                      \
-    } while (0)
-#define MY_CALL_VOID(name, ...)                                                                    \
-    do {                                                                                           \
-        LAZY_FN(my_lib, name);                                                                     \
-        if (f_)                                                                                    \
-            f_(__VA_ARGS__);                                                                       \
-    } while (0)
+#define MY_CALL(fail, name, ...) LAZY_CALL(my_lib, fail, name, __VA_ARGS__)
+#define MY_CALL_VOID(name, ...) LAZY_CALL_VOID(my_lib, name, __VA_ARGS__)
 
 MYSQL *STDCALL mysql_init(MYSQL *mysql) { MY_CALL(NULL, mysql_init, mysql); }
 void STDCALL mysql_close(MYSQL *sock) { MY_CALL_VOID(mysql_close, sock); }

@@ -10,17 +10,8 @@
 
 static lazy_lib pq_lib = LAZY_LIB("libpq.so.5", "PostgreSQL connections");
 
-#define PQ_CALL(fail, name, ...)                                                                   \
-    do {                                                                                           \
-        LAZY_FN(pq_lib, name);                                                                     \
-        return f_ ? f_(__VA_ARGS__) : (fail);                                                      \
-    } while (0)
-#define PQ_CALL_VOID(name, ...)                                                                    \
-    do {                                                                                           \
-        LAZY_FN(pq_lib, name);                                                                     \
-        if (f_)                                                                                    \
-            f_(__VA_ARGS__);                                                                       \
-    } while (0)
+#define PQ_CALL(fail, name, ...) LAZY_CALL(pq_lib, fail, name, __VA_ARGS__)
+#define PQ_CALL_VOID(name, ...) LAZY_CALL_VOID(pq_lib, name, __VA_ARGS__)
 
 PGconn *PQconnectdbParams(const char *const *keywords, const char *const *values,
                           int expand_dbname)

@@ -12,11 +12,7 @@
 
 static lazy_lib sqlite_lib = LAZY_LIB("libsqlite3.so.0", "SQLite databases");
 
-#define SQ_CALL(fail, name, ...)                                                                   \
-    do {                                                                                           \
-        LAZY_FN(sqlite_lib, name);                                                                 \
-        return f_ ? f_(__VA_ARGS__) : (fail);                                                      \
-    } while (0)
+#define SQ_CALL(fail, name, ...) LAZY_CALL(sqlite_lib, fail, name, __VA_ARGS__)
 
 /* Only the integer-valued options runway sets (SQLITE_CONFIG_MEMSTATUS) pass through. */
 int sqlite3_config(int op, ...)
@@ -59,12 +55,7 @@ int sqlite3_exec(sqlite3 *db, const char *sql, int (*callback)(void *, int, char
     SQ_CALL(SQLITE_ERROR, sqlite3_exec, db, sql, callback, arg, errmsg);
 }
 
-void sqlite3_free(void *p)
-{
-    LAZY_FN(sqlite_lib, sqlite3_free);
-    if (f_)
-        f_(p);
-}
+void sqlite3_free(void *p) { LAZY_CALL_VOID(sqlite_lib, sqlite3_free, p); }
 
 int sqlite3_prepare_v2(sqlite3 *db, const char *sql, int nbyte, sqlite3_stmt **stmt,
                        const char **tail)
