@@ -141,16 +141,16 @@ static int history_read_row(void *ud, int ncols, const char *const *v, rw_err *e
     rw_history_row *r = history_append(h);
     r->installed_rank = v[0] ? atoi(v[0]) : 0;
     const char *version = v[1];
-    if (version) {
-        rw_err ve;
-        if (version_parse_in(version, &r->ver, &h->arena, &ve) != RW_OK)
-            return rw_fail(e, RW_ERR_VALIDATE,
-                           "Schema history table %s holds an invalid version '%s' at "
-                           "installed_rank %d",
-                           h->qualified, version, r->installed_rank);
-    }
+    rw_err ve;
+    /* Parsed first so the row can share the text; packed either way, so no row is half-filled. */
+    bool bad_version = version && version_parse_in(version, &r->ver, &h->arena, &ve) != RW_OK;
     history_row_pack(h, r, version, v[2] ? v[2] : "", v[3] ? v[3] : "", v[4] ? v[4] : "",
                      v[7] ? v[7] : "", v[6] ? v[6] : "");
+    if (bad_version)
+        return rw_fail(e, RW_ERR_VALIDATE,
+                       "Schema history table %s holds an invalid version '%s' at "
+                       "installed_rank %d",
+                       h->qualified, version, r->installed_rank);
     r->has_checksum = v[5] != NULL;
     r->checksum = v[5] ? (int32_t)strtol(v[5], NULL, 10) : 0;
     r->execution_time = v[8] ? atoi(v[8]) : 0;

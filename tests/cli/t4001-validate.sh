@@ -3,6 +3,7 @@
 # ignoreMigrationPatterns rules, and that validate never writes.
 # backends: sqlite postgresql mysql
 . ./lib.sh
+q="'"   # a single quote, for SQL inside the test bodies
 
 test_expect_success 'setup: three applied migrations and a repeatable' '
 	for i in 1 2 3; do write_migration "V${i}__m$i.sql" "CREATE TABLE m$i (id INT);" || exit 1; done &&
@@ -122,6 +123,17 @@ test_expect_success 'beforeValidate and afterValidate callbacks run' '
 	write_migration afterValidate.sql "CREATE TABLE after_v (id INT);" &&
 	rw validate &&
 	db_sql "SELECT COUNT(*) FROM before_v" && db_sql "SELECT COUNT(*) FROM after_v"
+'
+
+test_expect_success 'a history row with an invalid version: a clear error naming the rank' '
+	rm -f sql/beforeValidate.sql sql/afterValidate.sql &&
+	db_sql "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) VALUES (99, ${q}1.x${q}, ${q}bad${q}, ${q}SQL${q}, ${q}V1_x__bad.sql${q}, 0, ${q}me${q}, 0, true)" &&
+	must_fail rw validate &&
+	expect_grep "holds an invalid version ${q}1.x${q} at installed_rank 99" err &&
+	must_fail rw info &&
+	expect_grep "installed_rank 99" err &&
+	db_sql "DELETE FROM flyway_schema_history WHERE installed_rank = 99" &&
+	rw validate
 '
 
 test_done
