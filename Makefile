@@ -39,7 +39,7 @@ test: build
 	tests/lib/with-servers.sh sh -c '\
 	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) && \
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)'
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE e2e'
 
 # The plain build only, for quick iterations.
 test-fast: build
