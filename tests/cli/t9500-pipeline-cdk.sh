@@ -96,9 +96,9 @@ scenario "[$(cfn_event Create "$PROPS"), $(cfn_event Update "$PROPS" "$OLD"), $(
 test_expect_success 'Create migrates the database and answers SUCCESS' '
   migrator &&
   fake_expect "of(\"cfn-response\").length === 3 && of(\"rejected\").length === 0" &&
-  fake_expect "(r => r.Status === \"SUCCESS\" && r.RequestId === \"req-Create\" && r.Data.MigrationsExecuted === \"2\" && r.Data.SchemaVersion === \"2\")(of(\"cfn-response\")[0].body)" &&
+  fake_expect "(r => r.Status === \"SUCCESS\" && r.RequestId === \"req-Create\" && r.Data.MigrationsExecuted === \"3\" && r.Data.SchemaVersion === \"3\")(of(\"cfn-response\")[0].body)" &&
   fake_expect "of(\"secretsmanager\").some(s => s.input.SecretId === \"$SECRET_ARN\")" &&
-  test "$(db_sql "SELECT count(*) FROM flyway_schema_history WHERE success")" = 2 &&
+  test "$(db_sql "SELECT count(*) FROM flyway_schema_history WHERE success")" = 3 &&
   has_table accounts &&
   expect_no_secrets lambda.out lambda.err "$FAKE_DIR/log.jsonl"
 '
@@ -114,13 +114,13 @@ test_expect_success 'the failure alarm stays quiet on successful migrations' '
 '
 
 db_state >before
-printf '%s\n' "INSERT INTO accounts (name, no_such_column) VALUES ('x', 1);" >image/sql/V3__backfill_accounts.sql
+printf '%s\n' "INSERT INTO accounts (name, no_such_column) VALUES ('x', 1);" >image/sql/V4__backfill_accounts.sql
 NEW_PROPS=$(printf '%s' "$PROPS" | sed 's/"MigrationsHash":"[0-9a-f]*"/"MigrationsHash":"0000000000000000000000000000000000000000000000000000000000000003"/')
 scenario "[$(cfn_event Update "$NEW_PROPS" "$OLD")]"
 test_expect_success 'a failing migration answers FAILED; the reason names the script, the error and what to do' '
   migrator &&
   fake_expect "of(\"cfn-response\").length === 1 && of(\"cfn-response\")[0].body.Status === \"FAILED\"" &&
-  fake_expect "(r => /V3__backfill_accounts.sql/.test(r) && /no_such_column/.test(r) && /fix the file/.test(r))(of(\"cfn-response\")[0].body.Reason.split(\"\\n\")[0])" &&
+  fake_expect "(r => /V4__backfill_accounts.sql/.test(r) && /no_such_column/.test(r) && /fix the file/.test(r))(of(\"cfn-response\")[0].body.Reason.split(\"\\n\")[0])" &&
   fake_expect "of(\"cfn-response\")[0].body.PhysicalResourceId === \"runway-DbMigrations\"" &&
   expect_no_secrets lambda.out lambda.err "$FAKE_DIR/log.jsonl"
 '
@@ -135,7 +135,7 @@ test_expect_success 'the failure alarm fires on the metric runway printed' '
   test "$(node "$PIPELINE_TOOLS/alarm-fires.js" "$ALARM" emf)" = fires
 '
 
-printf '%s\n' "UPDATE accounts SET email = name WHERE email IS NULL;" >image/sql/V3__backfill_accounts.sql
+printf '%s\n' "UPDATE accounts SET email = name WHERE email IS NULL;" >image/sql/V4__backfill_accounts.sql
 scenario "[$(cfn_event Delete "$NEW_PROPS" ', "PhysicalResourceId": "runway-DbMigrations"')]"
 test_expect_success 'Delete (stack deletion or rollback) leaves the database alone' '
   migrator &&
