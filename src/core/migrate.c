@@ -109,16 +109,13 @@ static void migrate_describe_failure(rw_session *s, const rw_migration *m, bool 
     char server_msg[sizeof e->msg];
     snprintf(server_msg, sizeof server_msg, "%s", e->msg);
     strbuf sb = STRBUF_INIT;
-    const char *what = recorded
-                           ? "The database could not roll it back: remove any half-completed "
-                             "changes, fix the file, then run repair and migrate again."
-                           : "Nothing was changed: fix the file and run migrate again.";
-    if (e->line)
-        sb_addf(&sb, "Migration %s failed at %s:%d: %s. %s", migrate_name(m), m->path, e->line,
-                server_msg, what);
-    else
-        sb_addf(&sb, "Migration %s failed: %s. %s", migrate_name(m), server_msg, what);
-    sb_addf(&sb, "\n-------------------------------\n");
+    /* Flyway's title, underlined to its length, then the details; runway's advice last. */
+    char *title = xasprintf("Migration %s failed", migrate_name(m));
+    sb_addf(&sb, "%s\n", title);
+    for (size_t i = strlen(title); i > 0; i--)
+        sb_addc(&sb, '-');
+    sb_addc(&sb, '\n');
+    free(title);
     sb_addf(&sb, "SQL State  : %s\n", e->sqlstate[0] ? e->sqlstate : "null");
     sb_addf(&sb, "Error Code : %d\n", e->sql_errcode);
     sb_addf(&sb, "Message    : %s\n", server_msg);
@@ -131,6 +128,14 @@ static void migrate_describe_failure(rw_session *s, const rw_migration *m, bool 
         sb_addf(&sb, "Line       : %d\n", e->line);
     if (e->statement[0])
         sb_addf(&sb, "Statement  : %s\n", e->statement);
+    /* path:line, the form editors and CI logs turn into a link */
+    char *where = e->line ? xasprintf("%s:%d", m->path, e->line) : xstrdup(m->path);
+    if (recorded)
+        sb_addf(&sb, "The database could not roll it back: remove any half-completed changes, "
+                     "fix %s, then run repair and migrate again.", where);
+    else
+        sb_addf(&sb, "Nothing was changed: fix %s and run migrate again.", where);
+    free(where);
     rw_code code = m->type == MIG_REPEATABLE ? RW_ERR_FAILED_REPEATABLE : RW_ERR_FAILED_VERSIONED;
     e->code = code;
     snprintf(e->path, sizeof e->path, "%s", m->path);
@@ -461,6 +466,7 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
             sql_script_free(&st.script);
             if (rc != RW_OK) {
                 r->failed = list[i];
+                r->pending_left = n - i; /* the failed one is still pending */
                 break;
             }
             r->applied[r->napplied].mig = list[i];
@@ -473,6 +479,8 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
             } else {
                 s->db.ops->rollback(s->db.conn, &ig);
                 r->napplied = 0;
+                if (r->failed)
+                    r->pending_left = n; /* the group's rollback undid them all */
             }
         }
         if (locked)
