@@ -111,23 +111,27 @@ typedef enum migrate_outcome {
     OUTCOME_KEPT_UNRECORDED,      /* changes may remain; recording the failure failed */
 } migrate_outcome;
 
-/* The advice that follows the server's message, one per outcome. */
-static const char *migrate_outcome_advice(migrate_outcome o)
+/* runway's advice after Flyway's details, one per outcome; where is path:line. */
+static void migrate_outcome_advice(strbuf *sb, migrate_outcome o, const char *where)
 {
     switch (o) {
     case OUTCOME_ROLLED_BACK:
-        return "Nothing was changed: fix the file and run migrate again.";
+        sb_addf(sb, "Nothing was changed: fix %s and run migrate again.", where);
+        return;
     case OUTCOME_ROLLED_BACK_RECORDED:
-        return "Its changes were rolled back and the schema history records it as failed: fix "
-               "the file, then run repair and migrate again.";
+        sb_addf(sb, "Its changes were rolled back and the schema history records it as failed: "
+                    "fix %s, then run repair and migrate again.", where);
+        return;
     case OUTCOME_KEPT:
-        return "The database could not roll it back: remove any half-completed changes, fix the "
-               "file, then run repair and migrate again.";
+        sb_addf(sb, "The database could not roll it back: remove any half-completed changes, "
+                    "fix %s, then run repair and migrate again.", where);
+        return;
     case OUTCOME_KEPT_UNRECORDED:
-        break;
+        sb_addf(sb, "The database could not roll it back and the failure is not recorded in the "
+                    "schema history: remove any half-completed changes, fix %s and run migrate "
+                    "again.", where);
+        return;
     }
-    return "The database could not roll it back and the failure is not recorded in the schema "
-           "history: remove any half-completed changes, fix the file and run migrate again.";
 }
 
 /*
@@ -141,13 +145,13 @@ static void migrate_describe_failure(const rw_migration *m, migrate_outcome outc
     char server_msg[sizeof e->msg];
     snprintf(server_msg, sizeof server_msg, "%s", e->msg);
     strbuf sb = STRBUF_INIT;
-    const char *what = migrate_outcome_advice(outcome);
-    if (e->line)
-        sb_addf(&sb, "Migration %s failed at %s:%d: %s. %s", migrate_name(m), m->path, e->line,
-                server_msg, what);
-    else
-        sb_addf(&sb, "Migration %s failed: %s. %s", migrate_name(m), server_msg, what);
-    sb_addf(&sb, "\n-------------------------------\n");
+    /* Flyway's title, underlined to its length, then the details; runway's advice last. */
+    char *title = xasprintf("Migration %s failed", migrate_name(m));
+    sb_addf(&sb, "%s\n", title);
+    for (size_t i = strlen(title); i > 0; i--)
+        sb_addc(&sb, '-');
+    sb_addc(&sb, '\n');
+    free(title);
     sb_addf(&sb, "SQL State  : %s\n", e->sqlstate[0] ? e->sqlstate : "null");
     sb_addf(&sb, "Error Code : %d\n", e->sql_errcode);
     sb_addf(&sb, "Message    : %s\n", server_msg);
@@ -162,6 +166,10 @@ static void migrate_describe_failure(const rw_migration *m, migrate_outcome outc
         sb_addf(&sb, "Statement  : %s\n", e->statement);
     if (record_error && *record_error)
         sb_addf(&sb, "History    : the failure could not be recorded: %s\n", record_error);
+    /* path:line, the form editors and CI logs turn into a link */
+    char *where = e->line ? xasprintf("%s:%d", m->path, e->line) : xstrdup(m->path);
+    migrate_outcome_advice(&sb, outcome, where);
+    free(where);
     rw_code code = m->type == MIG_REPEATABLE ? RW_ERR_FAILED_REPEATABLE : RW_ERR_FAILED_VERSIONED;
     e->code = code;
     snprintf(e->path, sizeof e->path, "%s", m->path);
@@ -570,6 +578,7 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
             sql_script_free(&st.script);
             if (rc != RW_OK) {
                 r->failed = list[i];
+                r->pending_left = n - i; /* the failed one is still pending */
                 break;
             }
             r->applied[r->napplied].mig = list[i];
@@ -582,6 +591,8 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
             } else {
                 s->db.ops->rollback(s->db.conn, &ig);
                 r->napplied = 0;
+                if (r->failed)
+                    r->pending_left = n; /* the group's rollback undid them all */
             }
         }
         if (locked)
