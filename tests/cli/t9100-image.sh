@@ -6,7 +6,9 @@
 # label: e2e
 . ./lib.sh
 command -v podman >/dev/null || skip_all "podman is not installed (tools/deps.sh test installs it)"
-eval "$("$RUNWAY_SOURCE_DIR/tests/lib/image.sh" --env)" || skip_all "the image could not be built"
+image_env=$("$RUNWAY_SOURCE_DIR/tests/lib/image.sh" --env 2>image.err) ||
+  { sed 's/^/# /' image.err; echo "Bail out! make image failed"; exit 1; }
+eval "$image_env"
 
 # The image runs as a non-root user: the scratch folder (with the SQLite
 # file) is mounted at the same path and must be writable for it.
