@@ -120,7 +120,7 @@ scenario "[$(cfn_event Update "$NEW_PROPS" "$OLD")]"
 test_expect_success 'a failing migration answers FAILED; the reason names the script, the error and what to do' '
   migrator &&
   fake_expect "of(\"cfn-response\").length === 1 && of(\"cfn-response\")[0].body.Status === \"FAILED\"" &&
-  fake_expect "(r => /V4__backfill_accounts.sql/.test(r) && /no_such_column/.test(r) && /fix the file/.test(r))(of(\"cfn-response\")[0].body.Reason.split(\"\\n\")[0])" &&
+  fake_expect "(r => /V4__backfill_accounts.sql/.test(r.split(\"\\n\")[0]) && /no_such_column/.test(r) && /fix .*V4__backfill_accounts.sql.* and run migrate again/.test(r))(of(\"cfn-response\")[0].body.Reason)" &&
   fake_expect "of(\"cfn-response\")[0].body.PhysicalResourceId === \"runway-DbMigrations\"" &&
   expect_no_secrets lambda.out lambda.err "$FAKE_DIR/log.jsonl"
 '

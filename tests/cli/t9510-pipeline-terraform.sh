@@ -30,12 +30,11 @@ provider_installation {
   }
 }
 EOF
-# Fake credentials; the provider calls no AWS API during plan.
+# Fake credentials (from the environment, so the plan does not hold them);
+# the provider calls no AWS API during plan.
 cat >tf/test_override.tf <<EOF
 provider "aws" {
   region                      = "us-east-1"
-  access_key                  = "$FAKE_AKID"
-  secret_key                  = "$FAKE_SECRET"
   skip_credentials_validation = true
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
