@@ -32,13 +32,23 @@ bench_node_modules() {
   (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error) ||
     echo "runway: npm install in bench/ failed; the benchmark will skip dbmate" >&2
 }
+# The lint comparison test runs squawk, an npm package pinned in tests/lint-compare.
+lint_compare_node_modules() {
+  [ "${target}" != build ] || return 0
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/lint-compare"
+  [ -x "$dir/node_modules/.bin/squawk" ] && return 0
+  command -v npm >/dev/null || return 0
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) ||
+    echo "runway: npm ci in tests/lint-compare failed; the squawk comparison test will skip" >&2
+}
 target=${1:-build}
 
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && { bench_node_modules; exit 0; }
+[ ${#missing[@]} -eq 0 ] && { bench_node_modules; lint_compare_node_modules; exit 0; }
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "runway: missing packages; run: sudo apt-get install -y ${missing[*]}" >&2
@@ -55,3 +65,4 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 bench_node_modules
+lint_compare_node_modules
