@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a target needs, when they are missing.
-# Usage: tools/deps.sh build|test|bench
+# Usage: tools/deps.sh build|image|test|bench
 set -euo pipefail
 
 build_pkgs=(cmake make gcc pkg-config libsqlite3-dev libpq-dev libmariadb-dev
             libcurl4-openssl-dev libjansson-dev zlib1g-dev libssl-dev libcmocka-dev)
+# What `make image` needs to build and load the container image.
+image_pkgs=(binutils tar gzip podman runc busybox-static ca-certificates)
 test_pkgs=(sqlite3 postgresql postgresql-client mariadb-server mariadb-client
-           perl clang jq)
+           perl clang jq "${image_pkgs[@]}")
 bench_pkgs=(hyperfine sqitch sql-migrate libdbd-sqlite3-perl libdbd-pg-perl libdbd-mysql-perl time
             binutils)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;
+  image) want=("${build_pkgs[@]}" "${image_pkgs[@]}") ;;
   test)  want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
   bench) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
-  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 build|image|test|bench" >&2; exit 2 ;;
 esac
 
 # Node.js (for the AWS fakes) may come from outside Debian with npm bundled.
-if [ "${1:-build}" != build ] && ! command -v npm >/dev/null; then
+if [ "${1:-build}" != build ] && [ "${1:-build}" != image ] && ! command -v npm >/dev/null; then
   want+=(nodejs npm)
 fi
 
