@@ -38,7 +38,7 @@ test: build
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	tests/lib/with-servers.sh sh -c '\
 	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) && \
-	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  RUNWAY_TEST_SANITIZER=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE e2e'
 
 # The plain build only, for quick iterations.
@@ -48,7 +48,7 @@ test-fast: build
 
 bench: build
 	@tools/deps.sh bench
-	tests/lib/with-servers.sh bench/run.sh $(BUILD)/runway
+	tests/lib/with-servers.sh sh -c 'bench/run.sh $(BUILD)/runway && bench/fleet.sh $(BUILD)/runway'
 
 # The OCI image (FROM scratch: runway, its libraries, CA certificates) as
 # archives under $(BUILD), loaded into the podman storage there; see docs/deploy.md.

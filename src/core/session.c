@@ -19,9 +19,53 @@ const char *session_schema(const rw_session *s)
     return s->default_schema ? s->default_schema : "";
 }
 
+const char *session_schema_quoted(const rw_session *s)
+{
+    return s->schema_quoted ? s->schema_quoted : "\"\"";
+}
+
+char *session_quote(const rw_session *s, const char *name)
+{
+    strbuf sb = STRBUF_INIT;
+    if (s->ops_quote)
+        s->ops_quote(&sb, name);
+    else
+        sb_addf(&sb, "\"%s\"", name);
+    return sb_detach(&sb);
+}
+
+/*
+ * A defaultSchema missing from schemas is managed first, as in Flyway's
+ * SchemaHistoryFactory: created (with createSchemas) ahead of the others,
+ * recorded in the SCHEMA row, cleaned by clean.
+ */
+static void session_add_default_schema(rw_session *s, const char *ds)
+{
+    if (strlist_contains(&s->schemas, ds))
+        return;
+    strlist all = {0};
+    strlist_push(&all, ds);
+    for (size_t i = 0; i < s->schemas.len; i++)
+        strlist_push(&all, s->schemas.items[i]);
+    strlist_free(&s->schemas);
+    s->schemas = all;
+}
+
+static const rw_resources *shared_scan;
+
+void session_share_scan(const rw_resources *res)
+{
+    shared_scan = res;
+}
+
 int session_scan(rw_session *s, rw_config *cfg, rw_err *e)
 {
     s->cfg = cfg;
+    if (shared_scan) {
+        s->res = *shared_scan;
+        s->res_shared = true;
+        return RW_OK;
+    }
     int rc = scan_resources(cfg, &s->res, e);
     if (rc != RW_OK)
         return rc;
@@ -89,6 +133,7 @@ static int session_connect(rw_session *s, rw_err *e)
     const char *ds = config_get(s->cfg, "defaultSchema");
     if (ds && *ds) {
         s->default_schema = xstrdup(ds);
+        session_add_default_schema(s, ds);
     } else if (s->schemas.len) {
         s->default_schema = xstrdup(s->schemas.items[0]);
     } else {
@@ -103,6 +148,8 @@ static int session_connect(rw_session *s, rw_err *e)
         }
         s->default_schema = sb_detach(&sb);
     }
+    s->ops_quote = ops->quote_ident;
+    s->schema_quoted = session_quote(s, s->default_schema);
     const char *by = config_get(s->cfg, "installedBy");
     if (by) {
         s->installed_by = xstrdup(by);
@@ -172,10 +219,12 @@ void session_close(rw_session *s)
         history_free(&s->hist);
     db_close(&s->db);
     placeholders_free(&s->ph);
-    scan_resources_free(&s->res);
+    if (!s->res_shared)
+        scan_resources_free(&s->res);
     strlist_free(&s->schemas);
     strlist_free(&s->warnings);
     free(s->default_schema);
+    free(s->schema_quoted);
     free(s->url_display);
     free(s->server_version);
     free(s->installed_by);
