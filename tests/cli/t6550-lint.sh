@@ -141,8 +141,7 @@ test_expect_success 'an invalid lintFormat is an error' '
 
 # Every corpus set (each flyway-tests-* sub-folder on its own) with its own dialect:
 # no crash, valid JSON, and no parse error (RW004) - every file there is valid SQL.
-test_expect_success 'lint over every corpus set: no crash, no false parse error' '
-  test -d "$CORPUS" || { echo "no corpus at $CORPUS"; exit 1; }
+test_expect_success_corpus 'lint over every corpus set: no crash, no false parse error' '
   n=0
   for set in "$CORPUS"/*/; do
     set=${set%/}
