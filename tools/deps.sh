@@ -62,6 +62,22 @@ bench_node_modules() {
     echo "runway: npm install in bench/ failed; the benchmark will skip dbmate" >&2
 }
 
+# The pipeline examples' tests use npm packages pinned by lockfiles (the CDK
+# app's aws-cdk-lib and CLI, the checkers in tests/pipelines).  A failed
+# install only makes those tests skip, with the reason.
+pipeline_node_modules() {
+  [ "${target}" != build ] || return 0
+  command -v npm >/dev/null || return 0
+  local root dir
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  for dir in examples/pipelines/cdk tests/pipelines; do
+    [ -f "$root/$dir/package-lock.json" ] || continue
+    [ -d "$root/$dir/node_modules" ] && continue
+    (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error) ||
+      echo "runway: npm ci in $dir failed; its pipeline tests will skip" >&2
+  done
+}
+
 missing=()
 for need in "${needs[@]}"; do
   how=${need%%:*}; rest=${need#*:}
@@ -79,7 +95,7 @@ if [ "$check_only" = 1 ]; then
   echo "runway: missing: ${missing[*]}"
   exit 1
 fi
-[ ${#missing[@]} -eq 0 ] && { bench_node_modules; exit 0; }
+[ ${#missing[@]} -eq 0 ] && { bench_node_modules; pipeline_node_modules; exit 0; }
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "runway: missing packages; run: sudo apt-get install -y ${missing[*]}" >&2
@@ -97,3 +113,4 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 apt-get "${lock_wait[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 bench_node_modules
+pipeline_node_modules

@@ -18,15 +18,7 @@ static json_t *migrate_report(rw_session *s, const migrate_result *res, bool suc
                         res->initial_version ? json_string(res->initial_version) : json_null());
     json_object_set_new(o, "targetSchemaVersion",
                         res->target_version ? json_string(res->target_version) : json_null());
-    /* Flyway reports the configured schemas joined by ", " ("" when none are set). */
-    strlist schemas = {0};
-    config_get_list(s->cfg, "schemas", &schemas);
-    strbuf names = STRBUF_INIT;
-    for (size_t i = 0; i < schemas.len; i++)
-        sb_addf(&names, "%s%s", i ? ", " : "", schemas.items[i]);
-    json_object_set_new(o, "schemaName", json_string(sb_str(&names)));
-    sb_free(&names);
-    strlist_free(&schemas);
+    json_object_set_new(o, "schemaName", report_schema_name(s->cfg));
     json_t *arr = json_array();
     int total = 0;
     for (size_t i = 0; i < res->napplied; i++) {
