@@ -14,14 +14,17 @@ max=65536
 mkdir -p "$out"
 cp -r "$src"/tests/fuzz/seeds/. "$out"/
 
-# add TARGET FILE: copies FILE in under a name made from its path.
+# add TARGET FILE...: copies files in under names made from their paths
+# (bash only, no process per file: this runs on busy machines).
 add() {
-  local target=$1 file=$2 name
-  [ -f "$file" ] && [ "$(stat -c %s "$file")" -le $max ] || return 0
-  name=${file#"$corpus"/}
-  name=$(printf '%s' "${name#"$src"/}" | tr -c 'A-Za-z0-9._-' '_')
+  local target=$1 file name
+  shift
   mkdir -p "$out/$target"
-  cp "$file" "$out/$target/$name"
+  for file in "$@"; do
+    name=${file#"$corpus"/}
+    name=${name#"$src"/}
+    cp "$file" "$out/$target/${name//[^A-Za-z0-9._-]/_}"
+  done
 }
 
 # add_text TARGET NAME TEXT: a seed written from text.
@@ -31,38 +34,43 @@ add_text() {
 }
 
 if [ -d "$corpus" ]; then
+  pg=() my=() lite=() all=()
   while IFS= read -r -d '' f; do
+    all+=("$f")
     case $f in
-      *postgres*) add split_postgres "$f" ;;
-      *mysql*|*sakila*) add split_mysql "$f" ;;
-      *) add split_sqlite "$f" ;;
+      *postgres*) pg+=("$f") ;;
+      *mysql*|*sakila*) my+=("$f") ;;
+      *) lite+=("$f") ;;
     esac
-    base=$(basename "$f")
+  done < <(find "$corpus" -type f -name '*.sql' -size -$((max / 1024 + 1))k -print0)
+  add split_postgres "${pg[@]}"
+  add split_mysql "${my[@]}"
+  add split_sqlite "${lite[@]}"
+  mkdir -p "$out/migration_name" "$out/version"
+  for f in "${all[@]}"; do
+    base=${f##*/}
     # The migration_name harness reads a settings byte, then the name.
-    mkdir -p "$out/migration_name"
-    printf '\000%s' "$base" >"$out/migration_name/$(printf '%s' "$base" | tr -c 'A-Za-z0-9._-' '_')"
+    printf '\000%s' "$base" >"$out/migration_name/${base//[^A-Za-z0-9._-]/_}"
     case $base in
-      V*__*) v=${base#V}; add_text version "v-${v%%__*}" "${v%%__*}" ;;
+      V*__*) v=${base#V}; v=${v%%__*}; printf '%s' "$v" >"$out/version/v-${v//[^A-Za-z0-9._-]/_}" ;;
     esac
-    grep -q '\${' "$f" 2>/dev/null && add placeholder "$f"
-  done < <(find "$corpus" -type f -name '*.sql' -print0)
-  while IFS= read -r -d '' f; do add properties "$f"; done \
-    < <(find "$corpus" -type f -name '*.conf' -print0)
-  while IFS= read -r -d '' f; do add toml "$f"; done \
-    < <(find "$corpus" -type f -name '*.toml' -print0)
+  done
+  mapfile -t ph < <(grep -l '\${' "${all[@]}" 2>/dev/null || true)
+  [ ${#ph[@]} -gt 0 ] && add placeholder "${ph[@]}"
+  mapfile -t confs < <(find "$corpus" -type f -name '*.conf' -size -64k)
+  [ ${#confs[@]} -gt 0 ] && add properties "${confs[@]}"
+  mapfile -t tomls < <(find "$corpus" -type f -name '*.toml' -size -64k)
+  [ ${#tomls[@]} -gt 0 ] && add toml "${tomls[@]}"
 else
   echo "make-seeds: no corpus at $corpus; seeding from the tests only" >&2
 fi
 
 # From the tests: the example project and the config and SQL the CLI tests write.
-while IFS= read -r -d '' f; do add split_sqlite "$f"; done \
-  < <(find "$src/examples" -type f -name '*.sql' -print0)
+mapfile -t ex < <(find "$src/examples" -type f -name '*.sql')
+[ ${#ex[@]} -gt 0 ] && add split_sqlite "${ex[@]}"
 add properties "$src/examples/flyway.conf"
-n=0
-for t in "$src"/tests/cli/t*.sh; do
-  # Every -url=... argument in the tests is a URL seed.
-  grep -o -- '-url=[^ "'"'"']*' "$t" | sed 's/^-url=//' | grep -v '\$' | while IFS= read -r u; do
-    n=$((n + 1)); add_text url "$(basename "$t" .sh)-$n" "$u"
-  done || true
-done
+# Every -url=... argument in the CLI tests is a URL seed.
+mkdir -p "$out/url"
+grep -oh -- '-url=[^ "'"'"']*' "$src"/tests/cli/t*.sh | sed 's/^-url=//' | grep -v '\$' | sort -u |
+  { n=0; while IFS= read -r u; do n=$((n + 1)); printf '%s' "$u" >"$out/url/test-$n"; done; }
 echo "make-seeds: $(find "$out" -type f | wc -l) seeds in $out"
