@@ -6,7 +6,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build run test test-fast bench install clean deps fuzz fuzz-build
+.PHONY: all build run test test-fast bench install clean deps image fuzz fuzz-build
 
 all: build
 
@@ -65,6 +65,12 @@ test-fast: build
 bench: build
 	@tools/deps.sh bench
 	tests/lib/with-servers.sh bench/run.sh $(BUILD)/runway
+
+# The OCI image (FROM scratch: runway, its libraries, CA certificates) as
+# archives under $(BUILD), loaded into the podman storage there; see docs/deploy.md.
+image: build
+	@tools/deps.sh image
+	@tools/image.sh $(BUILD)
 
 install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a target needs, when they are missing.
-# Usage: tools/deps.sh [--check] build|test|bench
+# Usage: tools/deps.sh [--check] build|image|test|bench
 #
 # Each need is checked by what it provides (a command, a pkg-config module,
 # a Perl module), not by a package name: postgresql-client-15 gives psql as
@@ -13,28 +13,34 @@ check_only=0
 if [ "${1:-}" = --check ]; then check_only=1; shift; fi
 target=${1:-build}
 
-# "how:what package": how is cmd (a command), pc (a pkg-config module) or
-# perl (a Perl module).
+# "how:what:package": how is cmd (a command), pc (a pkg-config module),
+# perl (a Perl module), file (a path) or deb (that very package, when
+# nothing else tells: busybox-static, not the dynamic busybox).
 build_needs=(cmd:cmake:cmake cmd:make:make cmd:gcc:gcc cmd:pkg-config:pkg-config
              pc:sqlite3:libsqlite3-dev pc:libpq:libpq-dev pc:libmariadb:libmariadb-dev
              pc:libcurl:libcurl4-openssl-dev pc:jansson:libjansson-dev pc:zlib:zlib1g-dev
              pc:openssl:libssl-dev pc:cmocka:libcmocka-dev)
+# What `make image` needs to build and load the container image.
+image_needs=(cmd:objcopy:binutils cmd:tar:tar cmd:gzip:gzip cmd:podman:podman cmd:runc:runc
+             deb:busybox-static:busybox-static
+             file:/etc/ssl/certs/ca-certificates.crt:ca-certificates)
 test_needs=(cmd:sqlite3:sqlite3 cmd:initdb:postgresql cmd:psql:postgresql-client
             cmd:mariadbd:mariadb-server cmd:mariadb:mariadb-client cmd:prove:perl
-            cmd:clang:clang cmd:jq:jq)
+            cmd:clang:clang cmd:jq:jq "${image_needs[@]}")
 bench_needs=(cmd:hyperfine:hyperfine cmd:sqitch:sqitch cmd:sql-migrate:sql-migrate
              perl:DBD::SQLite:libdbd-sqlite3-perl perl:DBD::Pg:libdbd-pg-perl
              perl:DBD::mysql:libdbd-mysql-perl cmd:/usr/bin/time:time cmd:size:binutils)
 
 case "$target" in
   build) needs=("${build_needs[@]}") ;;
+  image) needs=("${build_needs[@]}" "${image_needs[@]}") ;;
   test)  needs=("${build_needs[@]}" "${test_needs[@]}") ;;
   bench) needs=("${build_needs[@]}" "${test_needs[@]}" "${bench_needs[@]}") ;;
-  *) echo "usage: $0 [--check] build|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 [--check] build|image|test|bench" >&2; exit 2 ;;
 esac
 
 # Node.js (for the AWS fakes) may come from outside Debian with npm bundled.
-if [ "$target" != build ]; then
+if [ "$target" != build ] && [ "$target" != image ]; then
   needs+=(cmd:node:nodejs cmd:npm:npm)
 fi
 
@@ -48,6 +54,8 @@ have() {
     cmd) PATH=$search_path command -v "$what" >/dev/null 2>&1 ;;
     pc)  PATH=$search_path pkg-config --exists "$what" 2>/dev/null ;;
     perl) PATH=$search_path perl -M"$what" -e 1 2>/dev/null ;;
+    file) [ -e "$what" ] ;;
+    deb) dpkg-query -W -f='${Status}' "$what" 2>/dev/null | grep -q 'ok installed' ;;
   esac
 }
 

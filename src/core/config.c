@@ -647,7 +647,23 @@ static int config_set_arg(rw_config *cfg, const char *arg, rw_err *e)
     return rc;
 }
 
-/* Directory holding the runway executable (Flyway's installDir). */
+char *config_install_dir_of(const char *exe_path)
+{
+    const char *slash = strrchr(exe_path, '/');
+    if (!slash)
+        return xstrdup(".");
+    size_t len = (size_t)(slash - exe_path);
+    if (len >= 4 && memcmp(slash - 4, "/bin", 4) == 0)
+        len -= 4;
+    return len ? xstrndup(exe_path, len) : xstrdup("/");
+}
+
+/*
+ * Flyway's installDir, whose conf/ holds the lowest-precedence config file.
+ * Flyway's launcher sits in its install folder (/flyway/flyway), and so
+ * does runway in the image (/flyway/runway, so /flyway/conf); an installed
+ * runway sits in PREFIX/bin, and its conf/ belongs beside bin/, not in it.
+ */
 static char *config_install_dir(void)
 {
     char buf[PATH_MAX];
@@ -655,11 +671,7 @@ static char *config_install_dir(void)
     if (n <= 0)
         return NULL;
     buf[n] = '\0';
-    char *slash = strrchr(buf, '/');
-    if (!slash)
-        return NULL;
-    *slash = '\0';
-    return xstrdup(buf);
+    return config_install_dir_of(buf);
 }
 
 static bool config_file_exists(const char *path)

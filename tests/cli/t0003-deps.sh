@@ -9,28 +9,31 @@ deps=$RUNWAY_SOURCE_DIR/tools/deps.sh
 make_stubs() {
   mkdir -p stubs &&
   for c in cmake make gcc pkg-config sqlite3 initdb psql mariadbd mariadb prove clang jq \
-           node npm perl; do
+           node npm perl objcopy tar gzip podman runc; do
     printf '#!/bin/sh\nexit 0\n' >stubs/$c && chmod +x stubs/$c || return 1
   done
 }
 
 test_expect_success 'everything present by command: nothing is missing' '
   make_stubs &&
-  RUNWAY_DEPS_PATH=$TRASH/stubs bash "$deps" --check test >out 2>&1 ||
+  RUNWAY_DEPS_PATH=$TRASH/stubs bash "$deps" --check build >out 2>&1 ||
     { cat out; false; }
 '
+
+# What the test target needs besides commands (files, busybox-static) depends
+# on the machine: these tests look only at the packages they are about.
 
 test_expect_success 'a missing command names the package that provides it' '
   make_stubs && rm stubs/psql stubs/mariadbd &&
   ! RUNWAY_DEPS_PATH=$TRASH/stubs bash "$deps" --check test >out 2>&1 &&
-  expect_grep "^runway: missing: postgresql-client mariadb-server$" out
+  expect_grep "^runway: missing: postgresql-client mariadb-server\( \|$\)" out
 '
 
 test_expect_success 'psql from a versioned package (postgresql-client-15) satisfies postgresql-client' '
   psql_bin=$(command -v psql) || { echo "no psql here"; exit 1; }
   make_stubs && rm stubs/psql && ln -s "$psql_bin" stubs/psql &&
-  RUNWAY_DEPS_PATH=$TRASH/stubs bash "$deps" --check test >out 2>&1 ||
-    { cat out; false; }
+  RUNWAY_DEPS_PATH=$TRASH/stubs bash "$deps" --check test >out 2>&1
+  ! grep "postgresql-client" out
 '
 
 test_expect_success 'a missing library is found by its pkg-config module' '

@@ -57,4 +57,40 @@ test_expect_success 'JSON results name the Flyway release whose output runway fo
 	grep -q "9.22.3" "$RUNWAY_SOURCE_DIR/docs/compatibility.md"
 '
 
+test_expect_success 'migrate JSON after a failure: no target version, the failed one still pending' '
+	rm -f sql/V2__two.sql &&
+	write_migration V2__two.sql "CREATE TABLE two_again (id INT);" &&
+	write_migration V3__three.sql "SELECT * FROM no_such_table;" &&
+	write_migration V4__four.sql "CREATE TABLE four (id INT);" &&
+	rw migrate -outputType=json >out 2>err; test $? = 1 &&
+	jq -e ".success == false and .initialSchemaVersion == \"1\"" out &&
+	jq -e ".targetSchemaVersion == null" out &&
+	jq -e ".migrationsExecuted == 1 and .pendingMigrations == 2" out
+'
+
+test_expect_success 'a failed migration message starts with Flyway title and underline' '
+	jq -r .error.message out >msg &&
+	printf "%s\n" "Migration V3__three.sql failed" "------------------------------" >want &&
+	head -n 2 msg >got && test_cmp want got &&
+	jq -r .exception out | head -n 2 >got && test_cmp want got &&
+	expect_grep "^SQL State  : " msg &&
+	expect_grep "^Location   : .*V3__three.sql" msg
+'
+
+test_expect_success 'the text error shows the same title and underline' '
+	rw repair 2>/dev/null &&
+	must_fail rw migrate &&
+	expect_grep "^ERROR: Migration V3__three.sql failed$" err &&
+	expect_grep "^------------------------------$" err
+'
+
+test_expect_success 'migrate JSON refused at validation prints only the error document' '
+	rm -f sql/V3__three.sql sql/V4__four.sql && rw repair 2>/dev/null &&
+	write_migration V2__two.sql "CREATE TABLE two_again (id INT, changed INT);" &&
+	rw migrate -outputType=json >out 2>err; test $? = 1 &&
+	jq -e "keys == [\"error\"]" out &&
+	jq -e ".error.errorCode == \"VALIDATE_ERROR\"" out &&
+	jq -e ".error.message | startswith(\"Validate failed: Migrations have failed validation\")" out
+'
+
 test_done
