@@ -70,6 +70,17 @@ bench_node_modules() {
     echo "runway: npm install in bench/ failed; the benchmark will skip dbmate" >&2
 }
 
+# The lint comparison test runs squawk, an npm package pinned in tests/lint-compare.
+lint_compare_node_modules() {
+  [ "${target}" != build ] || return 0
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/lint-compare"
+  [ -x "$dir/node_modules/.bin/squawk" ] && return 0
+  command -v npm >/dev/null || return 0
+  # npm ci would want the lockfile to list squawk's binaries for every platform
+  (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error) ||
+    echo "runway: npm install in tests/lint-compare failed; the squawk comparison test will skip" >&2
+}
 # The pipeline examples' tests use npm packages pinned by lockfiles (the CDK
 # app's aws-cdk-lib and CLI, the checkers in tests/pipelines).  A failed
 # install only makes those tests skip, with the reason.
@@ -103,7 +114,7 @@ if [ "$check_only" = 1 ]; then
   echo "runway: missing: ${missing[*]}"
   exit 1
 fi
-[ ${#missing[@]} -eq 0 ] && { bench_node_modules; pipeline_node_modules; exit 0; }
+[ ${#missing[@]} -eq 0 ] && { bench_node_modules; lint_compare_node_modules; pipeline_node_modules; exit 0; }
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "runway: missing packages; run: sudo apt-get install -y ${missing[*]}" >&2
@@ -121,4 +132,5 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 apt-get "${lock_wait[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 bench_node_modules
+lint_compare_node_modules
 pipeline_node_modules
