@@ -10,7 +10,8 @@ make_stubs() {
   mkdir -p stubs &&
   for c in cmake make gcc pkg-config sqlite3 initdb psql mariadbd mariadb prove clang jq \
            node npm perl objcopy tar gzip podman runc; do
-    printf '#!/bin/sh\nexit 0\n' >stubs/$c && chmod +x stubs/$c || return 1
+    # rm first: a stub may be a link to the real command, which must stay untouched.
+    rm -f stubs/$c && printf '#!/bin/sh\nexit 0\n' >stubs/$c && chmod +x stubs/$c || return 1
   done
 }
 
