@@ -148,6 +148,14 @@ task_fails() { ! task || { cat task.out task.err; false; }; }
 # listed WORD LIST: WORD is one of the space-separated LIST.
 listed() { case " $2 " in *" $1 "*) true ;; *) false ;; esac; }
 
+# Every error code runway can send (its table in src/core/util.c).
+CODES=$(sed -n '/code_names\[\] = {/,/};/p' "$RUNWAY_SOURCE_DIR/src/core/util.c" |
+  grep -o '"[A-Z_]*"' | tr -d '"' | grep -vx OK | sort -u)
+test_expect_success 'the Catch lists every error code runway sends' '
+  test -n "$CODES" &&
+  for code in $CODES; do listed "$code" "$CATCH" || { echo "$code is not in the Catch"; false; } || return 1; done
+'
+
 scenario "$(db_secret)"
 test_expect_success 'a good migration answers SendTaskSuccess with the report' '
   task_ok &&
