@@ -214,7 +214,13 @@ static int migrate_preflight(rw_session *s, const rw_migration **list, size_t n,
         sql_script script = {0};
         bool ph = list[i]->placeholder_replacement != 0;
         int rc = session_load_script(s, list[i]->path, ph, &script, e);
-        if (rc == RW_OK && !mixed && sql_script_has_nontransactional(&script) &&
+        /*
+         * A script whose .conf says executeInTransaction=false runs outside a
+         * transaction anyway, so mixing cannot hurt it: Flyway skips the check
+         * when the script configuration decides.
+         */
+        bool decided = list[i]->execute_in_transaction == 0;
+        if (rc == RW_OK && !mixed && !decided && sql_script_has_nontransactional(&script) &&
             sql_script_has_transactional(&script)) {
             rc = rw_fail(e, RW_ERR_PARSE,
                          "%s: Detected both transactional and non-transactional statements "

@@ -180,4 +180,44 @@ test_expect_success 'defaultSchema outside schemas is created first and recorded
 '
 fi
 
+# rw_fresh NAME ...: runway on an empty database of its own (SQLite) or an
+# empty schema of its own (PostgreSQL, MariaDB), beside this script's.
+rw_fresh() {
+	fresh_name=$1; shift
+	case $RUNWAY_TEST_BACKEND in
+	sqlite) "$RUNWAY_BIN" -url="jdbc:sqlite:$TRASH/$fresh_name.db" "$@" ;;
+	*) rw -defaultSchema="$(new_schema "$fresh_name")" "$@" ;;
+	esac
+}
+
+test_expect_success 'a script .conf with executeInTransaction=false exempts it from the mixed check' '
+	mkdir -p mixed &&
+	if [ "$RUNWAY_TEST_BACKEND" = postgresql ]; then
+		printf "CREATE TABLE mx (id INT);\nCREATE INDEX CONCURRENTLY mx_i ON mx (id);\n" >mixed/V1__mx.sql
+	else
+		printf "CREATE TABLE mx (id INT);\nPRAGMA foreign_keys = ON;\n" >mixed/V1__mx.sql
+	fi &&
+	if [ "$RUNWAY_TEST_BACKEND" != mysql ]; then
+		must_fail rw_fresh mx -locations=filesystem:mixed migrate &&
+		expect_grep "Detected both transactional and non-transactional statements" err &&
+		printf "executeInTransaction=false\n" >mixed/V1__mx.sql.conf &&
+		rw_fresh mx -locations=filesystem:mixed migrate 2>err &&
+		rw_fresh mx -locations=filesystem:mixed info -outputType=json >out 2>/dev/null &&
+		jq -e "[.migrations[] | select(.version == \"1\") | .state] == [\"Success\"]" out &&
+		drop_schema "$(new_schema mx)"
+	fi
+'
+
+if [ "$RUNWAY_TEST_BACKEND" = sqlite ]; then
+test_expect_success 'on SQLite flyway:user and flyway:database fail as in Flyway' '
+	mkdir -p ph &&
+	for name in user database; do
+		printf "SELECT '"'"'\${flyway:%s}'"'"';\n" $name >ph/V1__ph.sql &&
+		must_fail rw_fresh ph -locations=filesystem:ph migrate &&
+		expect_grep "Failed to populate value for default placeholder: \${flyway:$name}" err &&
+		test ! -s "$TRASH/ph.db" || return 1
+	done
+'
+fi
+
 test_done
