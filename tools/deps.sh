@@ -5,8 +5,8 @@ set -euo pipefail
 
 build_pkgs=(cmake make gcc pkg-config libsqlite3-dev libpq-dev libmariadb-dev
             libcurl4-openssl-dev libjansson-dev zlib1g-dev libssl-dev libcmocka-dev)
-# What `make image` needs to build and load the container image.
-image_pkgs=(binutils tar gzip podman runc busybox-static ca-certificates)
+# What `make image` and `make lambda-zip` need.
+image_pkgs=(binutils tar gzip podman runc busybox-static ca-certificates zip unzip patchelf)
 test_pkgs=(sqlite3 postgresql postgresql-client mariadb-server mariadb-client
            perl clang jq "${image_pkgs[@]}")
 bench_pkgs=(hyperfine sqitch sql-migrate libdbd-sqlite3-perl libdbd-pg-perl libdbd-mysql-perl time

@@ -8,7 +8,7 @@
 command -v podman >/dev/null || skip_all "podman is not installed (tools/deps.sh test installs it)"
 command -v jq >/dev/null || skip_all "jq is not installed (tools/deps.sh test installs it)"
 image_env=$("$RUNWAY_SOURCE_DIR/tests/lib/image.sh" --env 2>image.err) ||
-  { sed 's/^/# /' image.err; echo "Bail out! make image failed"; exit 1; }
+  { sed 's/^/# /' image.err | tee /dev/stderr; echo "Bail out! make image failed"; exit 1; }
 eval "$image_env"
 BUILD=$(dirname "$RUNWAY_BIN")
 chmod 0777 "$TRASH"
