@@ -38,7 +38,7 @@ test: build
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	tests/lib/with-servers.sh sh -c '\
 	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) && \
-	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  RUNWAY_TEST_SANITIZER=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE e2e'
 
 # The plain build only, for quick iterations.

@@ -120,6 +120,12 @@ static const config_key known_keys[] = {
     {"lintSince", R, NULL, "lint: migrations above this version deploy together (their new tables are empty)"},
     {"lintFailOn", R, "error", "lint: exit non-zero on findings of this severity or worse (error, warning)"},
     {"newVersionScheme", R, "auto", "new: auto (follow the existing files), number or timestamp"},
+    {"tenantSchemas", R, NULL, "run over these schemas of one server (names, or LIKE patterns: tenant_%)"},
+    {"targets", R, NULL, "run over the databases listed in FILE (URL [key=value ...] per line)"},
+    {"parallel", R, "4", "targets run at once (-tenantSchemas, -targets)"},
+    {"failFast", R, "false", "stop starting targets after the first one fails"},
+    {"shard", R, NULL, "i/n: run only the targets of shard i of n (default: CI_NODE_INDEX/CI_NODE_TOTAL)"},
+    {"shardCount", R, NULL, "shards in all, with a Kubernetes Indexed Job's JOB_COMPLETION_INDEX"},
     {NULL, 0, NULL, NULL},
 };
 
