@@ -35,6 +35,17 @@ bench_node_modules() {
   (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error) ||
     echo "runway: npm install in bench/ failed; the benchmark will skip dbmate" >&2
 }
+# The lint comparison test runs squawk, an npm package pinned in tests/lint-compare.
+lint_compare_node_modules() {
+  [ "${target}" != build ] || return 0
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/lint-compare"
+  [ -x "$dir/node_modules/.bin/squawk" ] && return 0
+  command -v npm >/dev/null || return 0
+  # npm ci would want the lockfile to list squawk's binaries for every platform
+  (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error) ||
+    echo "runway: npm install in tests/lint-compare failed; the squawk comparison test will skip" >&2
+}
 # The pipeline examples' tests use npm packages pinned by lockfiles (the CDK
 # app's aws-cdk-lib and CLI, the checkers in tests/pipelines).  A failed
 # install only makes those tests skip, with the reason.
@@ -56,7 +67,7 @@ missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && { bench_node_modules; pipeline_node_modules; exit 0; }
+[ ${#missing[@]} -eq 0 ] && { bench_node_modules; pipeline_node_modules; lint_compare_node_modules; exit 0; }
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "runway: missing packages; run: sudo apt-get install -y ${missing[*]}" >&2
@@ -74,3 +85,4 @@ fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 bench_node_modules
 pipeline_node_modules
+lint_compare_node_modules

@@ -125,3 +125,14 @@ db_state() {
 history_rows() {
   db_sql "SELECT installed_rank, version, description, type, script, checksum, CASE WHEN success THEN 1 ELSE 0 END FROM ${HISTORY_SCHEMA}.flyway_schema_history ORDER BY installed_rank"
 }
+
+# Like test_expect_success, but reported as skipped (with the reason) when the
+# corpus in ../shared/corpus is absent, as in a fresh clone.
+test_expect_success_corpus() {
+  if [ -d "$CORPUS" ]; then
+    test_expect_success "$@"
+  else
+    test_count=$((test_count + 1))
+    echo "ok $test_count - $1 # SKIP no corpus at $CORPUS"
+  fi
+}
