@@ -14,6 +14,7 @@
 
 #include "core/log.h"
 #include "core/progress.h"
+#include "core/stop.h"
 
 void migrate_result_free(migrate_result *r)
 {
@@ -139,6 +140,22 @@ static void migrate_describe_failure(rw_session *s, const rw_migration *m, bool 
     e->msg[n] = '\0';
     sb_free(&sb);
     (void)s;
+}
+
+/*
+ * A migration a signal or the deadline stopped: not a broken file, so no
+ * server details, but whether the database took its changes back.
+ */
+static void migrate_describe_stop(const rw_migration *m, bool recorded, rw_err *e)
+{
+    char why[sizeof e->msg];
+    snprintf(why, sizeof why, "%s", e->msg);
+    rw_code code = e->code;
+    rw_fail(e, code, "%.200s while applying %s: %s", why, migrate_name(m),
+            recorded ? "the database could not roll it back (it is marked failed: remove any "
+                       "half-completed changes, then run repair)"
+                     : "rolled back");
+    snprintf(e->path, sizeof e->path, "%s", m->path);
 }
 
 /* Records a failed migration the database could not roll back (success=false). */
@@ -269,7 +286,10 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
         st->recorded_failure = !(tx && ops->ddl_transactions);
         if (st->recorded_failure && !st->group)
             migrate_record_failure(s, m, st->elapsed_ms);
-        migrate_describe_failure(s, m, st->recorded_failure, e);
+        if (stop_is_code(e->code))
+            migrate_describe_stop(m, st->recorded_failure, e);
+        else
+            migrate_describe_failure(s, m, st->recorded_failure, e);
     }
     return rc;
 }
@@ -440,6 +460,11 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
                 rc = migrate_check_failed_rows(s, e);
         }
         for (size_t i = 0; i < n && rc == RW_OK && !replan; i++) {
+            if (stop_requested()) {
+                rc = stop_fail(e);
+                r->pending_left = n - i;
+                break;
+            }
             if (deadline_ms && rw_now_ms() >= deadline_ms) {
                 r->stopped_by_deadline = true;
                 r->pending_left = n - i;
@@ -461,6 +486,8 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
             sql_script_free(&st.script);
             if (rc != RW_OK) {
                 r->failed = list[i];
+                if (stop_is_code(rc))
+                    r->pending_left = n - i - 1;
                 break;
             }
             r->applied[r->napplied].mig = list[i];
@@ -487,6 +514,26 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
             break;
     }
     return rc;
+}
+
+/*
+ * The one line a stopped migrate leaves: what was applied, what was rolled
+ * back, what is still pending, so the operator knows where the schema is.
+ */
+static void migrate_summarize_stop(const migrate_result *r, rw_err *e)
+{
+    char why[sizeof e->msg];
+    snprintf(why, sizeof why, "%s", e->msg);
+    strbuf sb = STRBUF_INIT;
+    sb_adds(&sb, why); /* "interrupted by SIGTERM while applying V2__x.sql: rolled back" */
+    sb_addf(&sb, "; %zu migration%s applied", r->napplied, r->napplied == 1 ? "" : "s");
+    if (r->target_version)
+        sb_addf(&sb, " (schema now at version %s)", r->target_version);
+    sb_addf(&sb, ", %zu not applied; run migrate again to continue",
+            r->pending_left + (r->failed ? 1 : 0));
+    rw_code code = e->code;
+    rw_fail(e, code, "%s", sb_str(&sb));
+    sb_free(&sb);
 }
 
 int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e)
@@ -548,6 +595,8 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         session_plan(s, &(rw_err){0});
     cur = s->plan_built ? plan_current_version(&s->plan, &s->hist) : NULL;
     r->target_version = cur ? xstrdup(cur) : NULL;
+    if (stop_is_code(rc))
+        migrate_summarize_stop(r, e);
     if (rc == RW_OK) {
         char dur[32];
         log_duration(rw_now_ms() - t0, dur, sizeof dur);

@@ -1357,6 +1357,29 @@ static int postgres_clean_schema(db_conn *c, const char *schema, bool drop_schem
     return rc;
 }
 
+/* ---------------------------------------------------------------- cancelling */
+
+/* PQcancel() is thread-safe; the PGcancel it needs is taken here, on the connection's thread. */
+static db_cancel *pg_cancel_prepare(db_conn *c, const rw_config *cfg)
+{
+    (void)cfg;
+    return (db_cancel *)PQgetCancel(c->pg);
+}
+
+static int pg_cancel(db_cancel *h, rw_err *e)
+{
+    char why[256] = "";
+    if (!PQcancel((PGcancel *)h, why, (int)sizeof why))
+        return rw_fail(e, RW_ERR_DB_CONNECTION, "cancelling the running statement failed: %s",
+                       why);
+    return RW_OK;
+}
+
+static void pg_cancel_free(db_cancel *h)
+{
+    PQfreeCancel((PGcancel *)h);
+}
+
 const db_ops db_postgres_ops = {
     .name = "postgresql",
     .product = "PostgreSQL",
@@ -1386,4 +1409,7 @@ const db_ops db_postgres_ops = {
     .history_create = postgres_history_create,
     .clean_schema = postgres_clean_schema,
     .history_create_sql = postgres_history_create_sql,
+    .cancel_prepare = pg_cancel_prepare,
+    .cancel = pg_cancel,
+    .cancel_free = pg_cancel_free,
 };

@@ -107,3 +107,11 @@ int PQputCopyData(PGconn *conn, const char *buffer, int nbytes)
 }
 
 int PQputCopyEnd(PGconn *conn, const char *errormsg) { PQ_CALL(-1, PQputCopyEnd, conn, errormsg); }
+
+PGcancel *PQgetCancel(PGconn *conn) { PQ_CALL(NULL, PQgetCancel, conn); }
+void PQfreeCancel(PGcancel *cancel) { PQ_CALL_VOID(PQfreeCancel, cancel); }
+
+int PQcancel(PGcancel *cancel, char *errbuf, int errbufsize)
+{
+    PQ_CALL(0, PQcancel, cancel, errbuf, errbufsize);
+}
