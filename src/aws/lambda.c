@@ -22,6 +22,7 @@
 #define CFN_BODY_MAX 4096
 #define CFN_PUT_ATTEMPTS 5
 #define NEXT_FAILURES_MAX 3
+#define LAMBDA_RESULT_MAX (6 * 1024 * 1024)
 
 typedef struct runtime {
     char *base;        /* http://host:port/2018-06-01/runtime */
@@ -285,7 +286,13 @@ static int runtime_post(const runtime *rt, const char *path, const char *error_t
 static int runtime_respond(const runtime *rt, const invocation *inv, json_t *result, rw_err *e)
 {
     char *path = xasprintf("/invocation/%s/response", inv->request_id);
+    /* Lambda refuses a larger result (413) and the answer would be lost. */
     char *body = json_dumps(result, JSON_COMPACT);
+    if (strlen(body) > LAMBDA_RESULT_MAX) {
+        free(body);
+        log_warn("the result is over Lambda's 6 MB limit: returning its summary instead");
+        body = aws_report_text(result, 0);
+    }
     int ret = runtime_post(rt, path, NULL, body, e);
     free(body);
     free(path);

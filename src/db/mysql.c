@@ -375,6 +375,9 @@ static void my_apply_tls(MYSQL *m, const my_target *t)
     mysql_ssl_set(m, t->ssl_key, t->ssl_cert, t->ssl_ca, NULL, NULL);
     my_bool verify = t->tls >= MY_TLS_VERIFY_CA;
     mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+    /* Refuse a server without TLS before the password (an IAM token, say) is sent. */
+    my_bool enforce = t->tls >= MY_TLS_REQUIRED;
+    mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, &enforce);
 }
 
 static int my_check_tls(MYSQL *m, const my_target *t, rw_err *e)

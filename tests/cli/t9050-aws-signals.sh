@@ -43,7 +43,7 @@ start_slow() {
 # stop_slow SIGNAL: sends it and waits; sets CODE (exit status) and TOOK (seconds).
 stop_slow() {
   start=$(date +%s)
-  kill -"$1" "$PID"
+  kill -"$1" "$PID" || { echo "runway ended before the signal:"; cat err; return 1; }
   wait "$PID"
   CODE=$?
   TOOK=$(($(date +%s) - start))
@@ -121,7 +121,7 @@ $SLOW"
 
 test_expect_success 'a second signal exits at once, even while a callback is still waiting' '
   start_slow -webhookUrl="$FAKE_URL/webhook/hang/hooksecret" -webhookTimeout=60 -webhookRetries=0 &&
-  kill -TERM "$PID" &&
+  { kill -TERM "$PID" || { echo "runway ended before the signal:"; cat err; false; }; } &&
   for _ in $(seq 1 200); do
     test "$(fake_query "of(\"webhook-attempt\").length")" -ge 2 && break
     sleep 0.1
