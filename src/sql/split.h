@@ -44,5 +44,11 @@ void sql_script_free(sql_script *s);
 sql_statement *sql_script_add(sql_script *s, const char *text, size_t len, int line);
 bool sql_script_has_nontransactional(const sql_script *s);
 bool sql_script_has_transactional(const sql_script *s);
+/*
+ * True when every statement only reads or changes rows (INSERT, UPDATE,
+ * DELETE, REPLACE, SELECT, WITH): such a script commits nothing by itself
+ * on any database, so a rollback or a lost connection undoes all of it.
+ */
+bool sql_script_is_data_only(const sql_script *s);
 
 #endif
