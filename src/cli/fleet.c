@@ -218,7 +218,8 @@ static json_t *fleet_target_result(const fleet_target *t, const strlist *command
 }
 
 /* A child's whole life: this target's settings, the commands in order, one line back. */
-static void fleet_child(rw_config *cfg, const strlist *commands, const fleet_target *t, int fd)
+static void fleet_child(rw_config *cfg, const strlist *commands, const fleet_target *t,
+                        int64_t deadline_ms, int fd)
 {
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
@@ -240,7 +241,8 @@ static void fleet_child(rw_config *cfg, const strlist *commands, const fleet_tar
         exit_code = 1;
     }
     for (size_t i = 0; i < commands->len && exit_code == 0; i++) {
-        rw_run run = {.cfg = cfg, .json = true, .out = NULL, .summary_only = true};
+        rw_run run = {.cfg = cfg, .json = true, .out = NULL, .summary_only = true,
+                      .deadline_ms = deadline_ms};
         exit_code = command_execute(command_find(commands->items[i]), &run);
         reports[i] = run.report;
         if (exit_code != 0)
@@ -270,16 +272,16 @@ typedef struct fleet_slot {
 typedef struct fleet_run {
     rw_config *cfg;
     const strlist *commands;
-    fleet_targets targets;
-    bool json;
+    fleet_targets *targets;
     bool fail_fast;
-    bool live;        /* a status line on the terminal */
     size_t next;      /* the next target to start */
-    size_t done, failed, not_run;
+    fleet_counts counts;
     int parallel;
     fleet_slot *slots;
     size_t running;
-    strlist behind;   /* check: targets that are not up to date */
+    fleet_entry_fn on_entry;
+    void *ud;
+    int64_t deadline_ms; /* handed to each target's migrate: no migration starts after it */
 } fleet_run;
 
 static int fleet_start(fleet_run *fr, fleet_slot *slot)
@@ -300,7 +302,7 @@ static int fleet_start(fleet_run *fr, fleet_slot *slot)
         for (int i = 0; i < fr->parallel; i++)
             if (fr->slots[i].pid > 0)
                 close(fr->slots[i].fd);
-        fleet_child(fr->cfg, fr->commands, &fr->targets.items[fr->next], p[1]);
+        fleet_child(fr->cfg, fr->commands, &fr->targets->items[fr->next], fr->deadline_ms, p[1]);
     }
     close(p[1]);
     slot->pid = pid;
@@ -328,16 +330,8 @@ static json_t *fleet_lost_result(const fleet_target *t, int status)
     return o;
 }
 
-static void fleet_print_json_entry(fleet_run *fr, json_t *entry)
-{
-    char *text = json_dumps(entry, JSON_INDENT(2));
-    fprintf(stdout, "%s    %s", fr->done + fr->not_run > 1 ? ",\n" : "", text);
-    free(text);
-    fflush(stdout);
-}
-
 /* One line a person reads per finished target. */
-static void fleet_print_line(fleet_run *fr, json_t *entry)
+static void fleet_print_line(json_t *entry)
 {
     const char *name = json_string_value(json_object_get(entry, "target"));
     const char *state = json_string_value(json_object_get(entry, "state"));
@@ -370,22 +364,14 @@ static void fleet_print_line(fleet_run *fr, json_t *entry)
 static void fleet_finish_target(fleet_run *fr, json_t *entry)
 {
     const char *state = json_string_value(json_object_get(entry, "state"));
-    bool ok = state && strcmp(state, "success") == 0;
-    if (strcmp(state ? state : "", "notRun") == 0)
-        fr->not_run++;
+    fleet_counts *c = &fr->counts;
+    if (strcmp(state, "notRun") == 0)
+        c->not_run++;
+    else if (strcmp(state, "success") == 0)
+        c->succeeded++;
     else
-        fr->done++;
-    if (!ok && strcmp(state ? state : "", "notRun") != 0)
-        fr->failed++;
-    if (!ok && strcmp(fr->commands->items[0], "check") == 0)
-        strlist_push(&fr->behind, json_string_value(json_object_get(entry, "target")));
-    if (fr->json)
-        fleet_print_json_entry(fr, entry);
-    else
-        fleet_print_line(fr, entry);
-    if (fr->live)
-        log_status("[%zu/%zu] %zu running, %zu failed", fr->done, fr->targets.len, fr->running,
-                   fr->failed);
+        c->failed++;
+    fr->on_entry(fr->ud, entry, c);
 }
 
 /* Reads what a child sent; on end of file reaps it and reports its target. */
@@ -407,7 +393,7 @@ static void fleet_drain(fleet_run *fr, fleet_slot *slot)
     fr->running--;
     json_t *entry = slot->buf.len ? json_loads(sb_str(&slot->buf), 0, NULL) : NULL;
     if (!entry)
-        entry = fleet_lost_result(&fr->targets.items[slot->target], status);
+        entry = fleet_lost_result(&fr->targets->items[slot->target], status);
     fleet_finish_target(fr, entry);
     json_decref(entry);
 }
@@ -425,15 +411,15 @@ static void fleet_loop(fleet_run *fr)
     struct pollfd *pfds = xcalloc((size_t)fr->parallel, sizeof *pfds);
     int forwarded = 0;
     for (;;) {
-        bool stop = fleet_signal || (fr->fail_fast && fr->failed);
+        bool stop = fleet_signal || (fr->fail_fast && fr->counts.failed);
         if (fleet_signal && forwarded != fleet_signal) {
             forwarded = fleet_signal;
             fleet_forward_signal(fr, fleet_signal);
         }
-        for (int i = 0; i < fr->parallel && !stop && fr->next < fr->targets.len; i++) {
+        for (int i = 0; i < fr->parallel && !stop && fr->next < fr->targets->len; i++) {
             if (fr->slots[i].pid == 0 && fleet_start(fr, &fr->slots[i]) != 0) {
                 log_error("Unable to start a process for target %s: %s",
-                          fr->targets.items[fr->next].name, strerror(errno));
+                          fr->targets->items[fr->next].name, strerror(errno));
                 stop = true;
             }
         }
@@ -458,24 +444,96 @@ static void fleet_loop(fleet_run *fr)
 /* Targets never started (fail fast, a signal) are listed as such. */
 static void fleet_report_not_run(fleet_run *fr)
 {
-    for (; fr->next < fr->targets.len; fr->next++) {
+    for (; fr->next < fr->targets->len; fr->next++) {
         json_t *o = json_object();
-        json_object_set_new(o, "target", json_string(fr->targets.items[fr->next].name));
+        json_object_set_new(o, "target", json_string(fr->targets->items[fr->next].name));
         json_object_set_new(o, "state", json_string("notRun"));
         fleet_finish_target(fr, o);
         json_decref(o);
     }
 }
 
-static json_t *fleet_summary(const fleet_run *fr, int64_t ms)
+int fleet_run_targets(rw_config *cfg, const strlist *commands, fleet_targets *targets,
+                      int64_t deadline_ms, fleet_entry_fn on_entry, void *ud,
+                      fleet_counts *counts)
+{
+    fleet_run fr = {.cfg = cfg, .commands = commands, .targets = targets, .on_entry = on_entry,
+                    .ud = ud, .deadline_ms = deadline_ms};
+    fr.fail_fast = config_get_bool(cfg, "failFast");
+    fr.parallel = (int)config_get_long(cfg, "parallel");
+    if ((size_t)fr.parallel > targets->len && targets->len)
+        fr.parallel = (int)targets->len;
+    if (fr.parallel < 1)
+        fr.parallel = 1;
+    fr.slots = xcalloc((size_t)fr.parallel, sizeof *fr.slots);
+    fleet_signal = 0;
+    struct sigaction sa = {.sa_handler = fleet_on_signal}, old_int, old_term, old_hup;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
+    fleet_loop(&fr);
+    fleet_report_not_run(&fr);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
+    for (int i = 0; i < fr.parallel; i++)
+        sb_free(&fr.slots[i].buf);
+    free(fr.slots);
+    *counts = fr.counts;
+    return fleet_signal;
+}
+
+json_t *fleet_summary(const fleet_counts *c, int64_t ms)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "targets", json_integer((json_int_t)fr->targets.len));
-    json_object_set_new(o, "succeeded", json_integer((json_int_t)(fr->done - fr->failed)));
-    json_object_set_new(o, "failed", json_integer((json_int_t)fr->failed));
-    json_object_set_new(o, "notRun", json_integer((json_int_t)fr->not_run));
+    json_object_set_new(o, "targets",
+                        json_integer((json_int_t)(c->succeeded + c->failed + c->not_run)));
+    json_object_set_new(o, "succeeded", json_integer((json_int_t)c->succeeded));
+    json_object_set_new(o, "failed", json_integer((json_int_t)c->failed));
+    json_object_set_new(o, "notRun", json_integer((json_int_t)c->not_run));
     json_object_set_new(o, "executionTimeMs", json_integer(ms));
     return o;
+}
+
+int fleet_validate_settings(const rw_config *cfg, const strlist *commands, rw_err *e)
+{
+    long parallel = config_get_long(cfg, "parallel");
+    if (parallel < 1 || parallel > 256)
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "Invalid value for parallel: '%s'. Use a number of connections from 1 to "
+                       "256",
+                       config_get(cfg, "parallel"));
+    return fleet_check_commands(commands, e);
+}
+
+/* ---- The command line ---------------------------------------------------- */
+
+typedef struct fleet_cli {
+    bool json;
+    bool live;        /* a status line on the terminal */
+    size_t total;
+    const char *command;
+    strlist behind;   /* check: targets that are not up to date */
+} fleet_cli;
+
+static void fleet_cli_entry(void *ud, json_t *entry, const fleet_counts *c)
+{
+    fleet_cli *cli = ud;
+    const char *state = json_string_value(json_object_get(entry, "state"));
+    if (strcmp(state, "success") != 0 && strcmp(cli->command, "check") == 0)
+        strlist_push(&cli->behind, json_string_value(json_object_get(entry, "target")));
+    size_t done = c->succeeded + c->failed + c->not_run;
+    if (cli->json) {
+        char *text = json_dumps(entry, JSON_INDENT(2));
+        fprintf(stdout, "%s    %s", done > 1 ? ",\n" : "", text);
+        free(text);
+        fflush(stdout);
+    } else {
+        fleet_print_line(entry);
+    }
+    if (cli->live)
+        log_status("[%zu/%zu] %zu failed", done, cli->total, c->failed);
 }
 
 static int fleet_not_started(bool json, const rw_err *e)
@@ -491,18 +549,19 @@ static int fleet_not_started(bool json, const rw_err *e)
     return FLEET_EXIT_NOT_STARTED;
 }
 
-static void fleet_print_totals(fleet_run *fr, int64_t ms)
+static void fleet_print_totals(const fleet_cli *cli, const fleet_counts *c, int64_t ms)
 {
     char dur[32];
-    log_info("%zu target%s: %zu succeeded, %zu failed, %zu not run (%s)", fr->targets.len,
-             fr->targets.len == 1 ? "" : "s", fr->done - fr->failed, fr->failed, fr->not_run,
+    size_t total = c->succeeded + c->failed + c->not_run;
+    log_info("%zu target%s: %zu succeeded, %zu failed, %zu not run (%s)", total,
+             total == 1 ? "" : "s", c->succeeded, c->failed, c->not_run,
              log_duration(ms, dur, sizeof dur));
-    if (fr->behind.len) {
+    if (cli->behind.len) {
         strbuf sb = STRBUF_INIT;
-        for (size_t i = 0; i < fr->behind.len && i < 20; i++)
-            sb_addf(&sb, "%s%s", i ? ", " : "", fr->behind.items[i]);
-        if (fr->behind.len > 20)
-            sb_addf(&sb, " and %zu more", fr->behind.len - 20);
+        for (size_t i = 0; i < cli->behind.len && i < 20; i++)
+            sb_addf(&sb, "%s%s", i ? ", " : "", cli->behind.items[i]);
+        if (cli->behind.len > 20)
+            sb_addf(&sb, " and %zu more", cli->behind.len - 20);
         log_error("Not up to date: %s", sb_str(&sb));
         sb_free(&sb);
     }
@@ -512,67 +571,129 @@ int fleet_main(rw_config *cfg, const strlist *commands, bool json, char *const *
 {
     rw_err e;
     rw_err_clear(&e);
-    fleet_run fr = {.cfg = cfg, .commands = commands, .json = json};
-    fr.fail_fast = config_get_bool(cfg, "failFast");
-    long parallel = config_get_long(cfg, "parallel");
-    if (parallel < 1 || parallel > 256) {
-        rw_fail(&e, RW_ERR_CONFIGURATION,
-                "Invalid value for parallel: '%s'. Use a number of connections from 1 to 256",
-                config_get(cfg, "parallel"));
-        return fleet_not_started(json, &e);
-    }
     int64_t start = rw_now_ms();
+    fleet_targets targets = {0};
     rw_session scan;
     memset(&scan, 0, sizeof scan);
-    if (fleet_check_commands(commands, &e) != RW_OK || fleet_collect(cfg, envp, &fr.targets, &e) ||
+    if (fleet_validate_settings(cfg, commands, &e) != RW_OK ||
+        fleet_collect(cfg, envp, &targets, &e) != RW_OK ||
         session_scan(&scan, cfg, &e) != RW_OK) {
-        fleet_targets_free(&fr.targets);
+        fleet_targets_free(&targets);
         scan_resources_free(&scan.res);
         strlist_free(&scan.warnings);
         return fleet_not_started(json, &e);
     }
     session_share_scan(&scan.res);
-    fr.parallel = (int)parallel;
-    if ((size_t)fr.parallel > fr.targets.len && fr.targets.len)
-        fr.parallel = (int)fr.targets.len;
-    fr.slots = xcalloc((size_t)(fr.parallel ? fr.parallel : 1), sizeof *fr.slots);
-    fr.live = !json && isatty(STDERR_FILENO) && log_get_level() <= LOG_INFO;
-    log_info("Running %s on %zu target%s, %d at a time", commands->items[0], fr.targets.len,
-             fr.targets.len == 1 ? "" : "s", fr.parallel);
-    struct sigaction sa = {.sa_handler = fleet_on_signal}, old_int, old_term, old_hup;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    sigaction(SIGHUP, &sa, &old_hup);
+    long parallel = config_get_long(cfg, "parallel");
+    log_info("Running %s on %zu target%s, %ld at a time", commands->items[0], targets.len,
+             targets.len == 1 ? "" : "s", parallel < (long)targets.len ? parallel : (long)targets.len);
+    fleet_cli cli = {.json = json, .total = targets.len, .command = commands->items[0]};
+    cli.live = !json && isatty(STDERR_FILENO) && log_get_level() <= LOG_INFO;
     if (json)
         fputs("{\n  \"operation\": \"fleet\",\n  \"targets\": [\n", stdout);
-    fleet_loop(&fr);
-    fleet_report_not_run(&fr);
+    fleet_counts counts;
+    int sig = fleet_run_targets(cfg, commands, &targets, 0, fleet_cli_entry, &cli, &counts);
     int64_t ms = rw_now_ms() - start;
     if (json) {
-        json_t *sum = fleet_summary(&fr, ms);
+        json_t *sum = fleet_summary(&counts, ms);
         char *text = json_dumps(sum, JSON_INDENT(2));
         fprintf(stdout, "\n  ],\n  \"summary\": %s\n}\n", text);
         free(text);
         json_decref(sum);
     }
-    if (fr.live)
+    if (cli.live)
         log_status_clear();
-    fleet_print_totals(&fr, ms);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    sigaction(SIGHUP, &old_hup, NULL);
-
-    int code = fr.failed || fr.not_run ? FLEET_EXIT_SOME_FAILED : FLEET_EXIT_OK;
-    if (fleet_signal)
-        code = 128 + fleet_signal;
-    strlist_free(&fr.behind);
-    for (int i = 0; i < fr.parallel; i++)
-        sb_free(&fr.slots[i].buf);
-    free(fr.slots);
+    fleet_print_totals(&cli, &counts, ms);
+    int code = counts.failed || counts.not_run ? FLEET_EXIT_SOME_FAILED : FLEET_EXIT_OK;
+    if (sig)
+        code = 128 + sig;
+    strlist_free(&cli.behind);
     session_share_scan(NULL);
     scan_resources_free(&scan.res);
     strlist_free(&scan.warnings);
-    fleet_targets_free(&fr.targets);
+    fleet_targets_free(&targets);
     return code;
+}
+
+/* ---- A Lambda event's batch ----------------------------------------------- */
+
+json_t *fleet_event_batch(json_t *event)
+{
+    json_t *items = json_object_get(event, "targets");
+    return items ? items : json_object_get(event, "Items");
+}
+
+typedef struct fleet_batch {
+    json_t *entries;
+    strlist failed;
+} fleet_batch;
+
+static void fleet_batch_entry(void *ud, json_t *entry, const fleet_counts *c)
+{
+    (void)c;
+    fleet_batch *b = ud;
+    json_array_append(b->entries, entry);
+    const char *state = json_string_value(json_object_get(entry, "state"));
+    if (strcmp(state, "success") != 0) {
+        const char *code = json_string_value(json_object_get(entry, "errorCode"));
+        strlist_push_owned(&b->failed,
+                           xasprintf("%s (%s)", json_string_value(json_object_get(entry, "target")),
+                                     code ? code : state));
+    }
+}
+
+/* "2 of 10 targets failed: tenant_3 (VALIDATE_ERROR), tenant_7 (notRun)" */
+static void fleet_batch_error(rw_run *r, const fleet_batch *b, const fleet_counts *c)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < b->failed.len && i < 10; i++)
+        sb_addf(&sb, "%s%s", i ? ", " : "", b->failed.items[i]);
+    if (b->failed.len > 10)
+        sb_addf(&sb, " and %zu more", b->failed.len - 10);
+    rw_fail(&r->err, RW_ERROR, "%zu of %zu targets did not succeed: %s", c->failed + c->not_run,
+            c->succeeded + c->failed + c->not_run, sb_str(&sb));
+    sb_free(&sb);
+}
+
+int fleet_execute_batch(rw_run *r, const char *command, json_t *items)
+{
+    rw_err_clear(&r->err);
+    r->exit_code = 0;
+    strlist commands = {0};
+    strlist_push(&commands, command);
+    fleet_targets targets = {0};
+    rw_session scan;
+    memset(&scan, 0, sizeof scan);
+    int64_t start = rw_now_ms();
+    int rc = fleet_validate_settings(r->cfg, &commands, &r->err);
+    if (rc == RW_OK)
+        rc = fleet_targets_from_json(items, &targets, &r->err);
+    if (rc == RW_OK)
+        rc = session_scan(&scan, r->cfg, &r->err);
+    fleet_batch b = {.entries = json_array()};
+    fleet_counts counts = {0};
+    if (rc == RW_OK) {
+        session_share_scan(&scan.res);
+        fleet_run_targets(r->cfg, &commands, &targets, r->deadline_ms, fleet_batch_entry, &b,
+                          &counts);
+        session_share_scan(NULL);
+        r->report = json_pack("{s:s,s:o,s:o}", "operation", "fleet", "targets", b.entries,
+                              "summary", fleet_summary(&counts, rw_now_ms() - start));
+        b.entries = NULL;
+        if (counts.failed || counts.not_run) {
+            fleet_batch_error(r, &b, &counts);
+            json_object_set_new(r->report, "error", report_error_object(&r->err));
+            r->exit_code = FLEET_EXIT_SOME_FAILED;
+        }
+    } else {
+        r->report = json_pack("{s:o}", "error", report_error_object(&r->err));
+        r->exit_code = FLEET_EXIT_NOT_STARTED;
+    }
+    json_decref(b.entries);
+    strlist_free(&b.failed);
+    scan_resources_free(&scan.res);
+    strlist_free(&scan.warnings);
+    fleet_targets_free(&targets);
+    strlist_free(&commands);
+    return r->exit_code;
 }

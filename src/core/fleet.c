@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 void fleet_targets_free(fleet_targets *t)
 {
     for (size_t i = 0; i < t->len; i++) {
@@ -126,6 +128,97 @@ int fleet_parse_targets(const char *text, const char *origin, fleet_targets *out
     }
     free(copy);
     return rc;
+}
+
+/* "key=value" for one setting of an event item; errors name the item. */
+static int fleet_item_setting(fleet_target *it, size_t index, const char *key, json_t *v,
+                              rw_err *e)
+{
+    char buf[64];
+    const char *text = NULL;
+    if (json_is_string(v)) {
+        text = json_string_value(v);
+    } else if (json_is_integer(v)) {
+        snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
+        text = buf;
+    } else if (json_is_boolean(v)) {
+        text = json_is_true(v) ? "true" : "false";
+    }
+    if (!text)
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "event target %zu: '%s' must be a string, number or boolean", index, key);
+    if (!config_find_key(key))
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "event target %zu: unknown setting '%s'. Run 'runway help' for the list "
+                       "of settings",
+                       index, key);
+    strlist_push_owned(&it->settings, xasprintf("%s=%s", key, text));
+    return RW_OK;
+}
+
+/*
+ * An event may choose which tenant or which secret, never other settings:
+ * the function's own configuration decides the rest, as for single events.
+ */
+static int fleet_item(json_t *item, size_t index, fleet_targets *out, rw_err *e)
+{
+    if (json_is_string(item)) {
+        fleet_add_schema(out, json_string_value(item));
+        return RW_OK;
+    }
+    const char *schema = json_string_value(json_object_get(item, "schema"));
+    const char *secret = json_string_value(json_object_get(item, "awsSecretId"));
+    const char *name = json_string_value(json_object_get(item, "name"));
+    if (!json_is_object(item) || (!schema && !secret))
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "event target %zu must be a schema name or an object with \"schema\" "
+                       "or \"awsSecretId\"",
+                       index);
+    fleet_target *it = fleet_push(out);
+    it->schema = schema ? xstrdup(schema) : NULL;
+    it->name = xstrdup(name ? name : schema ? schema : secret);
+    const char *key;
+    json_t *v;
+    json_object_foreach(item, key, v) {
+        int rc = RW_OK;
+        if (!strcmp(key, "schema") || !strcmp(key, "name"))
+            continue;
+        if (strcmp(key, "awsSecretId") == 0) {
+            rc = fleet_item_setting(it, index, key, v, e);
+        } else if (strcmp(key, "placeholders") == 0 && json_is_object(v)) {
+            const char *pk;
+            json_t *pv;
+            json_object_foreach(v, pk, pv) {
+                char *full = xasprintf("placeholders.%s", pk);
+                rc = fleet_item_setting(it, index, full, pv, e);
+                free(full);
+                if (rc != RW_OK)
+                    break;
+            }
+        } else {
+            rc = rw_fail(e, RW_ERR_CONFIGURATION,
+                         "event target %zu: '%s' is not allowed; a target in an event may set "
+                         "schema, name, awsSecretId and placeholders",
+                         index, key);
+        }
+        if (rc != RW_OK)
+            return rc;
+    }
+    return RW_OK;
+}
+
+int fleet_targets_from_json(json_t *items, fleet_targets *out, rw_err *e)
+{
+    if (!json_is_array(items))
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "event key 'targets' (or 'Items') must be an array of targets");
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item) {
+        if (fleet_item(item, i, out, e) != RW_OK)
+            return e->code;
+    }
+    return RW_OK;
 }
 
 /* Parses "i/n" with 1 <= i <= n. */

@@ -43,6 +43,15 @@ bool fleet_requested(const rw_config *cfg);
 int fleet_parse_targets(const char *text, const char *origin, fleet_targets *out, rw_err *e);
 
 /*
+ * Reads a Lambda event's batch of targets (the Items a Step Functions
+ * Distributed Map hands each invocation): each item is a schema name, or an
+ * object with "schema" or "url", optional "name", "placeholders" (an object)
+ * and other settings as strings, numbers or booleans.
+ */
+struct json_t;
+int fleet_targets_from_json(struct json_t *items, fleet_targets *out, rw_err *e);
+
+/*
  * Splits -tenantSchemas into exact names and LIKE patterns (entries holding
  * '%').  Exact names become targets at once; patterns are left in patterns
  * for the caller to expand against the catalog.
