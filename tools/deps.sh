@@ -8,7 +8,7 @@ build_pkgs=(cmake make gcc pkg-config libsqlite3-dev libpq-dev libmariadb-dev
 # What `make image` needs to build and load the container image.
 image_pkgs=(binutils tar gzip podman runc busybox-static ca-certificates)
 test_pkgs=(sqlite3 postgresql postgresql-client mariadb-server mariadb-client
-           perl clang jq "${image_pkgs[@]}")
+           perl clang jq pgbouncer "${image_pkgs[@]}")
 bench_pkgs=(hyperfine sqitch sql-migrate libdbd-sqlite3-perl libdbd-pg-perl libdbd-mysql-perl time
             binutils)
 
