@@ -6,7 +6,7 @@
 # backends: sqlite
 . ./lib.sh
 
-[ -d "$CORPUS" ] || skip_all "no corpus at $CORPUS"
+require_corpus
 COMPARE=$RUNWAY_SOURCE_DIR/tests/lint-compare
 SQUAWK=$COMPARE/node_modules/.bin/squawk
 [ -x "$SQUAWK" ] || skip_all "squawk is not installed in $COMPARE (tools/deps.sh test installs it)"
