@@ -707,11 +707,22 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
     if (!s->hist_exists)
         log_info("Schema history table %s does not exist yet", s->hist.qualified);
     if (config_get_bool(s->cfg, "validateOnMigrate")) {
+        /* Flyway's own validation inside migrate fires the validate callbacks too. */
         plan_problems pp = {0};
-        rc = migrate_validate(s, "*:pending", &pp, e);
+        rc = session_callbacks(s, "beforeValidate", true, e);
+        if (rc == RW_OK)
+            rc = migrate_validate(s, "*:pending", &pp, e);
         if (rc == RW_OK && pp.len)
             rc = migrate_validate_error(&pp, e);
         plan_problems_free(&pp);
+        if (rc == RW_OK) {
+            rc = session_callbacks(s, "afterValidate", true, e);
+        } else {
+            rw_err ce;
+            rw_err_clear(&ce);
+            if (session_callbacks(s, "afterValidateError", true, &ce) != RW_OK)
+                log_error("%s", ce.msg);
+        }
         if (rc != RW_OK)
             return rc;
         log_info("Successfully validated %zu migrations (execution time %s)", s->plan.len,
