@@ -109,7 +109,7 @@ test_expect_success 'Update with nothing new succeeds and keeps the physical id;
 '
 
 test_expect_success 'the failure alarm stays quiet on successful migrations' '
-  emf_lines lambda.out >emf && test -s emf &&
+  emf_lines lambda.out lambda.err >emf && test -s emf &&
   test "$(node "$PIPELINE_TOOLS/alarm-fires.js" "$ALARM" emf)" = quiet
 '
 
@@ -131,7 +131,7 @@ test_expect_success 'the failed migration leaves the database as it was' '
 '
 
 test_expect_success 'the failure alarm fires on the metric runway printed' '
-  emf_lines lambda.out >emf &&
+  emf_lines lambda.out lambda.err >emf &&
   test "$(node "$PIPELINE_TOOLS/alarm-fires.js" "$ALARM" emf)" = fires
 '
 

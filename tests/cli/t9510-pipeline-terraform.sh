@@ -167,7 +167,7 @@ test_expect_success 'a good migration answers SendTaskSuccess with the report' '
 '
 
 test_expect_success 'the failure alarm stays quiet on a good migration' '
-  emf_lines task.out >emf && test "$(node "$PIPELINE_TOOLS/alarm-fires.js" "$ALARM" emf)" = quiet
+  emf_lines task.out task.err >emf && test "$(node "$PIPELINE_TOOLS/alarm-fires.js" "$ALARM" emf)" = quiet
 '
 
 printf '%s\n' "INSERT INTO accounts (name, no_such_column) VALUES ('x', 1);" >image/sql/V4__backfill_accounts.sql
@@ -182,7 +182,7 @@ test_expect_success 'a failed migration answers SendTaskFailure with an error th
 '
 
 test_expect_success 'the failure alarm fires on the metric runway printed' '
-  emf_lines task.out >emf && test "$(node "$PIPELINE_TOOLS/alarm-fires.js" "$ALARM" emf)" = fires
+  emf_lines task.out task.err >emf && test "$(node "$PIPELINE_TOOLS/alarm-fires.js" "$ALARM" emf)" = fires
 '
 
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')

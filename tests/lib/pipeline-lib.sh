@@ -32,5 +32,6 @@ json_expect() {
   fi
 }
 
-# emf_lines FILE: the CloudWatch Embedded Metric Format lines runway printed.
-emf_lines() { grep '^{"_aws"' "$1"; }
+# emf_lines FILE...: the CloudWatch Embedded Metric Format lines runway printed
+# (to stdout, or to stderr when stdout holds JSON: CloudWatch Logs reads both).
+emf_lines() { cat "$@" | grep '^{"_aws"'; }
