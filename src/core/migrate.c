@@ -103,16 +103,13 @@ static const char *migrate_name(const rw_migration *m)
     return m->filename;
 }
 
-/* Turns a driver error into Flyway's "Migration X failed" report. */
-static void migrate_describe_failure(rw_session *s, const rw_migration *m, bool recorded, rw_err *e)
+/* Turns a driver error into Flyway's "Migration X failed" report; what says what it left behind. */
+static void migrate_describe_failure(rw_session *s, const rw_migration *m, const char *what,
+                                     rw_err *e)
 {
     char server_msg[sizeof e->msg];
     snprintf(server_msg, sizeof server_msg, "%s", e->msg);
     strbuf sb = STRBUF_INIT;
-    const char *what = recorded
-                           ? "The database could not roll it back: remove any half-completed "
-                             "changes, fix the file, then run repair and migrate again."
-                           : "Nothing was changed: fix the file and run migrate again.";
     if (e->line)
         sb_addf(&sb, "Migration %s failed at %s:%d: %s. %s", migrate_name(m), m->path, e->line,
                 server_msg, what);
@@ -177,6 +174,47 @@ static int migrate_preflight_callbacks(rw_session *s, rw_err *e)
     return RW_OK;
 }
 
+/* A migration runs in a transaction unless configured not to or a statement can't. */
+static bool migrate_wants_tx(rw_session *s, const rw_migration *m, const sql_script *script)
+{
+    if (m->execute_in_transaction == 0 || !config_get_bool(s->cfg, "executeInTransaction"))
+        return false;
+    return !sql_script_has_nontransactional(script);
+}
+
+/*
+ * On a database with transactional DDL a failed migration is rolled back
+ * and reported as "Nothing was changed".  A script that commits or rolls
+ * back runway's transaction itself would break that promise: what ran
+ * before its COMMIT stays, the rest runs outside any transaction.  Refuse
+ * it before anything runs.  MySQL commits DDL at once anyway, a failure
+ * there is reported as not rolled back, and data dumps (sakila) end their
+ * batches with COMMIT, as Flyway runs them: those are left alone.
+ */
+static int migrate_check_txn_control(rw_session *s, const rw_migration *m,
+                                     const sql_script *script, rw_err *e)
+{
+    bool group = config_get_bool(s->cfg, "group");
+    const sql_statement *st = sql_script_find_txn_control(script);
+    if (!st || !s->db.ops->ddl_transactions || !(group || migrate_wants_tx(s, m, script)))
+        return RW_OK;
+    if (group)
+        rw_fail(e, RW_ERR_PARSE,
+                "%s:%d: %s controls the transaction, but group=true runs all pending "
+                "migrations in one transaction: remove the statement, or set group=false and "
+                "executeInTransaction=false in %s.conf",
+                m->path, st->line, sql_txn_name(st), m->path);
+    else
+        rw_fail(e, RW_ERR_PARSE,
+                "%s:%d: %s controls the transaction, but runway runs this migration in a "
+                "transaction of its own: remove the statement, or run the script outside a "
+                "transaction with executeInTransaction=false in %s.conf",
+                m->path, st->line, sql_txn_name(st), m->path);
+    snprintf(e->path, sizeof e->path, "%s", m->path);
+    e->line = st->line;
+    return e->code;
+}
+
 /* Checks every pending script loads (placeholders, parsing) before anything runs. */
 static int migrate_preflight(rw_session *s, const rw_migration **list, size_t n, rw_err *e)
 {
@@ -185,6 +223,8 @@ static int migrate_preflight(rw_session *s, const rw_migration **list, size_t n,
         sql_script script = {0};
         bool ph = list[i]->placeholder_replacement != 0;
         int rc = session_load_script(s, list[i]->path, ph, &script, e);
+        if (rc == RW_OK)
+            rc = migrate_check_txn_control(s, list[i], &script, e);
         if (rc == RW_OK && !mixed && sql_script_has_nontransactional(&script) &&
             sql_script_has_transactional(&script)) {
             rc = rw_fail(e, RW_ERR_PARSE,
@@ -208,6 +248,7 @@ typedef struct migrate_step {
     bool group;               /* inside the group transaction */
     int elapsed_ms;
     bool recorded_failure;
+    size_t ran;               /* statements of the script that completed */
 } migrate_step;
 
 /* Runs one migration's statements plus its per-migration callbacks. */
@@ -216,18 +257,89 @@ static int migrate_exec_one(migrate_step *st, bool in_tx, rw_err *e)
     rw_session *s = st->s;
     int rc = session_callbacks(s, "beforeEachMigrate", !in_tx, e);
     if (rc == RW_OK && !config_get_bool(s->cfg, "skipExecutingMigrations"))
-        rc = session_exec_script(s, st->m->path, &st->script, e);
+        rc = session_exec_counted(s, st->m->path, &st->script, &st->ran, e);
     if (rc == RW_OK)
         rc = session_callbacks(s, "afterEachMigrate", !in_tx, e);
     return rc;
 }
 
-/* A migration runs in a transaction unless configured not to or a statement can't. */
-static bool migrate_wants_tx(rw_session *s, const migrate_step *st)
+/* What a failed script run outside a transaction left committed. */
+typedef struct migrate_leftover {
+    size_t committed;         /* statements committed, transaction control left out */
+    int last_line;            /* line of the last of them */
+    size_t open;              /* statements inside the script's own unfinished transaction */
+    int open_line;            /* line of the BEGIN that opened it, 0 when none is open */
+} migrate_leftover;
+
+/*
+ * Outside a transaction each statement commits as it runs, except between
+ * the script's own BEGIN and its COMMIT or ROLLBACK.  Replays the
+ * statements that completed to tell which of them are committed.
+ */
+static migrate_leftover migrate_count_committed(const migrate_step *st)
 {
-    if (st->m->execute_in_transaction == 0 || !config_get_bool(s->cfg, "executeInTransaction"))
-        return false;
-    return !sql_script_has_nontransactional(&st->script);
+    migrate_leftover lo = {0};
+    int open_last = 0;
+    for (size_t i = 0; i < st->ran && i < st->script.len; i++) {
+        const sql_statement *x = &st->script.stmts[i];
+        switch (x->txn) {
+        case SQL_TXN_BEGIN:
+            if (!lo.open_line)
+                lo.open_line = x->line;
+            break;
+        case SQL_TXN_COMMIT:
+            if (lo.open) {
+                lo.committed += lo.open;
+                lo.last_line = open_last;
+            }
+            lo.open = 0;
+            lo.open_line = 0;
+            break;
+        case SQL_TXN_ROLLBACK:
+            lo.open = 0;
+            lo.open_line = 0;
+            break;
+        case SQL_TXN_SAVEPOINT:
+            break;
+        case SQL_TXN_NONE:
+            if (lo.open_line) {
+                lo.open++;
+                open_last = x->line;
+            } else {
+                lo.committed++;
+                lo.last_line = x->line;
+            }
+            break;
+        }
+    }
+    return lo;
+}
+
+/*
+ * The truth about a migration that failed outside a transaction: which
+ * statements stay committed, and that the script's own open transaction
+ * (rolled back here, so the failure can be recorded) is gone.
+ */
+static char *migrate_describe_leftover(const migrate_step *st, const migrate_leftover *lo)
+{
+    strbuf sb = STRBUF_INIT;
+    bool ddl_tx = st->s->db.ops->ddl_transactions;
+    sb_adds(&sb, "It ran outside a transaction: ");
+    if (lo->committed)
+        sb_addf(&sb, "%zu statement%s before the failing one %s committed (the last at line %d)",
+                lo->committed, lo->committed == 1 ? "" : "s", lo->committed == 1 ? "was" : "were",
+                lo->last_line);
+    else
+        sb_adds(&sb, "no statement before the failing one was committed");
+    if (lo->open_line)
+        sb_addf(&sb, "; the transaction the script opened at line %d was rolled back%s",
+                lo->open_line,
+                ddl_tx ? "" : " (except its DDL statements, which this database commits at once)");
+    if (lo->committed || (lo->open_line && !ddl_tx))
+        sb_adds(&sb, ". Undo those changes, fix the file, then run repair and migrate again.");
+    else
+        sb_adds(&sb, ". Fix the file, then run repair and migrate again.");
+    return sb_detach(&sb);
 }
 
 /*
@@ -243,7 +355,7 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
     int rc = session_load_script(s, m->path, m->placeholder_replacement != 0, &st->script, e);
     if (rc != RW_OK)
         return rc;
-    bool tx = st->group || migrate_wants_tx(s, st);
+    bool tx = st->group || migrate_wants_tx(s, m, &st->script);
     if (!st->group && tx)
         rc = ops->begin(s->db.conn, e);
     if (rc == RW_OK && m->type == MIG_REPEATABLE)
@@ -264,12 +376,22 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
     if (rc != RW_OK) {
         rw_err ig;
         rw_err_clear(&ig);
-        if (tx)
+        migrate_leftover lo = {0};
+        if (!tx)
+            lo = migrate_count_committed(st);
+        if (tx || lo.open_line)
             ops->rollback(s->db.conn, &ig);
         st->recorded_failure = !(tx && ops->ddl_transactions);
         if (st->recorded_failure && !st->group)
             migrate_record_failure(s, m, st->elapsed_ms);
-        migrate_describe_failure(s, m, st->recorded_failure, e);
+        char *what = !tx ? migrate_describe_leftover(st, &lo)
+                     : st->recorded_failure
+                         ? xstrdup("The database could not roll it back: remove any "
+                                   "half-completed changes, fix the file, then run repair and "
+                                   "migrate again.")
+                         : xstrdup("Nothing was changed: fix the file and run migrate again.");
+        migrate_describe_failure(s, m, what, e);
+        free(what);
     }
     return rc;
 }
