@@ -291,7 +291,8 @@ static int scan_nul_error(const char *path, const strbuf *text, size_t off, rw_e
     rw_fail(e, RW_ERR_IO,
             "%s:%d: NUL byte at byte offset %zu: SQL text cannot contain one, and the "
             "statements after it would not run. Remove it (write binary data as an escaped "
-            "or hex literal instead).",
+            "or hex literal instead; a file saved as UTF-16 has one in every other byte: save "
+            "it as UTF-8).",
             path, line, off);
     e->line = line;
     return e->code;
@@ -304,9 +305,6 @@ static int scan_read_script_at(int dirfd, const char *name, const char *path, st
     int rc = rw_read_file_at(dirfd, name, path, out, e);
     if (rc != RW_OK)
         return rc;
-    const char *nul = memchr(out->buf, '\0', out->len);
-    if (nul)
-        return scan_nul_error(path, out, (size_t)(nul - out->buf), e);
     size_t bad = checksum_utf8_invalid_offset(out->buf, out->len);
     if (bad != (size_t)-1) {
         int line = 1;
@@ -319,6 +317,9 @@ static int scan_read_script_at(int dirfd, const char *name, const char *path, st
                        "%s:%d: invalid UTF-8 at byte offset %zu; save the file as UTF-8", path,
                        line, bad);
     }
+    const char *nul = memchr(out->buf, '\0', out->len);
+    if (nul)
+        return scan_nul_error(path, out, (size_t)(nul - out->buf), e);
     return RW_OK;
 }
 
