@@ -6,7 +6,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build run test test-fast bench install clean deps
+.PHONY: all build run test test-fast bench install clean deps image
 
 all: build
 
@@ -38,7 +38,7 @@ test: build
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	tests/lib/with-servers.sh sh -c '\
 	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) && \
-	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  RUNWAY_TEST_SANITIZER=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE e2e'
 
 # The plain build only, for quick iterations.
@@ -49,6 +49,12 @@ test-fast: build
 bench: build
 	@tools/deps.sh bench
 	tests/lib/with-servers.sh bench/run.sh $(BUILD)/runway
+
+# The OCI image (FROM scratch: runway, its libraries, CA certificates) as
+# archives under $(BUILD), loaded into the podman storage there; see docs/deploy.md.
+image: build
+	@tools/deps.sh image
+	@tools/image.sh $(BUILD)
 
 install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)

@@ -15,6 +15,7 @@
 #include "aws/callbacks.h"
 #include "aws/http.h"
 #include "cli/commands.h"
+#include "cli/fleet.h"
 #include "core/log.h"
 
 #define CFN_BODY_MAX 4096
@@ -167,7 +168,11 @@ static void command_run(const runtime *rt, const invocation *inv, const char *na
     if (cmd) {
         rw_run r = {.cfg = cfg, .json = true, .out = NULL, .deadline_ms = command_deadline(inv)};
         rw_err_clear(&r.err);
-        command_execute(cmd, &r);
+        json_t *batch = fleet_event_batch(overrides);
+        if (batch)
+            fleet_execute_batch(&r, name, batch);
+        else
+            command_execute(cmd, &r);
         res->report = r.report;
         res->stopped_by_deadline = r.stopped_by_deadline;
         res->success = r.exit_code == 0 && !r.stopped_by_deadline;
@@ -320,7 +325,7 @@ static int handle_plain(const runtime *rt, const invocation *inv, json_t *event,
         return runtime_invocation_error(rt, inv, "Function.InvalidEvent", "InvalidEvent",
                                         "event key 'command' must be a string", e);
     const char *name = command ? json_string_value(command) : "migrate";
-    static const char *const ignore[] = {"command", NULL};
+    static const char *const ignore[] = {"command", "targets", "Items", "BatchInput", NULL};
     command_result res;
     command_run(rt, inv, name, event, ignore, false, &res);
     int ret;

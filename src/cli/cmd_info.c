@@ -58,11 +58,11 @@ int cmd_info(rw_run *r)
     if (rc == RW_OK)
         rc = session_callbacks(&s, "beforeInfo", true, &r->err);
     if (rc == RW_OK) {
-        const char *cur = plan_current_version(&s.plan, &s.hist);
+        const char *cur = plan_info_version(&s.plan);
         bool *inc = info_filter(r, &s.plan);
         json_t *o = report_new("info", &s);
         json_object_set_new(o, "schemaVersion", cur ? json_string(cur) : json_null());
-        json_object_set_new(o, "schemaName", json_string(session_schema(&s)));
+        json_object_set_new(o, "schemaName", report_schema_name(s.cfg));
         if (!r->summary_only) {
             json_t *arr = json_array();
             for (size_t i = 0; i < s.plan.len; i++)

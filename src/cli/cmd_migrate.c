@@ -16,17 +16,11 @@ static json_t *migrate_report(rw_session *s, const migrate_result *res, bool suc
     json_t *o = report_new("migrate", s);
     json_object_set_new(o, "initialSchemaVersion",
                         res->initial_version ? json_string(res->initial_version) : json_null());
-    json_object_set_new(o, "targetSchemaVersion",
-                        res->target_version ? json_string(res->target_version) : json_null());
-    /* Flyway reports the configured schemas joined by ", " ("" when none are set). */
-    strlist schemas = {0};
-    config_get_list(s->cfg, "schemas", &schemas);
-    strbuf names = STRBUF_INIT;
-    for (size_t i = 0; i < schemas.len; i++)
-        sb_addf(&names, "%s%s", i ? ", " : "", schemas.items[i]);
-    json_object_set_new(o, "schemaName", json_string(sb_str(&names)));
-    sb_free(&names);
-    strlist_free(&schemas);
+    /* After a failure Flyway has no target version to report. */
+    json_object_set_new(o, "targetSchemaVersion", success && res->target_version
+                                                      ? json_string(res->target_version)
+                                                      : json_null());
+    json_object_set_new(o, "schemaName", report_schema_name(s->cfg));
     json_t *arr = json_array();
     int total = 0;
     for (size_t i = 0; i < res->napplied; i++) {
@@ -101,10 +95,17 @@ int cmd_migrate(rw_run *r)
                      res.napplied, res.napplied == 1 ? "" : "s",
                      strcmp(dry, "-") == 0 ? "stdout" : dry);
         r->stopped_by_deadline = res.stopped_by_deadline;
-        r->report = migrate_report(&s, &res, rc == RW_OK, r->summary_only);
-        json_object_set_new(r->report, "dryRun", json_boolean(dry_run));
-        json_object_set_new(r->report, "exception",
-                            rc == RW_OK ? json_null() : json_string(r->err.msg));
+        /*
+         * Flyway gives the full result only when a migration itself failed;
+         * a run refused earlier (validation, a script that does not load)
+         * prints the error document alone.
+         */
+        if (rc == RW_OK || res.failed) {
+            r->report = migrate_report(&s, &res, rc == RW_OK, r->summary_only);
+            json_object_set_new(r->report, "dryRun", json_boolean(dry_run));
+            json_object_set_new(r->report, "exception",
+                                rc == RW_OK ? json_null() : json_string(r->err.msg));
+        }
     }
     migrate_result_free(&res);
     session_close(&s);

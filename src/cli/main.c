@@ -9,6 +9,8 @@
 
 #include "aws/aws.h"
 #include "cli/commands.h"
+#include "cli/fleet.h"
+#include "core/fleet.h"
 #include "core/log.h"
 #include "core/report.h"
 
@@ -132,6 +134,13 @@ int main(int argc, char **argv)
             strlist_free(&commands);
             return 1;
         }
+    }
+
+    if (fleet_requested(cfg)) {
+        int code = fleet_main(cfg, &commands, json, environ);
+        config_free(cfg);
+        strlist_free(&commands);
+        return code;
     }
 
     int exit_code = 0;

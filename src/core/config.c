@@ -121,6 +121,12 @@ static const config_key known_keys[] = {
     {"lintSince", R, NULL, "lint: migrations above this version deploy together (their new tables are empty)"},
     {"lintFailOn", R, "error", "lint: exit non-zero on findings of this severity or worse (error, warning)"},
     {"newVersionScheme", R, "auto", "new: auto (follow the existing files), number or timestamp"},
+    {"tenantSchemas", R, NULL, "run over these schemas of one server (names, or LIKE patterns: tenant_%)"},
+    {"targets", R, NULL, "run over the databases listed in FILE (URL [key=value ...] per line)"},
+    {"parallel", R, "4", "targets run at once (-tenantSchemas, -targets)"},
+    {"failFast", R, "false", "stop starting targets after the first one fails"},
+    {"shard", R, NULL, "i/n: run only the targets of shard i of n (default: CI_NODE_INDEX/CI_NODE_TOTAL)"},
+    {"shardCount", R, NULL, "shards in all, with a Kubernetes Indexed Job's JOB_COMPLETION_INDEX"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -833,7 +839,23 @@ static int config_set_arg(rw_config *cfg, const char *arg, rw_err *e)
     return rc;
 }
 
-/* Directory holding the runway executable (Flyway's installDir). */
+char *config_install_dir_of(const char *exe_path)
+{
+    const char *slash = strrchr(exe_path, '/');
+    if (!slash)
+        return xstrdup(".");
+    size_t len = (size_t)(slash - exe_path);
+    if (len >= 4 && memcmp(slash - 4, "/bin", 4) == 0)
+        len -= 4;
+    return len ? xstrndup(exe_path, len) : xstrdup("/");
+}
+
+/*
+ * Flyway's installDir, whose conf/ holds the lowest-precedence config file.
+ * Flyway's launcher sits in its install folder (/flyway/flyway), and so
+ * does runway in the image (/flyway/runway, so /flyway/conf); an installed
+ * runway sits in PREFIX/bin, and its conf/ belongs beside bin/, not in it.
+ */
 static char *config_install_dir(void)
 {
     char buf[PATH_MAX];
@@ -841,11 +863,7 @@ static char *config_install_dir(void)
     if (n <= 0)
         return NULL;
     buf[n] = '\0';
-    char *slash = strrchr(buf, '/');
-    if (!slash)
-        return NULL;
-    *slash = '\0';
-    return xstrdup(buf);
+    return config_install_dir_of(buf);
 }
 
 static bool config_file_exists(const char *path)

@@ -82,6 +82,12 @@ int config_load_all(rw_config *cfg, int argc, char **argv, char *const *envp, st
 /* Flyway's camelCase -> UPPER_SNAKE rule ("connectRetriesInterval" -> "CONNECT_RETRIES_INTERVAL"). */
 void config_key_to_env(const char *key, strbuf *out);
 
+/*
+ * The install folder for the executable at exe_path: the folder above bin/
+ * when the executable sits in a bin/ folder, its own folder otherwise.
+ */
+char *config_install_dir_of(const char *exe_path);
+
 /* Returns a copy of url with any password (user:pw@, password=...) replaced by "***". */
 char *config_redact_url(const char *url);
 

@@ -302,3 +302,76 @@ int history_delete_failed(rw_db *db, rw_history *h, rw_err *e)
     h->len = w;
     return RW_OK;
 }
+
+/* Updates the row at rank in h after an UPDATE of it succeeded. */
+static void history_row_done(rw_history *h, int rank, int execution_ms, bool success)
+{
+    for (size_t i = h->len; i-- > 0;) {
+        if (h->rows[i].installed_rank != rank)
+            continue;
+        h->rows[i].execution_time = execution_ms;
+        h->rows[i].success = success;
+        return;
+    }
+}
+
+int history_complete_row(rw_db *db, rw_history *h, int rank, int execution_ms, rw_err *e)
+{
+    char r[32], ms[32];
+    snprintf(r, sizeof r, "%d", rank);
+    snprintf(ms, sizeof ms, "%d", execution_ms);
+    strbuf sql = STRBUF_INIT;
+    sb_addf(&sql,
+            "UPDATE %s SET execution_time = ?, success = %s, installed_on = CURRENT_TIMESTAMP "
+            "WHERE installed_rank = ?",
+            h->qualified, db->ops->bool_true);
+    const char *params[] = {ms, r};
+    int rc = db->ops->query(db->conn, sql.buf, params, 2, NULL, NULL, e);
+    sb_free(&sql);
+    if (rc == RW_OK)
+        history_row_done(h, rank, execution_ms, true);
+    return rc;
+}
+
+int history_set_execution_time(rw_db *db, rw_history *h, int rank, int execution_ms, rw_err *e)
+{
+    char r[32], ms[32];
+    snprintf(r, sizeof r, "%d", rank);
+    snprintf(ms, sizeof ms, "%d", execution_ms);
+    strbuf sql = STRBUF_INIT;
+    sb_addf(&sql, "UPDATE %s SET execution_time = ? WHERE installed_rank = ?", h->qualified);
+    const char *params[] = {ms, r};
+    int rc = db->ops->query(db->conn, sql.buf, params, 2, NULL, NULL, e);
+    sb_free(&sql);
+    if (rc == RW_OK)
+        history_row_done(h, rank, execution_ms, false);
+    return rc;
+}
+
+int history_has_rank(rw_db *db, const rw_history *h, int rank, bool *out, rw_err *e)
+{
+    char r[32];
+    snprintf(r, sizeof r, "%d", rank);
+    strbuf sql = STRBUF_INIT;
+    sb_addf(&sql, "SELECT COUNT(*) FROM %s WHERE installed_rank = ?", h->qualified);
+    const char *params[] = {r};
+    long n = 0;
+    int rc = db->ops->query(db->conn, sql.buf, params, 1, history_count_row, &n, e);
+    sb_free(&sql);
+    *out = n > 0;
+    return rc;
+}
+
+void history_forget_last(rw_history *h)
+{
+    if (h->len > 0)
+        history_row_free(&h->rows[--h->len]);
+}
+
+int history_reload(rw_db *db, rw_history *h, rw_err *e)
+{
+    for (size_t i = 0; i < h->len; i++)
+        history_row_free(&h->rows[i]);
+    h->len = 0;
+    return history_refresh(db, h, e);
+}

@@ -59,6 +59,19 @@ int history_insert_row(rw_db *db, rw_history *h, const rw_history_row *row, rw_e
 int history_update_row(rw_db *db, rw_history *h, int rank, const char *description,
                        const char *type, const int32_t *checksum, rw_err *e);
 int history_delete_failed(rw_db *db, rw_history *h, rw_err *e);
+/*
+ * Marks the row at rank successful, with its execution time and the time
+ * of completion, as the row Flyway inserts after a migration ran.
+ */
+int history_complete_row(rw_db *db, rw_history *h, int rank, int execution_ms, rw_err *e);
+/* Sets the execution time of the (failed) row at rank. */
+int history_set_execution_time(rw_db *db, rw_history *h, int rank, int execution_ms, rw_err *e);
+/* Whether the table still holds a row at rank (a rollback may have taken it away). */
+int history_has_rank(rw_db *db, const rw_history *h, int rank, bool *out, rw_err *e);
+/* Reads every row again: rows other processes updated since show their new values. */
+int history_reload(rw_db *db, rw_history *h, rw_err *e);
+/* Drops the last row read or inserted from h, not from the table. */
+void history_forget_last(rw_history *h);
 void history_row_free(rw_history_row *r);
 
 #endif

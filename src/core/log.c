@@ -8,16 +8,23 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static log_level current_level = LOG_INFO;
 static bool use_color = false;
 static bool status_shown = false;
+static char line_prefix[128];
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void log_set_level(log_level lvl) { current_level = lvl; }
 log_level log_get_level(void) { return current_level; }
 void log_set_color(bool on) { use_color = on; }
+
+void log_set_prefix(const char *prefix)
+{
+    snprintf(line_prefix, sizeof line_prefix, "%s", prefix ? prefix : "");
+}
 bool log_color(void) { return use_color; }
 
 /* Erases the status line; the caller holds log_lock. */
@@ -29,22 +36,39 @@ static void log_erase_status(void)
     }
 }
 
+/*
+ * Each line leaves in one write, so that lines from the processes of a
+ * fleet run sharing one stderr never interleave mid-line.
+ */
 static void log_emit(log_level lvl, const char *tag, const char *color, const char *fmt,
                      va_list ap)
 {
     if (lvl < current_level)
         return;
+    char head[256];
+    if (tag && use_color && color)
+        snprintf(head, sizeof head, "%s%s%s\033[0m", line_prefix, color, tag);
+    else
+        snprintf(head, sizeof head, "%s%s", line_prefix, tag ? tag : "");
+    char small[4096];
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    char *msg = small;
+    if (n >= (int)sizeof small) {
+        msg = malloc((size_t)n + 1);
+        if (msg)
+            vsnprintf(msg, (size_t)n + 1, fmt, copy);
+        else
+            msg = small;
+    }
+    va_end(copy);
     pthread_mutex_lock(&log_lock);
     log_erase_status();
-    if (tag) {
-        if (use_color && color)
-            fprintf(stderr, "%s%s\033[0m", color, tag);
-        else
-            fputs(tag, stderr);
-    }
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "%s%s\n", head, msg);
     pthread_mutex_unlock(&log_lock);
+    if (msg != small)
+        free(msg);
 }
 
 #define LOG_FN(fn, lvl, tag, color)                                                                \

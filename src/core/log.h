@@ -18,6 +18,8 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ANSI colors for the WARNING/ERROR tags (decided once from -color, NO_COLOR and the TTY). */
 void log_set_color(bool on);
 bool log_color(void);
+/* Text put before every log line ("[tenant_7] " in a fleet run's target processes). */
+void log_set_prefix(const char *prefix);
 /*
  * A transient status line on stderr, redrawn in place and erased by the
  * next log line; only for terminals (the caller checks).  Hidden below INFO.

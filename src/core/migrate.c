@@ -103,19 +103,55 @@ static const char *migrate_name(const rw_migration *m)
     return m->filename;
 }
 
-/* Turns a driver error into Flyway's "Migration X failed" report; what says what it left behind. */
-static void migrate_describe_failure(rw_session *s, const rw_migration *m, const char *what,
-                                     rw_err *e)
+/* What a failed migration left behind, which decides what the user must do next. */
+typedef enum migrate_outcome {
+    OUTCOME_ROLLED_BACK,          /* nothing changed, no history row */
+    OUTCOME_ROLLED_BACK_RECORDED, /* nothing changed, but a failed row records it */
+    OUTCOME_KEPT,                 /* changes may remain; a failed row records it */
+    OUTCOME_KEPT_UNRECORDED,      /* changes may remain; recording the failure failed */
+} migrate_outcome;
+
+/* runway's advice after Flyway's details, one per outcome; where is path:line. */
+static void migrate_outcome_advice(strbuf *sb, migrate_outcome o, const char *where)
+{
+    switch (o) {
+    case OUTCOME_ROLLED_BACK:
+        sb_addf(sb, "Nothing was changed: fix %s and run migrate again.", where);
+        return;
+    case OUTCOME_ROLLED_BACK_RECORDED:
+        sb_addf(sb, "Its changes were rolled back and the schema history records it as failed: "
+                    "fix %s, then run repair and migrate again.", where);
+        return;
+    case OUTCOME_KEPT:
+        sb_addf(sb, "The database could not roll it back: remove any half-completed changes, "
+                    "fix %s, then run repair and migrate again.", where);
+        return;
+    case OUTCOME_KEPT_UNRECORDED:
+        sb_addf(sb, "The database could not roll it back and the failure is not recorded in the "
+                    "schema history: remove any half-completed changes, fix %s and run migrate "
+                    "again.", where);
+        return;
+    }
+}
+
+/*
+ * Turns a driver error into Flyway's "Migration X failed" report.  The
+ * first line is about the migration; a failure to record it (the
+ * connection is often gone by then) comes after, as a detail.
+ */
+static void migrate_describe_failure(const rw_migration *m, migrate_outcome outcome,
+                                     const char *record_error, const char *committed, rw_err *e)
 {
     char server_msg[sizeof e->msg];
     snprintf(server_msg, sizeof server_msg, "%s", e->msg);
     strbuf sb = STRBUF_INIT;
-    if (e->line)
-        sb_addf(&sb, "Migration %s failed at %s:%d: %s. %s", migrate_name(m), m->path, e->line,
-                server_msg, what);
-    else
-        sb_addf(&sb, "Migration %s failed: %s. %s", migrate_name(m), server_msg, what);
-    sb_addf(&sb, "\n-------------------------------\n");
+    /* Flyway's title, underlined to its length, then the details; runway's advice last. */
+    char *title = xasprintf("Migration %s failed", migrate_name(m));
+    sb_addf(&sb, "%s\n", title);
+    for (size_t i = strlen(title); i > 0; i--)
+        sb_addc(&sb, '-');
+    sb_addc(&sb, '\n');
+    free(title);
     sb_addf(&sb, "SQL State  : %s\n", e->sqlstate[0] ? e->sqlstate : "null");
     sb_addf(&sb, "Error Code : %d\n", e->sql_errcode);
     sb_addf(&sb, "Message    : %s\n", server_msg);
@@ -128,6 +164,14 @@ static void migrate_describe_failure(rw_session *s, const rw_migration *m, const
         sb_addf(&sb, "Line       : %d\n", e->line);
     if (e->statement[0])
         sb_addf(&sb, "Statement  : %s\n", e->statement);
+    if (committed)
+        sb_addf(&sb, "Committed  : %s\n", committed);
+    if (record_error && *record_error)
+        sb_addf(&sb, "History    : the failure could not be recorded: %s\n", record_error);
+    /* path:line, the form editors and CI logs turn into a link */
+    char *where = e->line ? xasprintf("%s:%d", m->path, e->line) : xstrdup(m->path);
+    migrate_outcome_advice(&sb, outcome, where);
+    free(where);
     rw_code code = m->type == MIG_REPEATABLE ? RW_ERR_FAILED_REPEATABLE : RW_ERR_FAILED_VERSIONED;
     e->code = code;
     snprintf(e->path, sizeof e->path, "%s", m->path);
@@ -135,16 +179,6 @@ static void migrate_describe_failure(rw_session *s, const rw_migration *m, const
     memcpy(e->msg, sb.buf, n);
     e->msg[n] = '\0';
     sb_free(&sb);
-    (void)s;
-}
-
-/* Records a failed migration the database could not roll back (success=false). */
-static void migrate_record_failure(rw_session *s, const rw_migration *m, int ms)
-{
-    rw_err ie;
-    rw_err_clear(&ie);
-    if (session_record(s, m, ms, false, &ie) != RW_OK)
-        log_error("Unable to record the failed migration in %s: %s", s->hist.qualified, ie.msg);
 }
 
 /* Callback events migrate may fire; their scripts are checked before anything runs. */
@@ -247,7 +281,7 @@ typedef struct migrate_step {
     sql_script script;        /* the loaded script */
     bool group;               /* inside the group transaction */
     int elapsed_ms;
-    bool recorded_failure;
+    int first_rank;           /* rank of the row written before running, or 0 */
     size_t ran;               /* statements of the script that completed */
 } migrate_step;
 
@@ -318,28 +352,110 @@ static migrate_leftover migrate_count_committed(const migrate_step *st)
 /*
  * The truth about a migration that failed outside a transaction: which
  * statements stay committed, and that the script's own open transaction
- * (rolled back here, so the failure can be recorded) is gone.
+ * was rolled back.
  */
 static char *migrate_describe_leftover(const migrate_step *st, const migrate_leftover *lo)
 {
     strbuf sb = STRBUF_INIT;
-    bool ddl_tx = st->s->db.ops->ddl_transactions;
-    sb_adds(&sb, "It ran outside a transaction: ");
     if (lo->committed)
-        sb_addf(&sb, "%zu statement%s before the failing one %s committed (the last at line %d)",
-                lo->committed, lo->committed == 1 ? "" : "s", lo->committed == 1 ? "was" : "were",
-                lo->last_line);
+        sb_addf(&sb, "%zu statement%s before the failing one (the last at line %d)",
+                lo->committed, lo->committed == 1 ? "" : "s", lo->last_line);
     else
-        sb_adds(&sb, "no statement before the failing one was committed");
+        sb_adds(&sb, "no statement before the failing one");
     if (lo->open_line)
         sb_addf(&sb, "; the transaction the script opened at line %d was rolled back%s",
                 lo->open_line,
-                ddl_tx ? "" : " (except its DDL statements, which this database commits at once)");
-    if (lo->committed || (lo->open_line && !ddl_tx))
-        sb_adds(&sb, ". Undo those changes, fix the file, then run repair and migrate again.");
-    else
-        sb_adds(&sb, ". Fix the file, then run repair and migrate again.");
+                st->s->db.ops->ddl_transactions
+                    ? ""
+                    : " (except its DDL statements, which this database commits at once)");
     return sb_detach(&sb);
+}
+
+/*
+ * On a database without transactional DDL a migration's changes stay when
+ * runway is killed half-way, so its history row is written first, as
+ * failed, and marked successful when it completes: an interrupted run then
+ * always leaves a Failed row that info, validate and repair (and Flyway)
+ * understand.  Inside the migration's transaction the row goes with a
+ * rollback of a data-only script and is committed by its first DDL
+ * statement, like the changes it stands for.  A group has no row per
+ * migration until its end; it keeps the plain path.
+ */
+static int migrate_write_first_row(migrate_step *st, rw_err *e)
+{
+    rw_session *s = st->s;
+    if (s->db.ops->ddl_transactions || st->group)
+        return RW_OK;
+    int rc = session_record(s, st->m, 0, false, e);
+    if (rc == RW_OK)
+        st->first_rank = s->hist.rows[s->hist.len - 1].installed_rank;
+    return rc;
+}
+
+/* Whether the statements run in the migration's transaction commit nothing themselves. */
+static bool migrate_step_is_data_only(const migrate_step *st)
+{
+    return sql_script_is_data_only(&st->script) &&
+           !session_has_callbacks(st->s, "beforeEachMigrate") &&
+           !session_has_callbacks(st->s, "afterEachMigrate");
+}
+
+/*
+ * After a failure, finds what is left of a row written first: still there
+ * (DDL committed it, or there was no transaction), or taken away by the
+ * rollback, when Flyway's failed row is written now.  When the database
+ * cannot be asked (the connection is gone), the server rolled back the
+ * open transaction, and only a data-only script is sure to have been in it
+ * all along.
+ */
+static migrate_outcome migrate_settle_first_row(migrate_step *st, bool tx, strbuf *why)
+{
+    rw_session *s = st->s;
+    rw_err ie;
+    rw_err_clear(&ie);
+    bool present = true;
+    if (history_has_rank(&s->db, &s->hist, st->first_rank, &present, &ie) != RW_OK) {
+        present = !(tx && migrate_step_is_data_only(st));
+        if (!present)
+            history_forget_last(&s->hist);
+        return present ? OUTCOME_KEPT : OUTCOME_ROLLED_BACK;
+    }
+    if (present) {
+        history_set_execution_time(&s->db, &s->hist, st->first_rank, st->elapsed_ms, &ie);
+        return OUTCOME_KEPT;
+    }
+    history_forget_last(&s->hist);
+    if (session_record(s, st->m, st->elapsed_ms, false, &ie) != RW_OK) {
+        sb_adds(why, ie.msg);
+        return OUTCOME_ROLLED_BACK;
+    }
+    return OUTCOME_ROLLED_BACK_RECORDED;
+}
+
+/*
+ * Cleans up after a failed step and says what it left: a transaction on a
+ * database with transactional DDL leaves nothing; otherwise a success=false
+ * row records the failure, as Flyway writes it.
+ */
+static migrate_outcome migrate_step_fail(migrate_step *st, bool tx, strbuf *why)
+{
+    rw_session *s = st->s;
+    rw_err ie;
+    rw_err_clear(&ie);
+    if (tx)
+        s->db.ops->rollback(s->db.conn, &ie);
+    if (st->first_rank)
+        return migrate_settle_first_row(st, tx, why);
+    if (tx && s->db.ops->ddl_transactions)
+        return OUTCOME_ROLLED_BACK;
+    if (st->group)
+        return OUTCOME_KEPT;
+    rw_err_clear(&ie);
+    if (session_record(s, st->m, st->elapsed_ms, false, &ie) != RW_OK) {
+        sb_adds(why, ie.msg);
+        return OUTCOME_KEPT_UNRECORDED;
+    }
+    return OUTCOME_KEPT;
 }
 
 /*
@@ -364,34 +480,41 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
     else if (rc == RW_OK)
         log_info("Migrating schema \"%s\" to version \"%s%s%s\"", session_schema(s),
                  m->version.text, *m->description ? " - " : "", m->description);
+    if (rc == RW_OK)
+        rc = migrate_write_first_row(st, e);
     int64_t t0 = rw_now_ms();
     if (rc == RW_OK)
         rc = migrate_exec_one(st, tx, e);
     st->elapsed_ms = (int)(rw_now_ms() - t0);
     if (rc == RW_OK) {
-        rc = session_record(s, m, st->elapsed_ms, true, e);
+        if (st->first_rank)
+            rc = history_complete_row(&s->db, &s->hist, st->first_rank, st->elapsed_ms, e);
+        else
+            rc = session_record(s, m, st->elapsed_ms, true, e);
         if (rc == RW_OK && tx && !st->group)
             rc = ops->commit(s->db.conn, e);
     }
     if (rc != RW_OK) {
-        rw_err ig;
-        rw_err_clear(&ig);
-        migrate_leftover lo = {0};
-        if (!tx)
-            lo = migrate_count_committed(st);
-        if (tx || lo.open_line)
-            ops->rollback(s->db.conn, &ig);
-        st->recorded_failure = !(tx && ops->ddl_transactions);
-        if (st->recorded_failure && !st->group)
-            migrate_record_failure(s, m, st->elapsed_ms);
-        char *what = !tx ? migrate_describe_leftover(st, &lo)
-                     : st->recorded_failure
-                         ? xstrdup("The database could not roll it back: remove any "
-                                   "half-completed changes, fix the file, then run repair and "
-                                   "migrate again.")
-                         : xstrdup("Nothing was changed: fix the file and run migrate again.");
-        migrate_describe_failure(s, m, what, e);
-        free(what);
+        strbuf why = STRBUF_INIT;
+        /*
+         * Outside a transaction, say what stays committed; a transaction the
+         * script itself left open is rolled back first, so the failure can
+         * be recorded on the same connection.
+         */
+        char *committed = NULL;
+        if (!tx) {
+            migrate_leftover lo = migrate_count_committed(st);
+            if (lo.open_line) {
+                rw_err ig;
+                rw_err_clear(&ig);
+                ops->rollback(s->db.conn, &ig);
+            }
+            committed = migrate_describe_leftover(st, &lo);
+        }
+        migrate_outcome outcome = migrate_step_fail(st, tx, &why);
+        migrate_describe_failure(m, outcome, why.len ? why.buf : NULL, committed, e);
+        free(committed);
+        sb_free(&why);
     }
     return rc;
 }
@@ -583,6 +706,7 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
             sql_script_free(&st.script);
             if (rc != RW_OK) {
                 r->failed = list[i];
+                r->pending_left = n - i; /* the failed one is still pending */
                 break;
             }
             r->applied[r->napplied].mig = list[i];
@@ -595,6 +719,8 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
             } else {
                 s->db.ops->rollback(s->db.conn, &ig);
                 r->napplied = 0;
+                if (r->failed)
+                    r->pending_left = n; /* the group's rollback undid them all */
             }
         }
         if (locked)
@@ -611,11 +737,37 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
     return rc;
 }
 
+/*
+ * On a database without transactional DDL a running migration's row reads
+ * as failed until it completes (see migrate_write_first_row).  A failed
+ * row seen without the lock is therefore only known to be failed once the
+ * lock is free: wait for it, then read the history again.
+ */
+static int migrate_settle_failed_rows(rw_session *s, rw_err *e)
+{
+    if (s->db.ops->ddl_transactions || !s->hist_exists)
+        return RW_OK;
+    bool any_failed = false;
+    for (size_t i = 0; i < s->hist.len && !any_failed; i++)
+        any_failed = !s->hist.rows[i].success;
+    if (!any_failed)
+        return RW_OK;
+    int rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
+    if (rc != RW_OK)
+        return rc;
+    rc = history_reload(&s->db, &s->hist, e);
+    rw_err ig;
+    s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
+    return rc == RW_OK ? session_plan(s, e) : rc;
+}
+
 int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e)
 {
     memset(r, 0, sizeof *r);
     int64_t t0 = rw_now_ms();
-    int rc = RW_OK;
+    int rc = migrate_settle_failed_rows(s, e);
+    if (rc != RW_OK)
+        return rc;
     /* Flyway says so, then validates (every file is pending on a new table). */
     if (!s->hist_exists)
         log_info("Schema history table %s does not exist yet", s->hist.qualified);
@@ -781,6 +933,9 @@ int repair_run(rw_session *s, repair_result *r, rw_err *e)
         log_info("Schema history table %s does not exist: nothing to repair", s->hist.qualified);
         return RW_OK;
     }
+    int rc = migrate_settle_failed_rows(s, e);
+    if (rc != RW_OK)
+        return rc;
     const db_ops *ops = s->db.ops;
     size_t n = s->plan.len + 1;
     r->removed = xcalloc(n, sizeof *r->removed);
@@ -829,7 +984,7 @@ int repair_run(rw_session *s, repair_result *r, rw_err *e)
             align_mig[naligns++] = en->mig;
         }
     }
-    int rc = ops->begin(s->db.conn, e);
+    rc = ops->begin(s->db.conn, e);
     if (rc == RW_OK && r->nremoved)
         rc = history_delete_failed(&s->db, &s->hist, e);
     for (size_t i = 0; i < ndels && rc == RW_OK; i++) {

@@ -424,6 +424,27 @@ const char *plan_current_version(const rw_plan *p, const rw_history *h)
     return best ? best->text : NULL;
 }
 
+/*
+ * The "Schema version" info shows.  Flyway's MigrationInfoServiceImpl.current()
+ * counts every applied entry, a failed one included, so a failed version 2
+ * reads "Schema version: 2".  Only info shows this: what migrate, check and
+ * undo decide stays on plan_current_version(), the last successful version.
+ */
+const char *plan_info_version(const rw_plan *p)
+{
+    const rw_version *best = NULL;
+    for (size_t i = 0; i < p->len; i++) {
+        const plan_entry *en = &p->items[i];
+        if (!en->row || !en->row->version || !plan_state_is_applied(en->state))
+            continue;
+        if (en->state == ST_DELETED || en->state == ST_UNDONE)
+            continue;
+        if (!best || version_cmp(&en->row->ver, best) > 0)
+            best = &en->row->ver;
+    }
+    return best ? best->text : NULL;
+}
+
 /* ---- Validation ----------------------------------------------------------- */
 
 int plan_parse_ignore(const char *patterns, plan_ignore *out, rw_err *e)

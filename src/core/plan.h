@@ -85,6 +85,8 @@ bool plan_state_is_failed(rw_state s);
 bool plan_state_is_applied(rw_state s);
 /* The version shown as "Schema version" (highest successful versioned row), or NULL. */
 const char *plan_current_version(const rw_plan *p, const rw_history *h);
+/* The version info shows as "Schema version": a failed row counts, as in Flyway. */
+const char *plan_info_version(const rw_plan *p);
 
 int plan_parse_ignore(const char *patterns, plan_ignore *out, rw_err *e);
 /* Validates every entry as Flyway does; problems are appended to out. */

@@ -36,6 +36,19 @@ json_t *report_new(const char *operation, const rw_session *s)
     return o;
 }
 
+json_t *report_schema_name(const rw_config *cfg)
+{
+    strlist schemas = {0};
+    config_get_list(cfg, "schemas", &schemas);
+    strbuf names = STRBUF_INIT;
+    for (size_t i = 0; i < schemas.len; i++)
+        sb_addf(&names, "%s%s", i ? ", " : "", schemas.items[i]);
+    json_t *v = json_string(sb_str(&names));
+    sb_free(&names);
+    strlist_free(&schemas);
+    return v;
+}
+
 json_t *report_error_object(const rw_err *e)
 {
     json_t *o = json_object();
@@ -51,13 +64,17 @@ json_t *report_error_object(const rw_err *e)
     return o;
 }
 
+/*
+ * Java's Instant.toString(), which Flyway's installedOnUTC is: the fraction
+ * in groups of three digits, as few as the value needs (.826, .826563,
+ * .826563123), and none at all for whole seconds.
+ */
 char *report_iso_utc(const char *on)
 {
     if (!on || !*on)
         return xstrdup("");
     strbuf sb = STRBUF_INIT;
     size_t n = strlen(on);
-    /* date + 'T' + time, milliseconds kept to three digits */
     size_t date_len = n >= 10 ? 10 : n;
     sb_add(&sb, on, date_len);
     if (n > 11) {
@@ -65,15 +82,13 @@ char *report_iso_utc(const char *on)
         const char *t = on + 11;
         size_t tl = strcspn(t, ".+ ");
         sb_add(&sb, t, tl);
-        if (t[tl] == '.') {
-            const char *frac = t + tl + 1;
-            char ms[4] = "000";
-            for (int i = 0; i < 3 && frac[i] >= '0' && frac[i] <= '9'; i++)
-                ms[i] = frac[i];
-            sb_addf(&sb, ".%s", ms);
-        } else {
-            sb_adds(&sb, ".000");
-        }
+        char nanos[10] = "000000000";
+        if (t[tl] == '.')
+            for (int i = 0; i < 9 && t[tl + 1 + i] >= '0' && t[tl + 1 + i] <= '9'; i++)
+                nanos[i] = t[tl + 1 + i];
+        int digits = strcmp(nanos + 3, "000000") == 0 ? 3 : strcmp(nanos + 6, "000") == 0 ? 6 : 9;
+        if (strcmp(nanos, "000000000") != 0)
+            sb_addf(&sb, ".%.*s", digits, nanos);
         sb_addc(&sb, 'Z');
     }
     return sb_detach(&sb);

@@ -12,6 +12,12 @@
 
 /* A result object with the fields every Flyway result has. */
 json_t *report_new(const char *operation, const rw_session *s);
+/*
+ * The "schemaName" of migrate's and info's results: Flyway joins the
+ * configured schemas with ", ", and gives "" when none are set (not the
+ * schema the connection happens to use).
+ */
+json_t *report_schema_name(const rw_config *cfg);
 /* {"errorCode": ..., "message": ..., ...} for an error (no secrets: messages are redacted upstream). */
 json_t *report_error_object(const rw_err *e);
 /* Local wall-clock timestamp like Flyway's: 2026-11-21T20:42:14.683302774 */

@@ -19,9 +19,21 @@ const char *session_schema(const rw_session *s)
     return s->default_schema ? s->default_schema : "";
 }
 
+static const rw_resources *shared_scan;
+
+void session_share_scan(const rw_resources *res)
+{
+    shared_scan = res;
+}
+
 int session_scan(rw_session *s, rw_config *cfg, rw_err *e)
 {
     s->cfg = cfg;
+    if (shared_scan) {
+        s->res = *shared_scan;
+        s->res_shared = true;
+        return RW_OK;
+    }
     int rc = scan_resources(cfg, &s->res, e);
     if (rc != RW_OK)
         return rc;
@@ -172,7 +184,8 @@ void session_close(rw_session *s)
         history_free(&s->hist);
     db_close(&s->db);
     placeholders_free(&s->ph);
-    scan_resources_free(&s->res);
+    if (!s->res_shared)
+        scan_resources_free(&s->res);
     strlist_free(&s->schemas);
     strlist_free(&s->warnings);
     free(s->default_schema);

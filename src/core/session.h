@@ -27,11 +27,17 @@ typedef struct rw_session {
     rw_placeholders ph;
     rw_plan plan;
     bool plan_built;
+    bool res_shared;          /* res is the fleet run's shared scan: not ours to free */
     strlist warnings;
 } rw_session;
 
 /* Scans locations (failing on invalid names when validateMigrationNaming). */
 int session_scan(rw_session *s, rw_config *cfg, rw_err *e);
+/*
+ * Makes every later session_scan use res instead of scanning again (a run
+ * over many targets scans once); NULL scans again.
+ */
+void session_share_scan(const rw_resources *res);
 /* Scans, connects, reads the history table and builds the plan. */
 int session_open(rw_session *s, rw_config *cfg, rw_err *e);
 void session_close(rw_session *s);

@@ -57,6 +57,8 @@ typedef struct db_ops {
     int (*unlock)(db_conn *c, const char *schema, const char *table, rw_err *e);
 
     int (*schema_exists)(db_conn *c, const char *schema, bool *out, rw_err *e);
+    /* Names of the schemas matching one LIKE pattern (?), sorted; NULL: no schemas. */
+    const char *list_schemas_sql;
     int (*schema_create)(db_conn *c, const char *schema, rw_err *e);
     /* True when the schema holds no objects. */
     int (*schema_is_empty)(db_conn *c, const char *schema, bool *out, rw_err *e);

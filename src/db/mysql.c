@@ -1101,6 +1101,8 @@ const db_ops db_mysql_ops = {
     .lock = my_lock,
     .unlock = my_unlock,
     .schema_exists = my_schema_exists,
+    .list_schemas_sql = "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME "
+                        "LIKE ? ORDER BY 1",
     .schema_create = my_schema_create,
     .schema_is_empty = my_schema_is_empty,
     .table_exists = my_table_exists,

@@ -1380,6 +1380,8 @@ const db_ops db_postgres_ops = {
     .lock = postgres_lock,
     .unlock = postgres_unlock,
     .schema_exists = postgres_schema_exists,
+    .list_schemas_sql = "SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname LIKE ? "
+                        "ORDER BY 1",
     .schema_create = postgres_schema_create,
     .schema_is_empty = postgres_schema_is_empty,
     .table_exists = postgres_table_exists,

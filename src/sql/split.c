@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const sql_dialect *sql_dialect_find(const char *name)
 {
@@ -184,4 +185,45 @@ int sql_script_hidden_error(const sql_script *s, const char *path, rw_err *e)
     snprintf(e->path, sizeof e->path, "%s", path);
     e->line = s->hidden_line;
     return e->code;
+}
+
+/* Skips white space and comments ("--", "#" and plain block comments). */
+static const char *split_skip_comments(const char *p)
+{
+    for (;;) {
+        while (isspace((unsigned char)*p))
+            p++;
+        if ((p[0] == '-' && p[1] == '-') || p[0] == '#') {
+            p += strcspn(p, "\n");
+        } else if (p[0] == '/' && p[1] == '*' && p[2] != '!') {
+            const char *end = strstr(p + 2, "*/");
+            if (!end)
+                return p + strlen(p);
+            p = end + 2;
+        } else {
+            return p;
+        }
+    }
+}
+
+/* Whether a statement starts with one of the keywords that only touch rows. */
+static bool split_is_data_statement(const char *sql)
+{
+    static const char *const kw[] = {"INSERT", "UPDATE", "DELETE", "REPLACE", "SELECT", "WITH",
+                                     NULL};
+    const char *p = split_skip_comments(sql);
+    for (const char *const *k = kw; *k; k++) {
+        size_t n = strlen(*k);
+        if (strncasecmp(p, *k, n) == 0 && !isalnum((unsigned char)p[n]) && p[n] != '_')
+            return true;
+    }
+    return false;
+}
+
+bool sql_script_is_data_only(const sql_script *s)
+{
+    for (size_t i = 0; i < s->len; i++)
+        if (!split_is_data_statement(s->stmts[i].sql))
+            return false;
+    return true;
 }

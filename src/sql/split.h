@@ -87,5 +87,11 @@ void sql_note_cr_hidden(sql_script *s, const char *text, size_t len, size_t star
 /* Fills e with the error for a script whose hidden_line is set, naming path. */
 int sql_script_hidden_error(const sql_script *s, const char *path, rw_err *e);
 bool sql_script_has_transactional(const sql_script *s);
+/*
+ * True when every statement only reads or changes rows (INSERT, UPDATE,
+ * DELETE, REPLACE, SELECT, WITH): such a script commits nothing by itself
+ * on any database, so a rollback or a lost connection undoes all of it.
+ */
+bool sql_script_is_data_only(const sql_script *s);
 
 #endif

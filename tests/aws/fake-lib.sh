@@ -27,6 +27,7 @@ aws_fake_require() {
 # Call it at the top level of a script (test bodies run in subshells).
 aws_fake_start() {
   FAKE_DIR="$TRASH/fake"
+  test_secret_input "$1"
   rm -rf "$FAKE_DIR" && mkdir -p "$FAKE_DIR" && cp "$1" "$FAKE_DIR/scenario.json" || return 1
   node "$AWS_FAKE_HOME/fake-aws.js" "$FAKE_DIR" 2>"$FAKE_DIR/stderr" &
   FAKE_PID=$!

@@ -24,6 +24,8 @@ cd "$TRASH" || exit 1
 trap 'backend_cleanup 2>/dev/null; rm -rf "$TRASH"' EXIT
 unset $(env | grep -E '^(FLYWAY|RUNWAY_TEST_X)_' | cut -d= -f1) 2>/dev/null || true
 
+. "$RUNWAY_SOURCE_DIR/tests/lib/secrets.sh"
+
 backend_file="$RUNWAY_SOURCE_DIR/tests/lib/backend-$RUNWAY_TEST_BACKEND.sh"
 if [ ! -f "$backend_file" ]; then
   echo "1..0 # SKIP no backend $RUNWAY_TEST_BACKEND"
@@ -41,15 +43,30 @@ write_migration() {
   printf '%s\n' "$2" > "sql/$1"
 }
 
+# Reports one test's result.  Its outputs (the body's own, and the files at
+# the top of $TRASH) must hold no secret (tests/lib/secrets.sh): a test
+# that leaks one fails, whatever its body said.  Output shown for a failed
+# test has every secret value masked.
+test_report() { # name passed [why]
+  local name=$1 passed=$2 why=${3:-} leaks
+  leaks=$(secret_scan "$TRASH") || { passed=false; why="secret leaked"; }
+  if $passed; then
+    echo "ok $test_count - $name"
+    return
+  fi
+  test_failed=$((test_failed + 1))
+  echo "not ok $test_count - $name${why:+ ($why)}"
+  { [ -z "$leaks" ] || printf '%s\n' "$leaks"; cat "$TRASH/.out"; } | secret_redact "$TRASH" |
+    sed 's/^/# /'
+}
+
 test_expect_success() {
   local name=$1 body=$2
   test_count=$((test_count + 1))
   if (eval "$body") >"$TRASH/.out" 2>&1; then
-    echo "ok $test_count - $name"
+    test_report "$name" true
   else
-    test_failed=$((test_failed + 1))
-    echo "not ok $test_count - $name"
-    sed 's/^/# /' "$TRASH/.out"
+    test_report "$name" false
   fi
 }
 
@@ -59,13 +76,17 @@ test_expect_failure_code() { # name expected_code body
   (eval "$body") >"$TRASH/.out" 2>&1
   got=$?
   if [ "$got" = "$want" ]; then
-    echo "ok $test_count - $name"
+    test_report "$name" true
   else
-    test_failed=$((test_failed + 1))
-    echo "not ok $test_count - $name (exit $got, expected $want)"
-    sed 's/^/# /' "$TRASH/.out"
+    test_report "$name" false "exit $got, expected $want"
   fi
 }
+
+# secret_value NAME VALUE: VALUE must appear in no test output from now on.
+# secret_input FILE...: FILE (in $TRASH) is an input that may hold a secret.
+# Each keeps its list in $TRASH, so a call inside a test body counts too.
+test_secret_value() { secret_value "$TRASH" "$@"; }
+test_secret_input() { secret_input "$TRASH" "$@"; }
 
 # Runs a command that must fail (non-zero, not a crash), capturing output in out/err.
 must_fail() {

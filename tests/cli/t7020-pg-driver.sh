@@ -265,7 +265,7 @@ test_expect_success 'libpq conventions: PG* variables and ~/.pgpass' '
   PGHOST=$H PGPORT=$P PGUSER=$U PGPASSWORD=$PW timeout 60 "$RUNWAY_BIN" -url="jdbc:postgresql:$DB_NAME" migrate >out 2>&1 &&
   test "$(hist)" = "1|t" &&
   fresh && write_migration V1__t.sql "CREATE TABLE t (id INT);" &&
-  printf "%s:%s:*:%s:%s\n" "$H" "$P" "$U" "$PW" >pgpass && chmod 600 pgpass &&
+  printf "%s:%s:*:%s:%s\n" "$H" "$P" "$U" "$PW" >pgpass && chmod 600 pgpass && test_secret_input pgpass &&
   PGPASSFILE=$PWD/pgpass timeout 60 "$RUNWAY_BIN" -url="jdbc:postgresql://$H:$P/$DB_NAME?user=$U" migrate >out 2>&1 &&
   test "$(hist)" = "1|t"
 '

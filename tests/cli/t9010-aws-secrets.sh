@@ -12,6 +12,7 @@ TEMP_SECRET='tempSecretKey/abc+def'
 FAKE_TOKEN='TEMPSESSIONTOKEN/xyz+=='
 write_migration V1__a.sql "CREATE TABLE a (id INT);"
 db_secret >secret.json
+test_secret_input secret.json
 secret_json=$(json_string "$(cat secret.json)")
 cat >scenario.json <<JSON
 {"credentials": {"$FAKE_AKID": {"secret": "$FAKE_SECRET"},

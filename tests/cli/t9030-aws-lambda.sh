@@ -10,6 +10,7 @@ aws_fake_env
 
 FAKE_TOKEN='IQoJb3JpZ2luX2Vj/Example+Token=='
 db_secret >secret.json
+test_secret_input secret.json
 write_migration V1__a.sql "CREATE TABLE a (id INT);"
 write_migration V2__b.sql "CREATE TABLE b (id INT);"
 

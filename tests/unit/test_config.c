@@ -340,11 +340,31 @@ static void test_redact_url(void **state)
     free(r);
 }
 
+static void expect_install_dir(const char *exe, const char *want)
+{
+    char *dir = config_install_dir_of(exe);
+    assert_string_equal(dir, want);
+    free(dir);
+}
+
+static void test_install_dir_is_above_bin_or_beside_the_binary(void **state)
+{
+    (void)state;
+    expect_install_dir("/usr/local/bin/runway", "/usr/local");
+    expect_install_dir("/opt/runway/bin/runway", "/opt/runway");
+    expect_install_dir("/bin/runway", "/");
+    expect_install_dir("/flyway/runway", "/flyway");
+    expect_install_dir("/work/build/runway", "/work/build");
+    expect_install_dir("/opt/sbin/runway", "/opt/sbin");
+    expect_install_dir("/opt/bin.d/runway", "/opt/bin.d");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_separators_and_whitespace),
+        T(test_install_dir_is_above_bin_or_beside_the_binary),
         T(test_comments_and_blank_lines),
         T(test_continuation_lines),
         T(test_escapes),

@@ -33,15 +33,30 @@ static void test_timestamp_shape(void **state)
     assert_int_equal(ts[19], '.');
 }
 
-static void test_iso_utc_keeps_milliseconds(void **state)
+static void iso_is(const char *installed_on, const char *want)
+{
+    char *s = report_iso_utc(installed_on);
+    assert_string_equal(s, want);
+    free(s);
+}
+
+static void test_iso_utc_prints_the_fraction_as_java_instant_does(void **state)
 {
     (void)state;
-    char *s = report_iso_utc("2026-11-21 20:42:14.6");
-    assert_string_equal(s, "2026-11-21T20:42:14.600Z");
-    free(s);
-    s = report_iso_utc("2026-11-21 20:42:14.123456");
-    assert_string_equal(s, "2026-11-21T20:42:14.123Z");
-    free(s);
+    iso_is("2026-11-21 20:42:14.6", "2026-11-21T20:42:14.600Z");
+    iso_is("2026-11-21 20:42:14.123456", "2026-11-21T20:42:14.123456Z");
+    iso_is("2026-11-21 20:42:14.826563", "2026-11-21T20:42:14.826563Z");
+    iso_is("2026-11-21 20:42:14.123400", "2026-11-21T20:42:14.123400Z");
+    iso_is("2026-11-21 20:42:14.120000", "2026-11-21T20:42:14.120Z");
+    iso_is("2026-11-21 20:42:14.123456789", "2026-11-21T20:42:14.123456789Z");
+}
+
+static void test_iso_utc_whole_seconds_have_no_fraction(void **state)
+{
+    (void)state;
+    iso_is("2026-11-21 20:42:14", "2026-11-21T20:42:14Z");
+    iso_is("2026-11-21 20:42:14.000", "2026-11-21T20:42:14Z");
+    iso_is("2026-11-21 20:42:14.000000", "2026-11-21T20:42:14Z");
 }
 
 static void test_error_object_without_location(void **state)
@@ -85,7 +100,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_common_fields_without_session),
         cmocka_unit_test(test_timestamp_shape),
-        cmocka_unit_test(test_iso_utc_keeps_milliseconds),
+        cmocka_unit_test(test_iso_utc_prints_the_fraction_as_java_instant_does),
+        cmocka_unit_test(test_iso_utc_whole_seconds_have_no_fraction),
         cmocka_unit_test(test_error_object_without_location),
         cmocka_unit_test(test_print_json_is_parseable_with_newline),
     };
