@@ -6,7 +6,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build run test test-fast bench install clean deps image
+.PHONY: all build run test test-fast bench install clean deps image fuzz fuzz-build
 
 all: build
 
@@ -26,6 +26,8 @@ run: build
 	cd examples && ../$(BUILD)/runway info
 
 CLANG_BUILD ?= build-clang
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 
 # The whole suite, against real PostgreSQL and MariaDB servers it starts
 # itself, in the plain build and again under AddressSanitizer + UBSan.  The
@@ -36,10 +38,24 @@ test: build
 	@test -f $(CLANG_BUILD)/Makefile || CC=clang cmake -S . -B $(CLANG_BUILD)
 	@cmake --build $(CLANG_BUILD) -j $(JOBS)
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@$(MAKE) --no-print-directory fuzz-build
 	tests/lib/with-servers.sh sh -c '\
 	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) && \
 	  RUNWAY_TEST_SANITIZER=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE e2e'
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE e2e && \
+	  ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(JOBS) -L fuzz'
+
+# The libFuzzer harnesses (tests/fuzz, clang): make test runs a few seconds
+# of each; make fuzz runs each for FUZZ_SECONDS, then the differential run
+# of the PostgreSQL splitter against PostgreSQL's parser (docs/fuzzing.md).
+fuzz-build: deps
+	@test -f $(FUZZ_BUILD)/Makefile || \
+	  CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRUNWAY_FUZZ=ON
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz: fuzz-build
+	@tools/deps.sh test
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 # The plain build only, for quick iterations.
 test-fast: build
@@ -48,7 +64,7 @@ test-fast: build
 
 bench: build
 	@tools/deps.sh bench
-	tests/lib/with-servers.sh bench/run.sh $(BUILD)/runway
+	tests/lib/with-servers.sh sh -c 'bench/run.sh $(BUILD)/runway && bench/fleet.sh $(BUILD)/runway'
 
 # The OCI image (FROM scratch: runway, its libraries, CA certificates) as
 # archives under $(BUILD), loaded into the podman storage there; see docs/deploy.md.
@@ -60,4 +76,4 @@ install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(CLANG_BUILD) examples/example.db
+	rm -rf $(BUILD) $(ASAN_BUILD) $(CLANG_BUILD) $(FUZZ_BUILD) examples/example.db

@@ -2,6 +2,7 @@
  * cmd_clean.c - runway clean: drops every object in the managed schemas.
  * Refused unless cleanDisabled=false, as in Flyway 9+.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
@@ -58,7 +59,9 @@ int cmd_clean(rw_run *r)
         bool drop = clean_schema_was_created(&s, schema);
         rc = s.db.ops->clean_schema(s.db.conn, schema, drop, &r->err);
         if (rc == RW_OK) {
-            log_info("Successfully %s schema \"%s\"", drop ? "dropped" : "cleaned", schema);
+            char *quoted = session_quote(&s, schema);
+            log_info("Successfully %s schema %s", drop ? "dropped" : "cleaned", quoted);
+            free(quoted);
             json_array_append_new(drop ? dropped : cleaned, json_string(schema));
         }
     }

@@ -1,7 +1,9 @@
 /*
  * cmd_lint.c - runway lint: offline checks of the migration files, printed
- * as text, JSON, SARIF 2.1.0 (code scanning) or JUnit XML (CI test reports).
+ * as text, JSON, SARIF 2.1.0 (code scanning), JUnit XML (CI test reports),
+ * GitLab Code Quality JSON or GitHub Actions workflow commands.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,17 +54,26 @@ static json_t *lint_json(const lint_report *rep, const sql_dialect *d, const cha
     json_t *arr = json_array();
     for (size_t i = 0; i < rep->len; i++) {
         const lint_finding *f = &rep->items[i];
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "ruleId",
-                                             f->rule->id, "rule", f->rule->name, "severity",
-                                             lint_severity_name(f->rule->severity), "path",
-                                             lint_display_path(f->path, cwd), "line", f->line,
-                                             "message", f->message));
+        json_array_append_new(
+            arr, json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s}", "ruleId", f->rule->id,
+                           "rule", f->rule->name, "severity",
+                           lint_severity_name(f->rule->severity), "path",
+                           lint_display_path(f->path, cwd), "line", f->line, "statementLine",
+                           f->stmt_line, "endLine", f->end_line, "message", f->message));
     }
     json_object_set_new(o, "findings", arr);
     json_object_set_new(o, "errors", json_integer((json_int_t)lint_count(rep, LINT_ERROR)));
     json_object_set_new(o, "warnings", json_integer((json_int_t)lint_count(rep, LINT_WARNING)));
     json_object_set_new(o, "suppressed", json_integer((json_int_t)rep->suppressed));
     json_object_set_new(o, "filesChecked", json_integer((json_int_t)rep->files));
+    json_object_set_new(o, "statements", json_integer((json_int_t)rep->statements));
+    json_t *unc = json_array();
+    for (size_t i = 0; i < rep->nunclassified; i++)
+        json_array_append_new(unc, json_pack("{s:s, s:i, s:s}", "path",
+                                             lint_display_path(rep->unclassified[i].path, cwd),
+                                             "line", rep->unclassified[i].line, "text",
+                                             rep->unclassified[i].text));
+    json_object_set_new(o, "unclassified", unc);
     return o;
 }
 
@@ -177,7 +188,7 @@ static void lint_junit(FILE *out, const lint_report *rep, const char *cwd)
     fputs("  </testsuite>\n</testsuites>\n", out);
 }
 
-static void lint_text(FILE *out, const lint_report *rep, const char *cwd)
+static void lint_text(FILE *out, const lint_report *rep, const char *cwd, bool verbose)
 {
     for (size_t i = 0; i < rep->len; i++) {
         const lint_finding *f = &rep->items[i];
@@ -190,6 +201,95 @@ static void lint_text(FILE *out, const lint_report *rep, const char *cwd)
     if (rep->suppressed)
         fprintf(out, " (%zu suppressed)", rep->suppressed);
     fputc('\n', out);
+    if (rep->nunclassified)
+        fprintf(out, "%zu of %zu statement%s not classified, so no rule checked %s%s\n",
+                rep->nunclassified, rep->statements, rep->statements == 1 ? "" : "s",
+                rep->nunclassified == 1 ? "it" : "them",
+                verbose ? ":" : " (-lintVerbose lists them)");
+    for (size_t i = 0; verbose && i < rep->nunclassified; i++)
+        fprintf(out, "%s:%d: not classified: %s\n",
+                lint_display_path(rep->unclassified[i].path, cwd), rep->unclassified[i].line,
+                rep->unclassified[i].text);
+}
+
+/* GitHub Actions workflow commands escape these in the message and in property values. */
+static void lint_github_escape(FILE *out, const char *s, bool property)
+{
+    for (; *s; s++) {
+        if (*s == '%')
+            fputs("%25", out);
+        else if (*s == '\r')
+            fputs("%0D", out);
+        else if (*s == '\n')
+            fputs("%0A", out);
+        else if (property && *s == ':')
+            fputs("%3A", out);
+        else if (property && *s == ',')
+            fputs("%2C", out);
+        else
+            fputc(*s, out);
+    }
+}
+
+/* One "::error file=...,line=...,title=...::message" line per finding: annotations on the diff. */
+static void lint_github(FILE *out, const lint_report *rep, const char *cwd)
+{
+    for (size_t i = 0; i < rep->len; i++) {
+        const lint_finding *f = &rep->items[i];
+        const char *cmd = f->rule->severity == LINT_ERROR     ? "error"
+                          : f->rule->severity == LINT_WARNING ? "warning"
+                                                              : "notice";
+        fprintf(out, "::%s file=", cmd);
+        lint_github_escape(out, lint_display_path(f->path, cwd), true);
+        fprintf(out, ",line=%d", f->line);
+        if (f->end_line > f->line)
+            fprintf(out, ",endLine=%d", f->end_line);
+        fputs(",title=", out);
+        char *title = xasprintf("%s %s", f->rule->id, f->rule->name);
+        lint_github_escape(out, title, true);
+        free(title);
+        fputs("::", out);
+        lint_github_escape(out, f->message, false);
+        fputc('\n', out);
+    }
+}
+
+/* A stable id for a finding, so GitLab can tell new findings from fixed ones between runs. */
+static char *lint_fingerprint(const lint_finding *f, const char *path)
+{
+    uint64_t h[2] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
+    const char *parts[] = {f->rule->id, path, f->message};
+    for (size_t p = 0; p < 3; p++)
+        for (const char *c = parts[p]; ; c++) {
+            for (int k = 0; k < 2; k++)
+                h[k] = (h[k] ^ (unsigned char)*c) * (k ? 0x100000001b3ULL : 0x100000001b3ULL + 2);
+            if (!*c)
+                break;
+        }
+    return xasprintf("%016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
+}
+
+/* GitLab Code Quality report: a JSON array of issues shown in merge requests. */
+static json_t *lint_gitlab(const lint_report *rep, const char *cwd)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < rep->len; i++) {
+        const lint_finding *f = &rep->items[i];
+        const char *path = lint_display_path(f->path, cwd);
+        const char *severity = f->rule->severity == LINT_ERROR     ? "major"
+                               : f->rule->severity == LINT_WARNING ? "minor"
+                                                                   : "info";
+        char *fp = lint_fingerprint(f, path);
+        char *desc = xasprintf("%s %s: %s", f->rule->id, f->rule->name, f->message);
+        json_array_append_new(
+            arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:{s:i, s:i}}}", "type", "issue",
+                           "check_name", f->rule->id, "description", desc, "fingerprint", fp,
+                           "severity", severity, "location", "path", path, "lines", "begin",
+                           f->line, "end", f->end_line > f->line ? f->end_line : f->line));
+        free(fp);
+        free(desc);
+    }
+    return arr;
 }
 
 static int lint_finding_cmp(const void *a, const void *b)
@@ -199,28 +299,40 @@ static int lint_finding_cmp(const void *a, const void *b)
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
+/* lintIgnore / lintEnable must name real rules: a typo would silently change nothing. */
+static int lint_check_rule_list(rw_run *r, const char *setting, bool style_ok)
+{
+    strlist ids = {0};
+    config_get_list(r->cfg, setting, &ids);
+    int rc = RW_OK;
+    for (size_t i = 0; i < ids.len && rc == RW_OK; i++)
+        if (!lint_rule_find(ids.items[i]) && !(style_ok && rw_str_ieq(ids.items[i], "style")))
+            rc = rw_fail(&r->err, RW_ERR_CONFIGURATION,
+                         "Unknown rule '%s' in %s; see docs/lint.md for the rule ids",
+                         ids.items[i], setting);
+    strlist_free(&ids);
+    return rc;
+}
+
 int cmd_lint(rw_run *r)
 {
     const char *format = config_get(r->cfg, "lintFormat");
-    if (!rw_str_ieq(format, "text") && !rw_str_ieq(format, "json") &&
-        !rw_str_ieq(format, "sarif") && !rw_str_ieq(format, "junit"))
+    static const char *const formats[] = {"text", "json", "sarif", "junit", "gitlab", "github",
+                                          NULL};
+    bool known = false;
+    for (const char *const *f = formats; *f; f++)
+        known |= rw_str_ieq(format, *f);
+    if (!known)
         return rw_fail(&r->err, RW_ERR_CONFIGURATION,
-                       "Invalid lintFormat '%s': use text, json, sarif or junit", format);
+                       "Invalid lintFormat '%s': use text, json, sarif, junit, gitlab or github",
+                       format);
     const char *fail_on = config_get(r->cfg, "lintFailOn");
     if (!rw_str_ieq(fail_on, "error") && !rw_str_ieq(fail_on, "warning"))
         return rw_fail(&r->err, RW_ERR_CONFIGURATION,
                        "Invalid lintFailOn '%s': use error or warning", fail_on);
-    strlist ignore = {0};
-    config_get_list(r->cfg, "lintIgnore", &ignore);
-    for (size_t i = 0; i < ignore.len; i++)
-        if (!lint_rule_find(ignore.items[i])) {
-            rw_fail(&r->err, RW_ERR_CONFIGURATION,
-                    "Unknown rule '%s' in lintIgnore; see docs/lint.md for the rule ids",
-                    ignore.items[i]);
-            strlist_free(&ignore);
-            return r->err.code;
-        }
-    strlist_free(&ignore);
+    if (lint_check_rule_list(r, "lintIgnore", false) != RW_OK ||
+        lint_check_rule_list(r, "lintEnable", true) != RW_OK)
+        return r->err.code;
     const sql_dialect *d = lint_pick_dialect(r);
     if (!d)
         return r->err.code;
@@ -242,8 +354,14 @@ int cmd_lint(rw_run *r)
         json_decref(s);
     } else if (rw_str_ieq(format, "junit")) {
         lint_junit(out, &rep, cwd);
+    } else if (rw_str_ieq(format, "gitlab")) {
+        json_t *g = lint_gitlab(&rep, cwd);
+        report_print_json(out, g);
+        json_decref(g);
+    } else if (rw_str_ieq(format, "github")) {
+        lint_github(out, &rep, cwd);
     } else if (!r->json) {
-        lint_text(out, &rep, cwd);
+        lint_text(out, &rep, cwd, config_get_bool(r->cfg, "lintVerbose"));
     }
     size_t errors = lint_count(&rep, LINT_ERROR), warnings = lint_count(&rep, LINT_WARNING);
     bool fail = errors || (rw_str_ieq(fail_on, "warning") && warnings);

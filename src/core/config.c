@@ -118,6 +118,8 @@ static const config_key known_keys[] = {
     {"dialect", R, NULL, "lint: postgresql, mysql or sqlite (default: from the url)"},
     {"lintFormat", R, "text", "lint: text, json, sarif or junit"},
     {"lintIgnore", R, NULL, "lint: rule ids to skip (comma-separated)"},
+    {"lintEnable", R, NULL, "lint: opt-in rule ids to turn on (comma-separated), or style for all"},
+    {"lintVerbose", R, "false", "lint: also list the statements no rule classifies"},
     {"lintSince", R, NULL, "lint: migrations above this version deploy together (their new tables are empty)"},
     {"lintFailOn", R, "error", "lint: exit non-zero on findings of this severity or worse (error, warning)"},
     {"newVersionScheme", R, "auto", "new: auto (follow the existing files), number or timestamp"},

@@ -128,26 +128,26 @@ char *gate_summary(const rw_session *s, const gate_result *g, const char *expect
     const char *cur = g->schema_version ? g->schema_version : "<< Empty Schema >>";
     switch (g->status) {
     case GATE_OK:
-        sb_addf(&sb, "Schema \"%s\" is at version %s: ", session_schema(s), cur);
+        sb_addf(&sb, "Schema %s is at version %s: ", session_schema_quoted(s), cur);
         if (expect_version && *expect_version)
             sb_addf(&sb, "version %s or later is applied", expect_version);
         else
             sb_adds(&sb, "every local migration is applied");
         break;
     case GATE_FAILED:
-        sb_addf(&sb, "Schema \"%s\" records %zu failed migration%s: ", session_schema(s),
+        sb_addf(&sb, "Schema %s records %zu failed migration%s: ", session_schema_quoted(s),
                 g->nfailed, g->nfailed == 1 ? "" : "s");
         gate_list_names(&sb, g->failed, g->nfailed);
         sb_adds(&sb, ". Fix the database and the file, then run repair.");
         break;
     case GATE_DRIFT:
-        sb_addf(&sb, "Checksum drift in schema \"%s\": ", session_schema(s));
+        sb_addf(&sb, "Checksum drift in schema %s: ", session_schema_quoted(s));
         gate_list_names(&sb, g->drift, g->ndrift);
         sb_adds(&sb, " changed after being applied. Revert the files, or run repair if the "
                      "change is intended.");
         break;
     case GATE_PENDING:
-        sb_addf(&sb, "Schema \"%s\" is at version %s", session_schema(s), cur);
+        sb_addf(&sb, "Schema %s is at version %s", session_schema_quoted(s), cur);
         if (g->below_expected)
             sb_addf(&sb, ", expected %s", expect_version);
         if (g->npending) {

@@ -3,8 +3,8 @@
  * placeholders, whether the dialect's splitter can parse each file, and
  * risky DDL on PostgreSQL and MySQL.  No database is needed.  Rules are
  * documented in docs/lint.md; each can be suppressed in the file with
- * "-- runway:lint-ignore RW101" above the statement (or
- * "-- runway:lint-ignore-file RW101" anywhere in the file).
+ * "-- runway:ignore RW101 reason" on or above the statement (or
+ * "-- runway:ignore-file RW101 reason" anywhere in the file).
  */
 #ifndef RUNWAY_LINT_H
 #define RUNWAY_LINT_H
@@ -20,14 +20,24 @@ typedef struct lint_rule {
     lint_severity severity;
     const char *dialects;    /* "all", "postgresql", "postgresql,mysql" */
     const char *summary;
+    bool opt_in;             /* style rules: only with lintEnable */
 } lint_rule;
 
 typedef struct lint_finding {
     const lint_rule *rule;
     char *path;
     int line;
+    int stmt_line;           /* first and last line of the statement it is about */
+    int end_line;
     char *message;
 } lint_finding;
+
+/* A statement no rule knows what to make of: counted, listed with lintVerbose. */
+typedef struct lint_unclassified {
+    char *path;
+    int line;
+    char *text;              /* its start, on one line */
+} lint_unclassified;
 
 typedef struct lint_report {
     lint_finding *items;
@@ -36,6 +46,9 @@ typedef struct lint_report {
     size_t files;            /* files checked */
     size_t suppressed;       /* findings silenced by lint-ignore comments or lintIgnore */
     strlist paths;           /* every file checked, sorted */
+    lint_unclassified *unclassified;
+    size_t nunclassified;
+    size_t statements;       /* statements read */
 } lint_report;
 
 /* The rule table, terminated by an entry with id NULL. */

@@ -86,14 +86,14 @@ static int migrate_check_failed_rows(rw_session *s, rw_err *e)
             continue;
         if (r->version)
             return rw_fail(e, RW_ERR_FAILED_VERSIONED,
-                           "Schema \"%s\" contains a failed migration to version %s !\nPlease "
+                           "Schema %s contains a failed migration to version %s !\nPlease "
                            "remove any half-completed changes, fix the file, then run repair to "
                            "fix the schema history.",
-                           session_schema(s), r->version);
+                           session_schema_quoted(s), r->version);
         return rw_fail(e, RW_ERR_FAILED_REPEATABLE,
-                       "Schema \"%s\" contains a failed repeatable migration %s !\nRun repair to "
+                       "Schema %s contains a failed repeatable migration %s !\nRun repair to "
                        "fix the schema history.",
-                       session_schema(s), r->description);
+                       session_schema_quoted(s), r->description);
     }
     return RW_OK;
 }
@@ -259,7 +259,13 @@ static int migrate_preflight(rw_session *s, const rw_migration **list, size_t n,
         int rc = session_load_script(s, list[i]->path, ph, &script, e);
         if (rc == RW_OK)
             rc = migrate_check_txn_control(s, list[i], &script, e);
-        if (rc == RW_OK && !mixed && sql_script_has_nontransactional(&script) &&
+        /*
+         * A script whose .conf says executeInTransaction=false runs outside a
+         * transaction anyway, so mixing cannot hurt it: Flyway skips the check
+         * when the script configuration decides.
+         */
+        bool decided = list[i]->execute_in_transaction == 0;
+        if (rc == RW_OK && !mixed && !decided && sql_script_has_nontransactional(&script) &&
             sql_script_has_transactional(&script)) {
             rc = rw_fail(e, RW_ERR_PARSE,
                          "%s: Detected both transactional and non-transactional statements "
@@ -475,10 +481,10 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
     if (!st->group && tx)
         rc = ops->begin(s->db.conn, e);
     if (rc == RW_OK && m->type == MIG_REPEATABLE)
-        log_info("Migrating schema \"%s\" with repeatable migration \"%s\"", session_schema(s),
+        log_info("Migrating schema %s with repeatable migration \"%s\"", session_schema_quoted(s),
                  m->description);
     else if (rc == RW_OK)
-        log_info("Migrating schema \"%s\" to version \"%s%s%s\"", session_schema(s),
+        log_info("Migrating schema %s to version \"%s%s%s\"", session_schema_quoted(s),
                  m->version.text, *m->description ? " - " : "", m->description);
     if (rc == RW_OK)
         rc = migrate_write_first_row(st, e);
@@ -531,7 +537,9 @@ static int migrate_create_schemas(rw_session *s, strbuf *created, rw_err *e)
             return rc;
         if (exists)
             continue;
-        log_info("Creating schema \"%s\" ...", s->schemas.items[i]);
+        char *quoted = session_quote(s, s->schemas.items[i]);
+        log_info("Creating schema %s ...", quoted);
+        free(quoted);
         if ((rc = session_callbacks(s, "beforeCreateSchema", true, e)) != RW_OK)
             return rc;
         if ((rc = s->db.ops->schema_create(s->db.conn, s->schemas.items[i], e)) != RW_OK)
@@ -561,7 +569,9 @@ static int migrate_prepare_history_locked(rw_session *s, migrate_result *r, rw_e
             rc = s->db.ops->schema_is_empty(s->db.conn, sc, &empty, e);
             if (!empty) {
                 all_empty = false;
-                sb_addf(&names, "%s\"%s\"", names.len ? ", " : "", sc);
+                char *quoted = session_quote(s, sc);
+                sb_addf(&names, "%s%s", names.len ? ", " : "", quoted);
+                free(quoted);
             }
         }
         if (rc == RW_OK && !all_empty) {
@@ -803,7 +813,7 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
     rows_planned = s->hist.len;
     const char *cur = plan_current_version(&s->plan, &s->hist);
     r->initial_version = cur ? xstrdup(cur) : NULL;
-    log_info("Current version of schema \"%s\": %s", session_schema(s),
+    log_info("Current version of schema %s: %s", session_schema_quoted(s),
              cur ? cur : "<< Empty Schema >>");
     if ((rc = session_callbacks(s, "beforeMigrate", true, e)) != RW_OK)
         return rc;
@@ -826,11 +836,11 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         char dur[32];
         log_duration(rw_now_ms() - t0, dur, sizeof dur);
         if (r->napplied == 0)
-            log_info("Schema \"%s\" is up to date. No migration necessary.", session_schema(s));
+            log_info("Schema %s is up to date. No migration necessary.", session_schema_quoted(s));
         else
-            log_info("Successfully applied %zu migration%s to schema \"%s\"%s%s (execution time "
+            log_info("Successfully applied %zu migration%s to schema %s%s%s (execution time "
                      "%s)",
-                     r->napplied, r->napplied == 1 ? "" : "s", session_schema(s),
+                     r->napplied, r->napplied == 1 ? "" : "s", session_schema_quoted(s),
                      cur ? ", now at version v" : "", cur ? cur : "", dur);
     }
     return rc;
@@ -925,12 +935,35 @@ static void repair_item_add(repair_item *items, size_t *n, const char *version,
     it->path = path ? xstrdup(path) : NULL;
 }
 
+/*
+ * Flyway's closing lines of a repair: the time it took, then what is left
+ * for a person to do (the manual clean-up only where the database could not
+ * roll the failed migration back).
+ */
+static void repair_log_done(rw_session *s, const repair_result *r, int64_t t0)
+{
+    if (!s->hist_exists)
+        log_info("Repair of failed migration in Schema History table %s not necessary. No "
+                 "failed migration detected.",
+                 s->hist.qualified);
+    char dur[32];
+    log_info("Successfully repaired schema history table %s (execution time %s).",
+             s->hist.qualified, log_duration(rw_now_ms() - t0, dur, sizeof dur));
+    if (r->ndeleted)
+        log_info("Please ensure the previous contents of the deleted migrations are removed "
+                 "from the database, or moved into an existing migration.");
+    if (r->nremoved && !s->db.ops->ddl_transactions)
+        log_info("Manual cleanup of the remaining effects of the failed migration may still be "
+                 "required.");
+}
+
 /* Flyway's repair: drop failed rows, mark missing ones deleted, realign checksums. */
 int repair_run(rw_session *s, repair_result *r, rw_err *e)
 {
     memset(r, 0, sizeof *r);
+    int64_t t0 = rw_now_ms();
     if (!s->hist_exists) {
-        log_info("Schema history table %s does not exist: nothing to repair", s->hist.qualified);
+        repair_log_done(s, r, t0);
         return RW_OK;
     }
     int rc = migrate_settle_failed_rows(s, e);
@@ -987,6 +1020,10 @@ int repair_run(rw_session *s, repair_result *r, rw_err *e)
     rc = ops->begin(s->db.conn, e);
     if (rc == RW_OK && r->nremoved)
         rc = history_delete_failed(&s->db, &s->hist, e);
+    else if (rc == RW_OK)
+        log_info("Repair of failed migration in Schema History table %s not necessary. No "
+                 "failed migration detected.",
+                 s->hist.qualified);
     for (size_t i = 0; i < ndels && rc == RW_OK; i++) {
         dels[i].installed_rank = history_next_rank(&s->hist);
         rc = history_insert_row(&s->db, &s->hist, &dels[i], e);
@@ -996,6 +1033,10 @@ int repair_run(rw_session *s, repair_result *r, rw_err *e)
     }
     for (size_t i = 0; i < naligns && rc == RW_OK; i++) {
         const rw_migration *m = align_mig[i];
+        log_info("Repairing Schema History table for version %s (Description: %s, Type: SQL, "
+                 "Checksum: %d)  ...",
+                 m->type == MIG_REPEATABLE ? "null" : m->version.text, m->description,
+                 m->checksum);
         rc = history_update_row(&s->db, &s->hist, align_rank[i], m->description, "SQL",
                                 &m->checksum, e);
         if (rc == RW_OK)
@@ -1020,7 +1061,6 @@ int repair_run(rw_session *s, repair_result *r, rw_err *e)
         strlist_push(&r->actions, "Marked missing migrations as deleted");
     if (r->naligned)
         strlist_push(&r->actions, "Aligned applied migration checksums");
-    log_info("Successfully repaired schema history table %s%s", s->hist.qualified,
-             r->nremoved || r->ndeleted || r->naligned ? "" : " (nothing to repair)");
+    repair_log_done(s, r, t0);
     return session_plan(s, e);
 }

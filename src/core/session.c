@@ -19,6 +19,38 @@ const char *session_schema(const rw_session *s)
     return s->default_schema ? s->default_schema : "";
 }
 
+const char *session_schema_quoted(const rw_session *s)
+{
+    return s->schema_quoted ? s->schema_quoted : "\"\"";
+}
+
+char *session_quote(const rw_session *s, const char *name)
+{
+    strbuf sb = STRBUF_INIT;
+    if (s->ops_quote)
+        s->ops_quote(&sb, name);
+    else
+        sb_addf(&sb, "\"%s\"", name);
+    return sb_detach(&sb);
+}
+
+/*
+ * A defaultSchema missing from schemas is managed first, as in Flyway's
+ * SchemaHistoryFactory: created (with createSchemas) ahead of the others,
+ * recorded in the SCHEMA row, cleaned by clean.
+ */
+static void session_add_default_schema(rw_session *s, const char *ds)
+{
+    if (strlist_contains(&s->schemas, ds))
+        return;
+    strlist all = {0};
+    strlist_push(&all, ds);
+    for (size_t i = 0; i < s->schemas.len; i++)
+        strlist_push(&all, s->schemas.items[i]);
+    strlist_free(&s->schemas);
+    s->schemas = all;
+}
+
 static const rw_resources *shared_scan;
 
 void session_share_scan(const rw_resources *res)
@@ -66,8 +98,16 @@ static void session_builtin_placeholders(rw_session *s)
 {
     rw_placeholders *ph = &s->ph;
     placeholders_set_builtin(ph, "defaultSchema", session_schema(s));
-    placeholders_set_builtin(ph, "user", s->installed_by ? s->installed_by : "");
-    placeholders_set_builtin(ph, "database", s->database_name ? s->database_name : "");
+    /*
+     * Flyway defines ${flyway:user} and ${flyway:database} only when the
+     * database has a user and a catalog; on SQLite using them fails with
+     * "Failed to populate value for default placeholder" instead of
+     * silently becoming empty text.
+     */
+    if (s->installed_by && *s->installed_by)
+        placeholders_set_builtin(ph, "user", s->installed_by);
+    if (s->database_name && *s->database_name)
+        placeholders_set_builtin(ph, "database", s->database_name);
     placeholders_set_builtin(ph, "table", config_get(s->cfg, "table"));
     placeholders_set_builtin(ph, "environment", config_get(s->cfg, "environment"));
     char cwd[PATH_MAX];
@@ -101,6 +141,7 @@ static int session_connect(rw_session *s, rw_err *e)
     const char *ds = config_get(s->cfg, "defaultSchema");
     if (ds && *ds) {
         s->default_schema = xstrdup(ds);
+        session_add_default_schema(s, ds);
     } else if (s->schemas.len) {
         s->default_schema = xstrdup(s->schemas.items[0]);
     } else {
@@ -115,6 +156,8 @@ static int session_connect(rw_session *s, rw_err *e)
         }
         s->default_schema = sb_detach(&sb);
     }
+    s->ops_quote = ops->quote_ident;
+    s->schema_quoted = session_quote(s, s->default_schema);
     const char *by = config_get(s->cfg, "installedBy");
     if (by) {
         s->installed_by = xstrdup(by);
@@ -189,6 +232,7 @@ void session_close(rw_session *s)
     strlist_free(&s->schemas);
     strlist_free(&s->warnings);
     free(s->default_schema);
+    free(s->schema_quoted);
     free(s->url_display);
     free(s->server_version);
     free(s->installed_by);

@@ -17,6 +17,8 @@ typedef struct rw_session {
     rw_db db;
     strlist schemas;          /* configured schemas; the first is the default */
     char *default_schema;
+    char *schema_quoted;      /* default_schema quoted for messages: "public", `db` */
+    void (*ops_quote)(strbuf *out, const char *ident);
     char *url_display;        /* the URL with passwords masked */
     char *server_version;     /* "SQLite 3.40" */
     char *installed_by;
@@ -77,7 +79,14 @@ void session_fill_row(const rw_session *s, const rw_migration *m, rw_history_row
 int session_record(rw_session *s, const rw_migration *m, int execution_ms, bool success,
                    rw_err *e);
 
-/* The schema name as Flyway prints it in messages: "main". */
+/* The default schema's name, unquoted (for SQL and placeholders). */
 const char *session_schema(const rw_session *s);
+/*
+ * The default schema as Flyway prints it in messages: quoted the database's
+ * way, "main" and "public" but `shop` on MySQL and MariaDB.
+ */
+const char *session_schema_quoted(const rw_session *s);
+/* Any schema name quoted for a message the same way (caller frees). */
+char *session_quote(const rw_session *s, const char *name);
 
 #endif

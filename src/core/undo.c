@@ -51,17 +51,17 @@ static int undo_check_failed(rw_session *s, rw_err *e)
         const plan_entry *en = &s->plan.items[i];
         if (plan_state_is_failed(en->state))
             return rw_fail(e, RW_ERR_FAILED_VERSIONED,
-                           "Schema \"%s\" contains a failed migration%s%s: run repair before "
+                           "Schema %s contains a failed migration%s%s: run repair before "
                            "undo.",
-                           session_schema(s), en->row->version ? " to version " : "",
+                           session_schema_quoted(s), en->row->version ? " to version " : "",
                            en->row->version ? en->row->version : "");
     }
     for (size_t i = 0; i < s->hist.len; i++)
         if (!s->hist.rows[i].success && rw_starts_with(s->hist.rows[i].type, "UNDO_"))
             return rw_fail(e, RW_ERR_FAILED_VERSIONED,
-                           "Schema \"%s\" contains a failed undo of version %s: remove any "
+                           "Schema %s contains a failed undo of version %s: remove any "
                            "half-completed changes, then run repair.",
-                           session_schema(s), s->hist.rows[i].version);
+                           session_schema_quoted(s), s->hist.rows[i].version);
     return RW_OK;
 }
 
@@ -96,7 +96,7 @@ static int undo_one(rw_session *s, const rw_migration *u, int *elapsed, rw_err *
         sql_script_free(&script);
         return rc;
     }
-    log_info("Undoing migration of schema \"%s\" to version \"%s%s%s\"", session_schema(s),
+    log_info("Undoing migration of schema %s to version \"%s%s%s\"", session_schema_quoted(s),
              u->version.text, *u->description ? " - " : "", u->description);
     int64_t t0 = rw_now_ms();
     if (tx)
@@ -154,8 +154,8 @@ int undo_run(rw_session *s, const char *target, undo_result *r, rw_err *e)
                          config_get(s->cfg, "undoSqlMigrationPrefix"), list[i]->row->version,
                          config_get(s->cfg, "sqlMigrationSeparator"));
     if (rc == RW_OK && n == 0)
-        log_info("Schema \"%s\" has no applied versioned migration to undo%s%s",
-                 session_schema(s), has_target ? " above version " : "",
+        log_info("Schema %s has no applied versioned migration to undo%s%s",
+                 session_schema_quoted(s), has_target ? " above version " : "",
                  has_target ? target : "");
     if (rc == RW_OK && n)
         rc = session_callbacks(s, "beforeUndo", true, e);
@@ -184,8 +184,8 @@ int undo_run(rw_session *s, const char *target, undo_result *r, rw_err *e)
     cur = s->plan_built && s->hist_exists ? plan_current_version(&s->plan, &s->hist) : NULL;
     r->target_version = cur ? xstrdup(cur) : NULL;
     if (rc == RW_OK && r->ndone)
-        log_info("Successfully undid %zu migration%s of schema \"%s\", now at version %s",
-                 r->ndone, r->ndone == 1 ? "" : "s", session_schema(s),
+        log_info("Successfully undid %zu migration%s of schema %s, now at version %s",
+                 r->ndone, r->ndone == 1 ? "" : "s", session_schema_quoted(s),
                  cur ? cur : "<< Empty Schema >>");
     return rc;
 }

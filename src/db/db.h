@@ -80,6 +80,15 @@ extern const db_ops db_mysql_ops;
 /* The driver for url, or NULL. */
 const db_ops *db_find(const char *url);
 
+/*
+ * The connection parameters cfg's url (with jdbcProperties.*, user and
+ * password) gives the PostgreSQL or MySQL driver, one "name=value" line
+ * each, worked out as a connect would but without connecting: the URL
+ * parsers' entry for tests and the fuzzers.  Passwords are included.
+ */
+int db_postgres_describe_url(const rw_config *cfg, strbuf *out, rw_err *e);
+int db_mysql_describe_url(const rw_config *cfg, strbuf *out, rw_err *e);
+
 /* A connection plus its driver: what the core passes around. */
 typedef struct rw_db {
     const db_ops *ops;

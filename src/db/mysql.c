@@ -431,6 +431,31 @@ static MYSQL *my_connect_once(const my_target *t, const char *host_entry, rw_err
     return m;
 }
 
+int db_mysql_describe_url(const rw_config *cfg, strbuf *out, rw_err *e)
+{
+    if (!my_handles_url(config_get(cfg, "url")))
+        return rw_fail(e, RW_ERR_CONFIGURATION, "Not a MySQL URL");
+    my_target t;
+    int rc = my_target_from_config(cfg, &t, e);
+    for (size_t i = 0; rc == RW_OK && i < t.hosts.len; i++) {
+        char *host = NULL;
+        unsigned port;
+        rc = my_split_host(t.hosts.items[i], &host, &port, e);
+        if (rc == RW_OK)
+            sb_addf(out, "host=%s\nport=%u\n", host, port);
+        free(host);
+    }
+    if (rc == RW_OK) {
+        sb_addf(out, "database=%s\nuser=%s\npassword=%s\nsocket=%s\ntls=%d\n",
+                t.database ? t.database : "", t.user ? t.user : "",
+                t.password ? t.password : "", t.socket ? t.socket : "", (int)t.tls);
+        sb_addf(out, "connectTimeout=%u\nreadTimeout=%u\nwriteTimeout=%u\n",
+                t.connect_timeout_s, t.read_timeout_s, t.write_timeout_s);
+    }
+    my_target_free(&t);
+    return rc;
+}
+
 static void my_sleep_s(unsigned s)
 {
     struct timespec ts = {(time_t)s, 0};

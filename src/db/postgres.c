@@ -799,6 +799,19 @@ static void postgres_close(db_conn *c)
     free(c);
 }
 
+int db_postgres_describe_url(const rw_config *cfg, strbuf *out, rw_err *e)
+{
+    pg_params p;
+    memset(&p, 0, sizeof p);
+    int rc = pg_build_params(cfg, &p, e);
+    for (size_t i = 0; rc == RW_OK && i < p.keys.len; i++)
+        sb_addf(out, "%s=%s\n", p.keys.items[i], p.vals.items[i]);
+    if (rc == RW_OK && p.current_schema)
+        sb_addf(out, "currentSchema=%s\n", p.current_schema);
+    pg_params_free(&p);
+    return rc;
+}
+
 static int postgres_connect(const rw_config *cfg, db_conn **out, rw_err *e)
 {
     *out = NULL;

@@ -93,4 +93,131 @@ test_expect_success 'migrate JSON refused at validation prints only the error do
 	jq -e ".error.message | startswith(\"Validate failed: Migrations have failed validation\")" out
 '
 
+# The database's own identifier quote: Flyway prints schema names with it.
+q='"'
+[ "$RUNWAY_TEST_BACKEND" = mysql ] && q='`'
+
+test_expect_success 'messages quote the schema the way the database quotes names' '
+	write_migration V2__two.sql "CREATE TABLE two_again (id INT);" &&
+	rw migrate >out 2>err &&
+	expect_grep "^Current version of schema $q$HISTORY_SCHEMA$q: 2$" err &&
+	expect_grep "^Schema $q$HISTORY_SCHEMA$q is up to date. No migration necessary.$" err &&
+	write_migration V3__three.sql "CREATE TABLE three (id INT);" &&
+	rw migrate >out 2>err &&
+	expect_grep "^Migrating schema $q$HISTORY_SCHEMA$q to version \"3 - three\"$" err &&
+	expect_grep "^Successfully applied 1 migration to schema $q$HISTORY_SCHEMA$q, now at version v3 " err
+'
+
+test_expect_success 'repair with nothing to repair prints Flyway lines' '
+	rw repair >out 2>err &&
+	expect_grep "^Repair of failed migration in Schema History table $q$HISTORY_SCHEMA$q\.${q}flyway_schema_history$q not necessary. No failed migration detected.$" err &&
+	expect_grep "^Successfully repaired schema history table $q$HISTORY_SCHEMA$q\.${q}flyway_schema_history$q (execution time [0-9][0-9]:[0-9][0-9]\.[0-9][0-9][0-9]s).$" err &&
+	! grep -q "Manual cleanup\|Please ensure" err
+'
+
+test_expect_success 'repair names each realigned version with its new checksum' '
+	write_migration V3__three.sql "CREATE TABLE three (id INT);
+-- reviewed" &&
+	rw repair >out 2>err &&
+	sum=$(rw info -outputType=json 2>/dev/null | jq -r ".migrations[] | select(.version == \"3\") | .filepath") &&
+	test -n "$sum" &&
+	expect_grep "^Repairing Schema History table for version 3 (Description: three, Type: SQL, Checksum: -\{0,1\}[0-9][0-9]*)  \.\.\.$" err &&
+	test "$(db_sql "SELECT checksum FROM ${HISTORY_SCHEMA}.flyway_schema_history WHERE version = '"'"'3'"'"'")" = \
+		"$(sed -n "s/.*Checksum: \(-\{0,1\}[0-9]*\)).*/\1/p" err)"
+'
+
+test_expect_success 'repair of a missing migration asks to move its contents' '
+	rm sql/V3__three.sql &&
+	rw repair >out 2>err &&
+	expect_grep "^Please ensure the previous contents of the deleted migrations are removed from the database, or moved into an existing migration.$" err
+'
+
+test_expect_success 'repair of a failed migration asks for manual clean-up only where DDL is not transactional' '
+	write_migration V4__four.sql "CREATE TABLE four (id INT);
+SELECT * FROM no_such_table;" &&
+	! rw -executeInTransaction=false migrate 2>/dev/null &&
+	rw repair >out 2>err &&
+	! grep -q "not necessary" err &&
+	if [ "$RUNWAY_TEST_BACKEND" = mysql ]; then
+		expect_grep "^Manual cleanup of the remaining effects of the failed migration may still be required.$" err
+	else
+		! grep -q "Manual cleanup" err
+	fi &&
+	rm sql/V4__four.sql
+'
+
+# A schema name of this run's own, so MariaDB databases of parallel runs never meet.
+new_schema() { printf 'rw_parity_%s_%s' "$$" "$1"; }
+
+drop_schema() {
+	case $RUNWAY_TEST_BACKEND in
+	postgresql) db_sql "DROP SCHEMA IF EXISTS $1 CASCADE" ;;
+	mysql) db_sql "DROP DATABASE IF EXISTS $1" ;;
+	esac
+}
+
+if [ "$RUNWAY_TEST_BACKEND" != sqlite ]; then
+test_expect_success 'a defaultSchema that does not exist yet is created and holds the history' '
+	s1=$(new_schema d1) &&
+	mkdir -p d1 && printf "CREATE TABLE d1_t (id INT);\n" >d1/V1__d1.sql &&
+	rw -locations=filesystem:d1 -defaultSchema=$s1 migrate >out 2>err &&
+	expect_grep "^Creating schema $q$s1$q \.\.\.$" err &&
+	test "$(db_sql "SELECT type, script FROM $s1.flyway_schema_history WHERE installed_rank = 0")" = \
+		"SCHEMA|$q$s1$q" &&
+	test "$(db_sql "SELECT version FROM $s1.flyway_schema_history WHERE installed_rank = 1")" = 1 &&
+	db_sql "SELECT COUNT(*) FROM $s1.d1_t" &&
+	rw -locations=filesystem:d1 -defaultSchema=$s1 info >out 2>/dev/null &&
+	expect_grep "^Schema version: 1$" out &&
+	drop_schema $s1
+'
+
+test_expect_success 'defaultSchema outside schemas is created first and recorded with them' '
+	s1=$(new_schema d2) s2=$(new_schema d3) &&
+	rw -locations=filesystem:d1 -defaultSchema=$s1 -schemas=$s2 migrate >out 2>err &&
+	test "$(db_sql "SELECT script FROM $s1.flyway_schema_history WHERE type = '"'"'SCHEMA'"'"'")" = \
+		"$q$s1$q,$q$s2$q" &&
+	drop_schema $s1 && drop_schema $s2
+'
+fi
+
+# rw_fresh NAME ...: runway on an empty database of its own (SQLite) or an
+# empty schema of its own (PostgreSQL, MariaDB), beside this script's.
+rw_fresh() {
+	fresh_name=$1; shift
+	case $RUNWAY_TEST_BACKEND in
+	sqlite) "$RUNWAY_BIN" -url="jdbc:sqlite:$TRASH/$fresh_name.db" "$@" ;;
+	*) rw -defaultSchema="$(new_schema "$fresh_name")" "$@" ;;
+	esac
+}
+
+test_expect_success 'a script .conf with executeInTransaction=false exempts it from the mixed check' '
+	mkdir -p mixed &&
+	if [ "$RUNWAY_TEST_BACKEND" = postgresql ]; then
+		printf "CREATE TABLE mx (id INT);\nCREATE INDEX CONCURRENTLY mx_i ON mx (id);\n" >mixed/V1__mx.sql
+	else
+		printf "CREATE TABLE mx (id INT);\nPRAGMA foreign_keys = ON;\n" >mixed/V1__mx.sql
+	fi &&
+	if [ "$RUNWAY_TEST_BACKEND" != mysql ]; then
+		must_fail rw_fresh mx -locations=filesystem:mixed migrate &&
+		expect_grep "Detected both transactional and non-transactional statements" err &&
+		printf "executeInTransaction=false\n" >mixed/V1__mx.sql.conf &&
+		rw_fresh mx -locations=filesystem:mixed migrate 2>err &&
+		rw_fresh mx -locations=filesystem:mixed info -outputType=json >out 2>/dev/null &&
+		jq -e "[.migrations[] | select(.version == \"1\") | .state] == [\"Success\"]" out &&
+		drop_schema "$(new_schema mx)"
+	fi
+'
+
+if [ "$RUNWAY_TEST_BACKEND" = sqlite ]; then
+test_expect_success 'on SQLite flyway:user and flyway:database fail as in Flyway' '
+	mkdir -p ph &&
+	for name in user database; do
+		printf "SELECT '"'"'\${flyway:%s}'"'"';\n" $name >ph/V1__ph.sql &&
+		must_fail rw_fresh ph -locations=filesystem:ph migrate &&
+		expect_grep "Failed to populate value for default placeholder: \${flyway:$name}" err &&
+		test ! -s "$TRASH/ph.db" || return 1
+	done
+'
+fi
+
 test_done

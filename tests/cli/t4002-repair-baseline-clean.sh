@@ -17,7 +17,7 @@ test_expect_success 'setup: two applied migrations' '
 test_expect_success 'repair with nothing to do says so and changes nothing' '
 	db_state >before &&
 	rw repair >out 2>err &&
-	expect_grep "nothing to repair" err &&
+	expect_grep "not necessary. No failed migration detected." err &&
 	db_state >after && test_cmp before after
 '
 

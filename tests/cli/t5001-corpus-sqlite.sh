@@ -5,7 +5,7 @@
 # backends: sqlite
 . ./lib.sh
 
-[ -d "$CORPUS" ] || skip_all "no corpus at $CORPUS"
+require_corpus
 
 # Prints the migration files of DIR (recursively) in Flyway's order:
 # versioned ones by numeric version, then repeatables by description.

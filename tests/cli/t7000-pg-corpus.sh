@@ -5,7 +5,7 @@
 # Flyway's order into a fresh database.
 . ./lib.sh
 [ "$RUNWAY_TEST_BACKEND" = postgresql ] || skip_all "PostgreSQL only"
-[ -d "$CORPUS" ] || skip_all "no corpus at $CORPUS"
+require_corpus
 . "$RUNWAY_SOURCE_DIR/tests/lib/pg-corpus.sh"
 
 for set in conductor-postgres kestra-postgres hawkbit-postgresql chinook-postgres pagila-postgres; do

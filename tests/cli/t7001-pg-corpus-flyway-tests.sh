@@ -4,7 +4,7 @@
 # runway must leave the same schema (and row counts) as psql.
 . ./lib.sh
 [ "$RUNWAY_TEST_BACKEND" = postgresql ] || skip_all "PostgreSQL only"
-[ -d "$CORPUS" ] || skip_all "no corpus at $CORPUS"
+require_corpus
 . "$RUNWAY_SOURCE_DIR/tests/lib/pg-corpus.sh"
 
 # "warning" is meant to fail (see t7020).  Flyway ran "index" and "vacuum" (CREATE TABLE next to a statement that

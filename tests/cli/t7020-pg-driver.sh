@@ -122,7 +122,7 @@ INSERT INTO u VALUES (1);" &&
   expect_grep "23505" all
 '
 
-test_expect_success 'Flyway'"'"'s failing fixture: RAISE EXCEPTION is reported, nothing kept' '
+test_expect_success_corpus 'Flyway'"'"'s failing fixture: RAISE EXCEPTION is reported, nothing kept' '
   fresh &&
   must_fail timeout 60 "$RUNWAY_BIN" -url="$DB_URL" -locations="filesystem:$CORPUS/flyway-tests-postgresql/warning" migrate &&
   cat out err >all &&
@@ -340,7 +340,7 @@ test_expect_success 'statementTimeout (ms) limits each migration statement' '
   cat out err >all && expect_grep "statementTimeout" all
 '
 
-test_expect_success 'clean drops every kind of object, and migrate starts over' '
+test_expect_success_corpus 'clean drops every kind of object, and migrate starts over' '
   fresh &&
   rwt -locations="filesystem:$CORPUS/pagila-postgres" migrate >out 2>&1 &&
   db_sql "CREATE EXTENSION IF NOT EXISTS citext; CREATE TABLE uses_ext (c citext);

@@ -3,6 +3,7 @@
 # Flyway's own MySQL parser fixtures (one location per sub-folder): runway
 # leaves the same schema as the mariadb client fed the same files.
 . ./lib.sh
+require_corpus
 
 for dir in "$CORPUS"/flyway-tests-mysql/*/; do
   set_name=${dir%/}

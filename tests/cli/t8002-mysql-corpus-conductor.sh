@@ -3,6 +3,7 @@
 # The conductor-mysql corpus set: runway leaves the same schema as the mariadb
 # client fed the same files in Flyway's order.
 . ./lib.sh
+require_corpus
 
 test_expect_success 'conductor-mysql: same schema as the mariadb client' '
   mysql_compare_with_client "$CORPUS/conductor-mysql"

@@ -3,6 +3,7 @@
 # The hawkbit-mysql corpus set: runway leaves the same schema as the mariadb
 # client fed the same files in Flyway's order.
 . ./lib.sh
+require_corpus
 
 test_expect_success 'hawkbit-mysql: same schema as the mariadb client' '
   mysql_compare_with_client "$CORPUS/hawkbit-mysql"

@@ -5,6 +5,7 @@
 # a CRLF data file.  Its objects land in the `sakila` database, so that is
 # what is compared with the mariadb client's result.
 . ./lib.sh
+require_corpus
 
 drop_sakila() { _my_admin 'DROP DATABASE IF EXISTS sakila'; }
 

@@ -6,6 +6,7 @@
 # record the failure the way Flyway does on a database without DDL
 # transactions.
 . ./lib.sh
+require_corpus
 
 test_expect_success 'kestra-mysql: runway fails where the mariadb client fails, same partial schema' '
   must_fail rw_timeout 300 -locations="filesystem:$CORPUS/kestra-mysql" migrate &&

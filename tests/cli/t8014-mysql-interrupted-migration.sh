@@ -92,6 +92,22 @@ INSERT INTO base VALUES (1);" &&
   rw_timeout 120 repair && rm sql/V4__dup.sql
 '
 
+test_expect_success 'the lock of a run killed mid-migration is released: repair and the rerun proceed' '
+  write_migration V4__held.sql "CREATE TABLE held (id INT);
+SELECT SLEEP(60);" &&
+  "$RUNWAY_BIN" -url="$DB_URL" migrate >killed.out 2>&1 &
+  victim=$!
+  sleeping_connection >/dev/null &&
+  kill -9 $victim && { wait $victim 2>/dev/null; true; } &&
+  start=$(date +%s) &&
+  rw_timeout 60 repair >out 2>err &&
+  write_migration V4__held.sql "CREATE TABLE IF NOT EXISTS held (id INT);" &&
+  rw_timeout 60 migrate >out 2>err &&
+  elapsed=$(( $(date +%s) - start )) &&
+  { [ $elapsed -lt 30 ] || { echo "took ${elapsed}s"; false; }; } &&
+  test "$(db_sql "SELECT version, success FROM flyway_schema_history WHERE installed_rank = 4")" = "4|1"
+'
+
 # SIGKILL at varied moments of a three-step DDL migration: five fixed ones,
 # or RUNWAY_TEST_KILLS random ones (the reliability target is 20 of 20).
 delays="0.05 0.3 0.8 1.3 3"

@@ -5,6 +5,8 @@
 #                             port) and a unix socket in ROOT/pg-sock, print
 #                             `export RUNWAY_TEST_PG_*=...` lines on stdout
 #   pg-server.sh stop ROOT    stop that server
+#   pg-server.sh halt ROOT    stop it, keeping its data (fault tests)
+#   pg-server.sh resume ROOT  start a halted server again on its port
 #
 # The server runs as the invoking user, or as the `postgres` system user
 # when invoked as root (initdb refuses to run as root).  Its log is
@@ -48,6 +50,25 @@ free_port() {
   die "no free TCP port found on 127.0.0.1"
 }
 
+# Starts the server of ROOT on PORT and waits until it accepts connections.
+launch() {
+  local root=$1 port=$2
+  as_owner "$(pg_bindir)/pg_ctl" -D "$root/pg" -l "$root/pg.log" -w -t 30 -s start -o \
+    "-p $port -k $root/pg-sock -c listen_addresses=127.0.0.1 -c fsync=off \
+     -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 \
+     -c shared_buffers=32MB -c log_min_messages=warning" >/dev/null 2>&1
+}
+
+halt() {
+  as_owner "$(pg_bindir)/pg_ctl" -D "$1/pg" -m fast -w -t 30 -s stop >/dev/null 2>&1 ||
+    die "could not stop the server in $1/pg (log: $1/pg.log)"
+}
+
+resume() {
+  [ -f "$1/pg.port" ] || die "no halted server in $1"
+  launch "$1" "$(cat "$1/pg.port")" || die "the server did not start again (log: $1/pg.log)"
+}
+
 start() {
   local root=$1 bin data sock log user password pwfile port attempt
   bin=$(pg_bindir)
@@ -85,15 +106,11 @@ start() {
   # The port can be taken between choosing it and binding it: retry.
   for attempt in 1 2 3 4 5; do
     port=$(free_port)
-    if as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 30 -s start -o \
-        "-p $port -k $sock -c listen_addresses=127.0.0.1 -c fsync=off \
-         -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 \
-         -c shared_buffers=32MB -c log_min_messages=warning" >/dev/null 2>&1; then
-      break
-    fi
+    launch "$root" "$port" && break
     port=""
   done
   [ -n "$port" ] || { tail -n 20 "$log" >&2; die "the server did not start (log: $log)"; }
+  echo "$port" >"$root/pg.port"
 
   # pg_ctl -w returns once the server accepts connections; check with the
   # password user over TCP, as the tests connect.
@@ -136,5 +153,7 @@ cd "${2:-/}" 2>/dev/null || cd /
 case "${1:-}" in
   start) [ $# -eq 2 ] || die "usage: $0 start ROOT"; start "$2" ;;
   stop)  [ $# -eq 2 ] || die "usage: $0 stop ROOT"; stop "$2" ;;
-  *) die "usage: $0 start|stop ROOT" ;;
+  halt)  [ $# -eq 2 ] || die "usage: $0 halt ROOT"; halt "$2" ;;
+  resume) [ $# -eq 2 ] || die "usage: $0 resume ROOT"; resume "$2" ;;
+  *) die "usage: $0 start|stop|halt|resume ROOT" ;;
 esac

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/checksum.h"
+#include "corpus.h"
 
 static int32_t checksum_of(const char *data, size_t len)
 {
@@ -24,12 +25,11 @@ static int32_t checksum_of(const char *data, size_t len)
 
 #define CK(lit) checksum_of(lit, sizeof(lit) - 1)
 
-/* Reads a corpus file ($RUNWAY_SOURCE_DIR/../shared/corpus/REL) into sb. */
+/* Reads a corpus file (corpus.h) into sb; skips the test without a corpus. */
 static void read_corpus(const char *rel, strbuf *sb)
 {
-    const char *src = getenv("RUNWAY_SOURCE_DIR");
-    assert_non_null(src);
-    char *path = xasprintf("%s/../shared/corpus/%s", src, rel);
+    char *path;
+    CORPUS_FILE(path, rel);
     rw_err e;
     rw_err_clear(&e);
     if (rw_read_file(path, sb, &e) != RW_OK)

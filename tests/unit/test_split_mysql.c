@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sql/split.h"
+#include "corpus.h"
 
 /* Splits text with the MySQL dialect, failing the test on a parse error. */
 static sql_script split_ok(const char *text)
@@ -350,9 +351,6 @@ static void test_last_statement_without_delimiter(void **state)
 static void test_corpus_files_split(void **state)
 {
     (void)state;
-    const char *src = getenv("RUNWAY_SOURCE_DIR");
-    if (!src)
-        skip();
     const struct {
         const char *file;
         size_t statements;
@@ -367,14 +365,13 @@ static void test_corpus_files_split(void **state)
         {"sakila-mysql/V2__data.sql", 0},
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *path = xasprintf("%s/../shared/corpus/%s", src, files[i].file);
+        char *path;
+        CORPUS_FILE(path, files[i].file);
         strbuf text = STRBUF_INIT;
         rw_err e;
         rw_err_clear(&e);
-        if (rw_read_file(path, &text, &e) != RW_OK) {
-            free(path);
-            skip();
-        }
+        if (rw_read_file(path, &text, &e) != RW_OK)
+            fail_msg("cannot read %s: %s", path, e.msg);
         sql_script s = {0};
         if (sql_dialect_mysql.split(text.buf, text.len, &s, &e) != 0)
             fail_msg("%s: %s", files[i].file, e.msg);

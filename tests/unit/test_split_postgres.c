@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sql/split.h"
+#include "corpus.h"
 
 /* Splits text, which must parse, and checks the statement count. */
 static void split_ok(const char *text, sql_script *s, size_t want)
@@ -380,20 +381,13 @@ static void test_do_with_plain_string_body(void **state)
 static void test_flyway_even_more_dollars_fixture(void **state)
 {
     (void)state;
-    const char *src = getenv("RUNWAY_SOURCE_DIR");
-    if (!src)
-        skip();
-    char path[4096];
-    snprintf(path, sizeof path,
-             "%s/../shared/corpus/flyway-tests-postgresql/dollar/V2__Even_more_dollars.sql", src);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        skip();
-    fclose(f);
+    char *path;
+    CORPUS_FILE(path, "flyway-tests-postgresql/dollar/V2__Even_more_dollars.sql");
     strbuf text = STRBUF_INIT;
     rw_err e;
     rw_err_clear(&e);
     assert_int_equal(rw_read_file(path, &text, &e), 0);
+    free(path);
     sql_script s;
     split_ok(sb_str(&text), &s, 3);
     assert_int_equal(s.stmts[0].line, 17);

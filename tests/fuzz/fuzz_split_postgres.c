@@ -1,0 +1,8 @@
+/* The postgres statement splitter on arbitrary migration text (split_check.h). */
+#include "split_check.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_split(&sql_dialect_postgres, data, size);
+    return 0;
+}
