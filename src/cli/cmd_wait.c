@@ -1,8 +1,9 @@
 /*
  * cmd_wait.c - runway wait: polls the database until the deploy gate
- * opens.  A database that refuses connections is retried like pending
- * migrations; a failed row or checksum drift ends the wait at once since
- * no amount of waiting fixes them.
+ * opens.  A database that is not reachable yet is retried like pending
+ * migrations; a refused login or unknown database, a configuration error,
+ * a failed row, checksum drift or missing migrations end the wait at once
+ * since no amount of waiting fixes them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -75,7 +76,9 @@ int cmd_wait(rw_run *r)
         rc = cmd_open(r, &s);
         bool done = false;
         if (rc != RW_OK) {
-            bool retry = r->err.code == RW_ERR_DB_CONNECTION && rw_now_ms() < deadline;
+            /* Only "not reachable yet" is waited on; a refused login or database is final. */
+            bool retry = r->err.code == RW_ERR_DB_CONNECTION && !db_error_is_refusal(&r->err) &&
+                         rw_now_ms() < deadline;
             if (!retry) {
                 rc = cmd_gate_open_failed(r, "wait");
                 done = true;

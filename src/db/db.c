@@ -4,6 +4,7 @@
 #include "db/db.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static const db_ops *const drivers[] = {&db_sqlite_ops, &db_postgres_ops, &db_mysql_ops};
 
@@ -15,6 +16,19 @@ const db_ops *db_find(const char *url)
         if (drivers[i]->handles_url && drivers[i]->handles_url(url))
             return drivers[i];
     return NULL;
+}
+
+bool db_error_is_refusal(const rw_err *e)
+{
+    if (e->code != RW_ERR_DB_CONNECTION)
+        return false;
+    /* SQLSTATE class 28 (authorization), 3D000 (unknown database), 42501 (no CONNECT). */
+    if (strncmp(e->sqlstate, "28", 2) == 0 || strcmp(e->sqlstate, "3D000") == 0 ||
+        strcmp(e->sqlstate, "42501") == 0)
+        return true;
+    /* MySQL and MariaDB: access denied (1044, 1045, 1698), unknown database (1049). */
+    return e->sql_errcode == 1044 || e->sql_errcode == 1045 || e->sql_errcode == 1698 ||
+           e->sql_errcode == 1049;
 }
 
 int db_open(const rw_config *cfg, rw_db *db, rw_err *e)

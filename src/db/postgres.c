@@ -577,6 +577,37 @@ static void pg_notice(void *arg, const PGresult *res)
  * Connects, retrying connectRetries times with waits of 1, 2, 4 ...
  * seconds capped at connectRetriesInterval, as Flyway does.
  */
+/*
+ * libpq gives no SQLSTATE for a failed connection, only the server's
+ * message.  These mean the server is up and said no to this login or
+ * database, which waiting does not change: they get the SQLSTATE the server
+ * used, so that db_error_is_refusal() (and wait) can tell them from a
+ * server that is not reachable yet.
+ */
+static const char *pg_refusal_sqlstate(const char *why)
+{
+    static const struct {
+        const char *text;
+        bool unknown;            /* also needs "does not exist" after it */
+        const char *sqlstate;
+    } refusals[] = {
+        {"password authentication failed", false, "28P01"},
+        {"no password supplied", false, "28P01"},
+        {"authentication failed", false, "28000"},
+        {"no pg_hba.conf entry", false, "28000"},
+        {"is not permitted to log in", false, "28000"},
+        {"permission denied for database", false, "42501"},
+        {"role \"", true, "28000"},
+        {"database \"", true, "3D000"},
+    };
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        const char *at = strstr(why, refusals[i].text);
+        if (at && (!refusals[i].unknown || strstr(at, "does not exist")))
+            return refusals[i].sqlstate;
+    }
+    return NULL;
+}
+
 static int pg_connect_with_retries(const rw_config *cfg, const pg_params *p, PGconn **out,
                                    rw_err *e)
 {
@@ -602,6 +633,9 @@ static int pg_connect_with_retries(const rw_config *cfg, const pg_params *p, PGc
             rw_fail(e, RW_ERR_DB_CONNECTION,
                     "Unable to obtain connection from database (%s) for user '%s': %s", safe, user,
                     why);
+            const char *state = pg_refusal_sqlstate(why);
+            if (state)
+                snprintf(e->sqlstate, sizeof e->sqlstate, "%s", state);
             free(safe);
             free(user);
             return e->code;

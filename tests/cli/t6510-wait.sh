@@ -84,4 +84,37 @@ test_expect_failure_code 'an invalid interval is a configuration error' 1 '
   rw wait -interval=soon
 '
 
+# fails_fast CODE CMD...: CMD exits CODE within 20 s although -timeout is 120 s.
+fails_fast() {
+  want=$1; shift
+  start=$(date +%s)
+  "$@" >out 2>err
+  rc=$?
+  took=$(( $(date +%s) - start ))
+  [ $rc -eq "$want" ] || { echo "exit $rc, expected $want"; cat out err; return 1; }
+  [ $took -lt 20 ] || { echo "took ${took}s: it waited"; return 1; }
+}
+
+test_expect_success 'a configuration error ends the wait at once with exit 1' '
+  fails_fast 1 "$RUNWAY_BIN" -url=jdbc:nosuchdb:x wait -timeout=120 -interval=0.2
+'
+
+test_expect_success 'a missing location ends the wait at once with exit 7' '
+  fails_fast 7 rw -locations=filesystem:nowhere wait -timeout=120 -interval=0.2 &&
+  expect_grep "Location nowhere does not exist" err
+'
+
+if [ "$RUNWAY_TEST_BACKEND" != sqlite ]; then
+test_expect_success 'a wrong password ends the wait at once with exit 8' '
+  url=$(printf "%s" "$DB_URL" | sed "s/password=[^&]*/password=not-the-password/") &&
+  fails_fast 8 "$RUNWAY_BIN" -url="$url" wait -timeout=120 -interval=0.2 &&
+  ! grep "Waiting for the database" err
+'
+
+test_expect_success 'an unknown database ends the wait at once with exit 8' '
+  url=$(printf "%s" "$DB_URL" | sed "s#/$DB_NAME?#/no_such_database?#") &&
+  fails_fast 8 "$RUNWAY_BIN" -url="$url" wait -timeout=120 -interval=0.2
+'
+fi
+
 test_done
