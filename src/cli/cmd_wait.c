@@ -35,6 +35,23 @@ static int wait_parse_duration(const char *key, const char *text, int64_t *out_m
     return RW_OK;
 }
 
+/*
+ * Time left as a person reads it: whole seconds rounded up, so -timeout=3
+ * says "3s", not the 2.9s left after connecting; tenths below a second.
+ * Returns a static buffer.
+ */
+static const char *wait_seconds_text(int64_t ms)
+{
+    static char buf[32];
+    if (ms < 0)
+        ms = 0;
+    if (ms < 1000)
+        snprintf(buf, sizeof buf, "%.1fs", (double)((ms + 99) / 100) / 10.0);
+    else
+        snprintf(buf, sizeof buf, "%llds", (long long)((ms + 999) / 1000));
+    return buf;
+}
+
 static void wait_sleep_ms(int64_t ms)
 {
     if (ms <= 0)
@@ -99,7 +116,7 @@ int cmd_wait(rw_run *r)
                 done = true;
             } else if (attempt == 1 || log_get_level() <= LOG_DEBUG) {
                 char *summary = gate_summary(&s, &g, expect);
-                log_info("Waiting up to %.1fs: %s", (double)(deadline - rw_now_ms()) / 1000.0,
+                log_info("Waiting up to %s: %s", wait_seconds_text(deadline - rw_now_ms()),
                          summary);
                 free(summary);
             }

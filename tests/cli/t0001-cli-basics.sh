@@ -7,7 +7,7 @@
 test_expect_success 'help prints usage and every command, exit 0' '
 	"$RUNWAY_BIN" help >out 2>err &&
 	expect_grep "^Usage: runway" out &&
-	for c in migrate info validate baseline repair clean help; do
+	for c in migrate info validate baseline repair clean help lambda; do
 		grep -q "^  $c " out || { echo "help lacks $c"; exit 1; }
 	done
 '

@@ -43,6 +43,11 @@ test_expect_failure_code 'wait times out with exit 6 while migrations stay pendi
   rw wait -timeout=1 -interval=0.2
 '
 
+test_expect_success 'the waiting message gives the timeout in whole seconds' '
+  rw wait -timeout=3 -interval=0.5 >out 2>err; test $? -eq 6 &&
+  expect_grep "Waiting up to 3s: " err
+'
+
 test_expect_success 'the timeout is reported in JSON with the pending list' '
   rw wait -timeout=0.3 -interval=0.1 -outputType=json >out.json; test $? -eq 6 &&
   expect_grep "\"status\": \"timeout\"" out.json &&
