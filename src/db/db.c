@@ -38,8 +38,10 @@ int db_open(const rw_config *cfg, rw_db *db, rw_err *e)
     const char *url = config_get(cfg, "url");
     if (!url || !*url)
         return rw_fail(e, RW_ERR_CONFIGURATION,
-                       "Unable to connect to the database. Configure the url, e.g. "
-                       "-url=jdbc:sqlite:app.db, FLYWAY_URL or flyway.url in flyway.conf");
+                       "No database url is configured (runway, like Flyway, has no default "
+                       "database). For example: runway -url=jdbc:sqlite:app.db "
+                       "-locations=filesystem:sql migrate, or set FLYWAY_URL, or flyway.url in "
+                       "flyway.conf");
     const db_ops *ops = db_find(url);
     if (!ops) {
         char *safe = config_redact_url(url);
