@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/lazylib.h"
 #include "core/log.h"
 
 /* Flyway's LOCK_MAGIC_NUM: "Flyway" in ASCII. */
@@ -625,7 +626,8 @@ static int pg_connect_with_retries(const rw_config *cfg, const pg_params *p, PGc
             return RW_OK;
         }
         char why[2048];
-        pg_copy_trimmed(why, sizeof why, pg ? PQerrorMessage(pg) : "out of memory");
+        pg_copy_trimmed(why, sizeof why,
+                        pg ? PQerrorMessage(pg) : lazy_failure() ? lazy_failure() : "out of memory");
         char *user = xstrdup(pg && PQuser(pg) ? PQuser(pg) : "");
         PQfinish(pg);
         if (attempt >= retries) {
