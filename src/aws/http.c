@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -22,6 +23,32 @@ static void http_global_init(void)
         curl_global_init(CURL_GLOBAL_DEFAULT);
         done = true;
     }
+}
+
+/*
+ * The CA certificates to verify HTTPS with.  Debian's libcurl looks only
+ * where Debian keeps them (/etc/ssl/certs/ca-certificates.crt); the Lambda
+ * zip runs on Amazon Linux, which keeps them in /etc/pki/tls/certs, and
+ * carries Debian's bundle in $LAMBDA_TASK_ROOT/lib.  SSL_CERT_FILE, as
+ * OpenSSL reads it, wins; NULL leaves libcurl's own default.
+ */
+static char *http_ca_file(void)
+{
+    const char *env = getenv("SSL_CERT_FILE");
+    if (env && *env)
+        return xstrdup(env);
+    if (access("/etc/ssl/certs/ca-certificates.crt", R_OK) == 0)
+        return NULL;
+    const char *task_root = getenv("LAMBDA_TASK_ROOT");
+    if (task_root && *task_root) {
+        char *bundled = xasprintf("%s/lib/ca-certificates.crt", task_root);
+        if (access(bundled, R_OK) == 0)
+            return bundled;
+        free(bundled);
+    }
+    if (access("/etc/pki/tls/certs/ca-bundle.crt", R_OK) == 0)
+        return xstrdup("/etc/pki/tls/certs/ca-bundle.crt");
+    return NULL;
 }
 
 void aws_http_response_init(aws_http_response *resp)
@@ -129,6 +156,9 @@ int aws_http_perform(const aws_http_request *req, aws_http_response *resp, rw_er
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "runway");
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    char *ca_file = http_ca_file();
+    if (ca_file) curl_easy_setopt(h, CURLOPT_CAINFO, ca_file); /* libcurl keeps a copy */
+    free(ca_file);
     if (req->ignore_proxy) curl_easy_setopt(h, CURLOPT_PROXY, "");
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp->body);

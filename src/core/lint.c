@@ -546,21 +546,21 @@ static const char pg_drop[] =
     "ROLE ROUTINE RULE SCHEMA SEQUENCE SERVER STATISTICS SUBSCRIPTION TABLE TABLESPACE TEXT "
     "TRANSFORM TRIGGER TYPE USER VIEW ";
 static const char my_leading[] =
-    " ALTER ANALYZE BEGIN BINLOG CACHE CALL CHANGE CHECK CHECKSUM COMMIT CREATE DEALLOCATE DELETE "
-    "DESC DESCRIBE DO DROP EXECUTE EXPLAIN FLUSH GRANT HANDLER HELP IMPORT INSERT INSTALL KILL "
-    "LOAD LOCK OPTIMIZE PREPARE PURGE RELEASE RENAME REPAIR REPLACE RESET RESIGNAL REVOKE "
-    "ROLLBACK SAVEPOINT SELECT SET SHOW SIGNAL START STOP TABLE TRUNCATE UNINSTALL UNLOCK UPDATE "
-    "USE VALUES WITH XA ";
+    " ALTER ANALYZE BACKUP BEGIN BINLOG CACHE CALL CASE CHANGE CHECK CHECKSUM CLONE COMMIT CREATE "
+    "DEALLOCATE DELETE DESC DESCRIBE DO DROP EXECUTE EXPLAIN FLUSH GET GRANT HANDLER HELP IF "
+    "IMPORT INSERT INSTALL KILL LOAD LOCK LOOP OPTIMIZE PREPARE PURGE RELEASE RENAME REPAIR "
+    "REPEAT REPLACE RESET RESIGNAL RESTART REVOKE ROLLBACK SAVEPOINT SELECT SET SHOW SHUTDOWN "
+    "SIGNAL START STOP TABLE TRUNCATE UNINSTALL UNLOCK UPDATE USE VALUES WHILE WITH XA ";
 static const char my_create[] =
     " AGGREGATE ALGORITHM DATABASE DEFINER EVENT FULLTEXT FUNCTION INDEX LOGFILE OFFLINE ONLINE "
-    "OR PACKAGE PROCEDURE ROLE SCHEMA SEQUENCE SERVER SPATIAL SQL TABLE TABLESPACE TEMPORARY "
-    "TRIGGER UNIQUE USER VIEW ";
+    "OR PACKAGE PROCEDURE RESOURCE ROLE SCHEMA SEQUENCE SERVER SPATIAL SQL TABLE TABLESPACE "
+    "TEMPORARY TRIGGER UNIQUE USER VIEW ";
 static const char my_alter[] =
-    " ALGORITHM DATABASE DEFINER EVENT FUNCTION IGNORE INSTANCE LOGFILE ONLINE PROCEDURE SCHEMA "
-    "SEQUENCE SERVER SQL TABLE TABLESPACE UNDO USER VIEW ";
+    " ALGORITHM DATABASE DEFINER EVENT FUNCTION IGNORE INSTANCE LOGFILE ONLINE PROCEDURE "
+    "RESOURCE SCHEMA SEQUENCE SERVER SQL TABLE TABLESPACE UNDO USER VIEW ";
 static const char my_drop[] =
-    " DATABASE EVENT FUNCTION INDEX LOGFILE OFFLINE ONLINE PACKAGE PREPARE PROCEDURE ROLE SCHEMA "
-    "SEQUENCE SERVER SPATIAL TABLE TABLESPACE TEMPORARY TRIGGER UNDO USER VIEW ";
+    " DATABASE EVENT FUNCTION INDEX LOGFILE OFFLINE ONLINE PACKAGE PREPARE PROCEDURE RESOURCE "
+    "ROLE SCHEMA SEQUENCE SERVER SPATIAL TABLE TABLESPACE TEMPORARY TRIGGER UNDO USER VIEW ";
 static const char lite_leading[] =
     " ALTER ANALYZE ATTACH BEGIN COMMIT CREATE DELETE DETACH DROP END EXPLAIN INSERT PRAGMA "
     "REINDEX RELEASE REPLACE ROLLBACK SAVEPOINT SELECT UPDATE VACUUM VALUES WITH ";
@@ -568,6 +568,7 @@ static const char lite_create[] = " INDEX TABLE TEMP TEMPORARY TRIGGER UNIQUE VI
 static const char lite_alter[] = " TABLE ";
 static const char lite_drop[] = " INDEX TABLE TRIGGER VIEW ";
 
+/* Whether word is one of list's space-separated words (list starts and ends with a space). */
 static bool lint_word_in(const char *list, const char *word)
 {
     size_t n = strlen(word);
@@ -1076,6 +1077,10 @@ static char *lint_not_null_check(const lint_tokens *ts, size_t from, size_t to)
     return NULL;
 }
 
+/*
+ * ADD CONSTRAINT / PRIMARY KEY / UNIQUE / COLUMN.  A CHECK (col IS NOT NULL)
+ * is remembered: once validated it lets a later SET NOT NULL skip its scan.
+ */
 static void lint_alter_add(lint_file *f, lint_ddl *d, const lint_tokens *ts, size_t a,
                            size_t end, const char *table, bool has_algorithm)
 {
@@ -1174,6 +1179,7 @@ static void lint_alter_column(lint_file *f, lint_ddl *d, const lint_tokens *ts, 
     }
 }
 
+/* VALIDATE CONSTRAINT turns a NOT VALID CHECK (col IS NOT NULL) into proof for SET NOT NULL. */
 static void lint_validate_constraint(lint_ddl *d, const lint_tokens *ts, size_t k)
 {
     char *name = lint_token_key(ts, k);
@@ -1296,6 +1302,7 @@ static void lint_drop_table(lint_file *f, lint_ddl *d, const lint_tokens *ts, si
     }
 }
 
+/* An index created earlier in the same migration is not in use yet: dropping it locks nothing. */
 static void lint_drop_index(lint_file *f, lint_ddl *d, const lint_tokens *ts, size_t i)
 {
     bool concurrently = tk_is(ts, i, "CONCURRENTLY");

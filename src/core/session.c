@@ -98,8 +98,16 @@ static void session_builtin_placeholders(rw_session *s)
 {
     rw_placeholders *ph = &s->ph;
     placeholders_set_builtin(ph, "defaultSchema", session_schema(s));
-    placeholders_set_builtin(ph, "user", s->installed_by ? s->installed_by : "");
-    placeholders_set_builtin(ph, "database", s->database_name ? s->database_name : "");
+    /*
+     * Flyway defines ${flyway:user} and ${flyway:database} only when the
+     * database has a user and a catalog; on SQLite using them fails with
+     * "Failed to populate value for default placeholder" instead of
+     * silently becoming empty text.
+     */
+    if (s->installed_by && *s->installed_by)
+        placeholders_set_builtin(ph, "user", s->installed_by);
+    if (s->database_name && *s->database_name)
+        placeholders_set_builtin(ph, "database", s->database_name);
     placeholders_set_builtin(ph, "table", config_get(s->cfg, "table"));
     placeholders_set_builtin(ph, "environment", config_get(s->cfg, "environment"));
     char cwd[PATH_MAX];

@@ -180,4 +180,100 @@ test_expect_success 'defaultSchema outside schemas is created first and recorded
 '
 fi
 
+# rw_fresh NAME ...: runway on an empty database of its own (SQLite) or an
+# empty schema of its own (PostgreSQL, MariaDB), beside this script's.
+rw_fresh() {
+	fresh_name=$1; shift
+	case $RUNWAY_TEST_BACKEND in
+	sqlite) "$RUNWAY_BIN" -url="jdbc:sqlite:$TRASH/$fresh_name.db" "$@" ;;
+	*) rw -defaultSchema="$(new_schema "$fresh_name")" "$@" ;;
+	esac
+}
+
+test_expect_success 'a script .conf with executeInTransaction=false exempts it from the mixed check' '
+	mkdir -p mixed &&
+	if [ "$RUNWAY_TEST_BACKEND" = postgresql ]; then
+		printf "CREATE TABLE mx (id INT);\nCREATE INDEX CONCURRENTLY mx_i ON mx (id);\n" >mixed/V1__mx.sql
+	else
+		printf "CREATE TABLE mx (id INT);\nPRAGMA foreign_keys = ON;\n" >mixed/V1__mx.sql
+	fi &&
+	if [ "$RUNWAY_TEST_BACKEND" != mysql ]; then
+		must_fail rw_fresh mx -locations=filesystem:mixed migrate &&
+		expect_grep "Detected both transactional and non-transactional statements" err &&
+		printf "executeInTransaction=false\n" >mixed/V1__mx.sql.conf &&
+		rw_fresh mx -locations=filesystem:mixed migrate 2>err &&
+		rw_fresh mx -locations=filesystem:mixed info -outputType=json >out 2>/dev/null &&
+		jq -e "[.migrations[] | select(.version == \"1\") | .state] == [\"Success\"]" out &&
+		drop_schema "$(new_schema mx)"
+	fi
+'
+
+if [ "$RUNWAY_TEST_BACKEND" = sqlite ]; then
+test_expect_success 'on SQLite flyway:user and flyway:database fail as in Flyway' '
+	mkdir -p ph &&
+	for name in user database; do
+		printf "SELECT '"'"'\${flyway:%s}'"'"';\n" $name >ph/V1__ph.sql &&
+		must_fail rw_fresh ph -locations=filesystem:ph migrate &&
+		expect_grep "Failed to populate value for default placeholder: \${flyway:$name}" err &&
+		test ! -s "$TRASH/ph.db" || return 1
+	done
+'
+fi
+
+test_expect_success 'migrate warns when outOfOrder mode is active, in text and JSON' '
+	mkdir -p w &&
+	printf "CREATE TABLE w1 (id INT);\n" >w/V1__w1.sql &&
+	rw_fresh w -locations=filesystem:w -outOfOrder=true migrate >out 2>err &&
+	expect_grep "^WARNING: outOfOrder mode is active. Migration of schema $q.*$q may not be reproducible.$" err &&
+	rw_fresh w -locations=filesystem:w -outOfOrder=true migrate -outputType=json >out 2>/dev/null &&
+	jq -e "[.warnings[] | select(startswith(\"outOfOrder mode is active.\"))] | length == 1" out &&
+	rw_fresh w -locations=filesystem:w migrate >out 2>err &&
+	! grep -q "outOfOrder" err
+'
+
+test_expect_success 'migrate warns when the schema is newer than every local migration' '
+	printf "CREATE TABLE w2 (id INT);\n" >w/V2__w2.sql &&
+	printf "CREATE TABLE w3 (id INT);\n" >w/V3__w3.sql &&
+	rw_fresh w -locations=filesystem:w migrate 2>/dev/null &&
+	rm w/V3__w3.sql &&
+	rw_fresh w -locations=filesystem:w migrate >out 2>err &&
+	expect_grep "^WARNING: Schema $q.*$q has a version (3) that is newer than the latest available migration (2) !$" err &&
+	drop_schema "$(new_schema w)"
+'
+
+if [ "$RUNWAY_TEST_BACKEND" != sqlite ]; then
+test_expect_success 'migrate warns that createSchemas is false when the history has no schema' '
+	must_fail rw_fresh nocreate -createSchemas=false migrate &&
+	expect_grep "^WARNING: The configuration option .createSchemas. is false.$" err &&
+	expect_grep "^However, the schema history table still needs a schema to reside in.$" err &&
+	must_fail rw_fresh nocreate -createSchemas=false migrate -outputType=json &&
+	drop_schema "$(new_schema nocreate)"
+'
+fi
+
+test_expect_success 'migrate runs beforeValidate for its own validation: a table it creates makes the schema non-empty' '
+	mkdir -p cbv &&
+	printf "CREATE TABLE cb_log (ev VARCHAR(40));\n" >cbv/V1__log.sql &&
+	printf "CREATE TABLE \${flyway:defaultSchema}.made_by_callback (id INT);\n" >cbv/beforeValidate.sql &&
+	if [ "$RUNWAY_TEST_BACKEND" != sqlite ]; then db_sql "CREATE SCHEMA $(new_schema cbv)"; fi &&
+	must_fail rw_fresh cbv -locations=filesystem:cbv migrate &&
+	expect_grep "Found non-empty schema(s) .* but no schema history table" err &&
+	drop_schema "$(new_schema cbv)" && rm -f "$TRASH/cbv.db"
+'
+
+test_expect_success 'migrate runs beforeValidate and afterValidate around its validation' '
+	rm cbv/beforeValidate.sql &&
+	rw_fresh cbv -locations=filesystem:cbv migrate 2>/dev/null &&
+	printf "INSERT INTO cb_log VALUES ('"'"'beforeValidate'"'"');\n" >cbv/beforeValidate.sql &&
+	printf "INSERT INTO cb_log VALUES ('"'"'afterValidate'"'"');\n" >cbv/afterValidate.sql &&
+	rw_fresh cbv -locations=filesystem:cbv migrate 2>/dev/null &&
+	rw_fresh cbv -locations=filesystem:cbv -validateOnMigrate=false migrate 2>/dev/null &&
+	case $RUNWAY_TEST_BACKEND in
+	sqlite) sqlite3 "$TRASH/cbv.db" "SELECT ev FROM cb_log ORDER BY ev" ;;
+	*) db_sql "SELECT ev FROM $(new_schema cbv).cb_log ORDER BY ev" ;;
+	esac >got &&
+	printf "afterValidate\nbeforeValidate\n" >expect && test_cmp expect got &&
+	drop_schema "$(new_schema cbv)"
+'
+
 test_done

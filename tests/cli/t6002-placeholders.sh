@@ -67,9 +67,13 @@ INSERT INTO raw_t VALUES ('"'"'\${flyway:defaultSchema}'"'"');" &&
 	sort got >got2 && test_cmp expect got2
 '
 
+# SQLite has no user: there ${flyway:user} fails, as in Flyway (t3010).
+user_ph='${flyway:user}'
+[ "$RUNWAY_TEST_BACKEND" = sqlite ] && user_ph=nobody
+
 test_expect_success 'built-ins: flyway:user and flyway:timestamp are filled' '
 	write_migration V5__more.sql "CREATE TABLE more_t (u VARCHAR(100), ts VARCHAR(40));
-INSERT INTO more_t VALUES ('"'"'\${flyway:user}'"'"', '"'"'\${flyway:timestamp}'"'"');" &&
+INSERT INTO more_t VALUES ('"'"'$user_ph'"'"', '"'"'\${flyway:timestamp}'"'"');" &&
 	rw migrate &&
 	ts=$(db_sql "SELECT ts FROM more_t") &&
 	echo "$ts" | grep -Eq "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"

@@ -54,7 +54,13 @@ for d in $sets; do
   (cd "$d" && "$runway" lint -dialect=postgresql -locations="filesystem:$d" -lintFormat=json \
      >"$tmp/r.json" 2>"$tmp/r.err")
   [ $? -le 1 ] || { echo "$name: runway lint failed: $(cat "$tmp/r.err")"; continue; }
-  files=$(cd "$d" && find . -name '*.sql' | sed 's|^\./||' | sort)
+  # A file of COPY data and no DDL gives squawk only syntax errors (a million on
+  # pagila's data) and takes most of its time: left out, runway still reads it.
+  files=$(cd "$d" && find . -name '*.sql' | sed 's|^\./||' | sort |
+          while read -r f; do
+            if grep -q 'FROM stdin;$' "$f" && ! grep -qiE '^(CREATE|ALTER|DROP) ' "$f"; then continue; fi
+            echo "$f"
+          done)
   [ -n "$files" ] || continue
   # shellcheck disable=SC2086
   (cd "$d" && "$squawk" --reporter json $files >"$tmp/s.json" 2>/dev/null)
