@@ -80,9 +80,10 @@ test_expect_success 'a failing undo script fails the command and names the file'
 '
 
 test_expect_success 'the missing undo file is named as files are, with underscores' '
-  write_migration V4_1_2__dotted.sql "CREATE TABLE t_dotted (id INT);" &&
-  rw migrate >/dev/null 2>&1 &&
-  must_fail rw undo -target=2 &&
+  mkdir -p dotted && echo "CREATE TABLE t_dotted (id INT);" >dotted/V4_1_2__dotted.sql &&
+  dotted() { rw -locations=filesystem:dotted -table=dotted_history "$@"; } &&
+  dotted -baselineOnMigrate=true -baselineVersion=0 migrate >/dev/null 2>&1 &&
+  must_fail dotted undo &&
   expect_grep "Unable to undo migration to version 4.1.2 (dotted): no undo migration U4_1_2__dotted.sql found" err &&
   ! grep "U4\.1\.2" err
 '
