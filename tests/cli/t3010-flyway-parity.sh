@@ -276,4 +276,19 @@ test_expect_success 'migrate runs beforeValidate and afterValidate around its va
 	drop_schema "$(new_schema cbv)"
 '
 
+test_expect_success 'docs/compatibility.md gives each difference kept on purpose with its reason' '
+	doc="$RUNWAY_SOURCE_DIR/docs/compatibility.md" &&
+	for what in "mixed=false" "versioned:pending" "validate -outputType=json" "infoSinceVersion" \
+		"runwayVersion" "dryRun" "pendingMigrations" "stoppedByDeadline" "totalMigrationTime" \
+		"warnings"; do
+		sed -n "/^Intended differences:/,\$p" "$doc" | grep -qF -- "$what" ||
+			{ echo "not listed: $what"; return 1; }
+	done
+'
+
+test_expect_success 'the extra JSON keys are the ones the docs list' '
+	rw migrate -outputType=json >out 2>/dev/null &&
+	jq -e "has(\"dryRun\") and has(\"pendingMigrations\") and has(\"stoppedByDeadline\") and has(\"totalMigrationTime\") and has(\"runwayVersion\")" out
+'
+
 test_done
