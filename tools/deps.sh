@@ -27,7 +27,7 @@ image_needs=(cmd:objcopy:binutils cmd:strip:binutils cmd:tar:tar cmd:gzip:gzip c
              cmd:zip:zip cmd:unzip:unzip cmd:patchelf:patchelf)
 test_needs=(cmd:sqlite3:sqlite3 cmd:initdb:postgresql cmd:psql:postgresql-client
             cmd:mariadbd:mariadb-server cmd:mariadb:mariadb-client cmd:prove:perl
-            cmd:clang:clang cmd:jq:jq "${image_needs[@]}")
+            cmd:clang:clang cmd:jq:jq file:/usr/sbin/pgbouncer:pgbouncer "${image_needs[@]}")
 bench_needs=(cmd:hyperfine:hyperfine cmd:sqitch:sqitch cmd:sql-migrate:sql-migrate
              perl:DBD::SQLite:libdbd-sqlite3-perl perl:DBD::Pg:libdbd-pg-perl
              perl:DBD::mysql:libdbd-mysql-perl cmd:/usr/bin/time:time cmd:size:binutils)

@@ -117,8 +117,26 @@ char *aws_http_url_origin(const char *url)
     return xasprintf("%.*s://%.*s", (int)(scheme_end - url), url, (int)host_len, host);
 }
 
+static int64_t http_deadline;
+
+void aws_http_set_deadline(int64_t at)
+{
+    http_deadline = at;
+}
+
+int64_t aws_http_time_left(void)
+{
+    if (!http_deadline)
+        return -1;
+    int64_t left = http_deadline - rw_now_ms();
+    return left > 0 ? left : 0;
+}
+
 void aws_http_sleep_ms(long ms)
 {
+    int64_t left = aws_http_time_left();
+    if (left >= 0 && ms > left)
+        ms = (long)left;
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
     }
@@ -148,6 +166,20 @@ int aws_http_perform(const aws_http_request *req, aws_http_response *resp, rw_er
     long connect_ms = req->connect_timeout_ms > 0 ? req->connect_timeout_ms
                                                   : DEFAULT_CONNECT_TIMEOUT_MS;
     long total_ms = req->timeout_ms == 0 ? DEFAULT_TIMEOUT_MS : req->timeout_ms;
+    int64_t left = req->ignore_deadline ? -1 : aws_http_time_left();
+    if (left >= 0 && left < 50) {
+        char *origin = aws_http_url_origin(req->url);
+        int ret = rw_fail(e, RW_ERR_TIMEOUT, "%s %s skipped: no time left before the deadline",
+                          req->method, origin);
+        free(origin);
+        curl_slist_free_all(hdrs);
+        curl_easy_cleanup(h);
+        return ret;
+    }
+    if (left >= 0 && (total_ms < 0 || total_ms > left))
+        total_ms = (long)left;
+    if (left >= 0 && connect_ms > left)
+        connect_ms = (long)left;
     curl_easy_setopt(h, CURLOPT_URL, req->url);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);

@@ -53,6 +53,26 @@ test_expect_success 'unpacked alone under chroot, bootstrap serves one invocatio
   test "$(sqlite3 root/tmp/app.db "SELECT count(*) FROM flyway_schema_history WHERE success")" = 2
 '
 
+# A webhook over HTTPS from inside the chroot, which has no /etc/ssl: the
+# certificates come from $LAMBDA_TASK_ROOT/lib (here the test server's own
+# authority in place of Debian's bundle).
+aws_fake_stop
+aws_fake_start scenario.json
+. "$RUNWAY_SOURCE_DIR/tests/lib/https-server.sh"
+https_server_start
+test_expect_success 'with no system CA certificates bootstrap trusts the bundle in lib/' '
+  test ! -e root/etc/ssl &&
+  cp "$HTTPS_CA" root/var/task/lib/ca-certificates.crt &&
+  (env -i AWS_LAMBDA_RUNTIME_API="127.0.0.1:$FAKE_PORT" \
+     AWS_LAMBDA_FUNCTION_NAME=migrations LAMBDA_TASK_ROOT=/var/task \
+     RUNWAY_WEBHOOK_URL="$HTTPS_URL/hook" RUNWAY_WEBHOOK_RETRIES=0 \
+     LD_LIBRARY_PATH=/lib64:/usr/lib64 PATH=/usr/local/bin:/usr/bin:/bin \
+     "$TIMEOUT" 120 "$CHROOT" --root="$TRASH/root" --wd=/var/task /var/task/bootstrap >"$TRASH/lambda.out" 2>&1) ||
+    { cat lambda.out; false; } &&
+  test "$(https_requests)" = "POST /hook" || { cat lambda.out; false; }
+'
+https_server_stop
+
 test_expect_success 'a failed zip build leaves no zip behind' '
   mkdir -p bad && printf "#!/bin/sh\n" >bad/runway && chmod +x bad/runway &&
   ! "$RUNWAY_SOURCE_DIR/tools/lambda-zip.sh" bad >out 2>&1 &&
