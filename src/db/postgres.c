@@ -562,20 +562,23 @@ static PGconn *pg_connect_once(const pg_params *p)
     return pg;
 }
 
-/* Server notices (RAISE NOTICE, warnings) are shown as Flyway shows them. */
+/*
+ * Server notices are shown as Flyway's JdbcUtils shows JDBC warnings: SQL
+ * state 00000 (RAISE NOTICE, "... skipping") as plain "DB: message", any
+ * other state as a warning with the state and error code.
+ */
 static void pg_notice(void *arg, const PGresult *res)
 {
     const db_conn *c = arg;
     char msg[2048];
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
     pg_copy_trimmed(msg, sizeof msg, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
     if (c && c->quiet_notices)
         log_debug("DB: %s", msg);
-    else if (severity && strcmp(severity, "WARNING") == 0)
-        log_warn("DB: %s (SQL State: %s - Error Code: 0)", msg, state ? state : "01000");
+    else if (!state || strcmp(state, "00000") == 0)
+        log_info("DB: %s", msg);
     else
-        log_info("DB: %s (SQL State: %s - Error Code: 0)", msg, state ? state : "00000");
+        log_warn("DB: %s (SQL State: %s - Error Code: 0)", msg, state);
 }
 
 /*
