@@ -514,15 +514,18 @@ typedef struct fleet_cli {
     bool live;        /* a status line on the terminal */
     size_t total;
     const char *command;
-    strlist behind;   /* check: targets that are not up to date */
+    strlist failed;   /* the first FLEET_NAMES_KEPT targets that did not succeed */
 } fleet_cli;
+
+/* Failed targets named in the summary: enough to act on, bounded for 100,000 targets. */
+#define FLEET_NAMES_KEPT 100
 
 static void fleet_cli_entry(void *ud, json_t *entry, const fleet_counts *c)
 {
     fleet_cli *cli = ud;
     const char *state = json_string_value(json_object_get(entry, "state"));
-    if (strcmp(state, "success") != 0 && strcmp(cli->command, "check") == 0)
-        strlist_push(&cli->behind, json_string_value(json_object_get(entry, "target")));
+    if (strcmp(state, "success") != 0 && cli->failed.len < FLEET_NAMES_KEPT)
+        strlist_push(&cli->failed, json_string_value(json_object_get(entry, "target")));
     size_t done = c->succeeded + c->failed + c->not_run;
     if (cli->json) {
         char *text = json_dumps(entry, JSON_INDENT(2));
@@ -556,15 +559,44 @@ static void fleet_print_totals(const fleet_cli *cli, const fleet_counts *c, int6
     log_info("%zu target%s: %zu succeeded, %zu failed, %zu not run (%s)", total,
              total == 1 ? "" : "s", c->succeeded, c->failed, c->not_run,
              log_duration(ms, dur, sizeof dur));
-    if (cli->behind.len) {
+    size_t bad = c->failed + c->not_run;
+    if (bad) {
         strbuf sb = STRBUF_INIT;
-        for (size_t i = 0; i < cli->behind.len && i < 20; i++)
-            sb_addf(&sb, "%s%s", i ? ", " : "", cli->behind.items[i]);
-        if (cli->behind.len > 20)
-            sb_addf(&sb, " and %zu more", cli->behind.len - 20);
-        log_error("Not up to date: %s", sb_str(&sb));
+        for (size_t i = 0; i < cli->failed.len && i < 20; i++)
+            sb_addf(&sb, "%s%s", i ? ", " : "", cli->failed.items[i]);
+        if (bad > 20)
+            sb_addf(&sb, " and %zu more", bad - 20);
+        log_error("%s: %s", strcmp(cli->command, "check") == 0 ? "Not up to date" : "Did not succeed",
+                  sb_str(&sb));
         sb_free(&sb);
     }
+}
+
+/*
+ * The run's result for whoever waits on it (a Step Functions task token, a
+ * webhook, SNS): the summary and the targets that did not succeed.
+ */
+static void fleet_report_result(rw_config *cfg, const fleet_cli *cli, const fleet_counts *c,
+                                int64_t ms)
+{
+    json_t *names = json_array();
+    for (size_t i = 0; i < cli->failed.len; i++)
+        json_array_append_new(names, json_string(cli->failed.items[i]));
+    json_t *report = json_pack("{s:s,s:s,s:o,s:o}", "operation", "fleet", "command", cli->command,
+                               "summary", fleet_summary(c, ms), "unsuccessfulTargets", names);
+    bool ok = c->failed == 0 && c->not_run == 0;
+    if (!ok) {
+        rw_err e;
+        rw_err_clear(&e);
+        rw_fail(&e, RW_ERROR, "%zu of %zu targets did not succeed", c->failed + c->not_run,
+                c->succeeded + c->failed + c->not_run);
+        json_object_set_new(report, "error", report_error_object(&e));
+    }
+    rw_err ae;
+    rw_err_clear(&ae);
+    if (aws_report_result(cfg, cli->command, report, ok, &ae) != RW_OK)
+        log_warn("Reporting the result failed: %s", ae.msg);
+    json_decref(report);
 }
 
 int fleet_main(rw_config *cfg, const strlist *commands, bool json, char *const *envp)
@@ -607,7 +639,8 @@ int fleet_main(rw_config *cfg, const strlist *commands, bool json, char *const *
     int code = counts.failed || counts.not_run ? FLEET_EXIT_SOME_FAILED : FLEET_EXIT_OK;
     if (sig)
         code = 128 + sig;
-    strlist_free(&cli.behind);
+    fleet_report_result(cfg, &cli, &counts, ms);
+    strlist_free(&cli.failed);
     session_share_scan(NULL);
     scan_resources_free(&scan.res);
     strlist_free(&scan.warnings);

@@ -397,10 +397,35 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
     return rc;
 }
 
+/* A warning as Flyway logs it, also kept for the JSON result's "warnings". */
+static void migrate_warn(rw_session *s, char *msg)
+{
+    log_warn("%s", msg);
+    strlist_push_owned(&s->warnings, msg);
+}
+
+/*
+ * With createSchemas=false nothing creates the default schema, yet the
+ * history table has to live in it: Flyway warns before the creation fails.
+ */
+static int migrate_check_history_schema(rw_session *s, rw_err *e)
+{
+    bool exists = true;
+    int rc = s->db.ops->schema_exists(s->db.conn, session_schema(s), &exists, e);
+    if (rc == RW_OK && !exists)
+        migrate_warn(s, xstrdup("The configuration option 'createSchemas' is false.\nHowever, "
+                                "the schema history table still needs a schema to reside "
+                                "in.\nYou must manually create a schema for the schema history "
+                                "table to reside in."));
+    return rc;
+}
+
 /* Creates missing schemas; returns the quoted list of created ones in created. */
 static int migrate_create_schemas(rw_session *s, strbuf *created, rw_err *e)
 {
-    if (!config_get_bool(s->cfg, "createSchemas") || s->schemas.len == 0)
+    if (!config_get_bool(s->cfg, "createSchemas"))
+        return s->hist_exists ? RW_OK : migrate_check_history_schema(s, e);
+    if (s->schemas.len == 0)
         return RW_OK;
     for (size_t i = 0; i < s->schemas.len; i++) {
         bool exists = false;
@@ -643,6 +668,34 @@ static int migrate_settle_failed_rows(rw_session *s, rw_err *e)
     return rc == RW_OK ? session_plan(s, e) : rc;
 }
 
+/*
+ * The warnings Flyway's DbMigrate gives once it knows the current version:
+ * outOfOrder may apply versions in an order no other database saw, and a
+ * version newer than every local file means this deploy is older than the
+ * database it runs against.
+ */
+static void migrate_warn_state(rw_session *s, const char *cur)
+{
+    if (config_get_bool(s->cfg, "outOfOrder"))
+        migrate_warn(s, xasprintf("outOfOrder mode is active. Migration of schema %s may not be "
+                                  "reproducible.",
+                                  session_schema_quoted(s)));
+    bool future = false;
+    for (size_t i = 0; i < s->plan.len && !future; i++)
+        future = s->plan.items[i].state == ST_FUTURE_SUCCESS ||
+                 s->plan.items[i].state == ST_FUTURE_FAILED;
+    if (!future || !cur)
+        return;
+    if (!version_is_set(&s->plan.last_resolved))
+        migrate_warn(s, xasprintf("Schema %s has version %s, but no migration could be resolved "
+                                  "in the configured locations !",
+                                  session_schema_quoted(s), cur));
+    else
+        migrate_warn(s, xasprintf("Schema %s has a version (%s) that is newer than the latest "
+                                  "available migration (%s) !",
+                                  session_schema_quoted(s), cur, s->plan.last_resolved.text));
+}
+
 int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e)
 {
     memset(r, 0, sizeof *r);
@@ -687,6 +740,7 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
     r->initial_version = cur ? xstrdup(cur) : NULL;
     log_info("Current version of schema %s: %s", session_schema_quoted(s),
              cur ? cur : "<< Empty Schema >>");
+    migrate_warn_state(s, cur);
     if ((rc = session_callbacks(s, "beforeMigrate", true, e)) != RW_OK)
         return rc;
     rc = migrate_loop(s, deadline_ms, r, e);

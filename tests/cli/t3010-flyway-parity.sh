@@ -220,4 +220,35 @@ test_expect_success 'on SQLite flyway:user and flyway:database fail as in Flyway
 '
 fi
 
+test_expect_success 'migrate warns when outOfOrder mode is active, in text and JSON' '
+	mkdir -p w &&
+	printf "CREATE TABLE w1 (id INT);\n" >w/V1__w1.sql &&
+	rw_fresh w -locations=filesystem:w -outOfOrder=true migrate >out 2>err &&
+	expect_grep "^WARNING: outOfOrder mode is active. Migration of schema $q.*$q may not be reproducible.$" err &&
+	rw_fresh w -locations=filesystem:w -outOfOrder=true migrate -outputType=json >out 2>/dev/null &&
+	jq -e "[.warnings[] | select(startswith(\"outOfOrder mode is active.\"))] | length == 1" out &&
+	rw_fresh w -locations=filesystem:w migrate >out 2>err &&
+	! grep -q "outOfOrder" err
+'
+
+test_expect_success 'migrate warns when the schema is newer than every local migration' '
+	printf "CREATE TABLE w2 (id INT);\n" >w/V2__w2.sql &&
+	printf "CREATE TABLE w3 (id INT);\n" >w/V3__w3.sql &&
+	rw_fresh w -locations=filesystem:w migrate 2>/dev/null &&
+	rm w/V3__w3.sql &&
+	rw_fresh w -locations=filesystem:w migrate >out 2>err &&
+	expect_grep "^WARNING: Schema $q.*$q has a version (3) that is newer than the latest available migration (2) !$" err &&
+	drop_schema "$(new_schema w)"
+'
+
+if [ "$RUNWAY_TEST_BACKEND" != sqlite ]; then
+test_expect_success 'migrate warns that createSchemas is false when the history has no schema' '
+	must_fail rw_fresh nocreate -createSchemas=false migrate &&
+	expect_grep "^WARNING: The configuration option .createSchemas. is false.$" err &&
+	expect_grep "^However, the schema history table still needs a schema to reside in.$" err &&
+	must_fail rw_fresh nocreate -createSchemas=false migrate -outputType=json &&
+	drop_schema "$(new_schema nocreate)"
+'
+fi
+
 test_done

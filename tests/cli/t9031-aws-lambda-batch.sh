@@ -64,4 +64,15 @@ test_expect_success 'a batch may not choose URLs nor run commands that are not p
   test ! -e x.db
 '
 
+scenario "[]"
+test_expect_success 'a fleet run from the command line answers its task token once, naming failed tenants' '
+  FAKE_TOKEN=fleet-token-1 &&
+  rw -tenantSchemas="$(t 1),$(t 4)" -sfnTaskToken=$FAKE_TOKEN migrate >out 2>err; test $? -eq 1 &&
+  fake_expect "of(\"sfn\").length === 1 && of(\"sfn\")[0].op === \"SendTaskFailure\"" &&
+  fake_expect "/1 of 2 targets did not succeed/.test(of(\"sfn\")[0].input.cause)" &&
+  rw -tenantSchemas="$(t 1),$(t 2)" -sfnTaskToken=$FAKE_TOKEN info >out 2>err &&
+  fake_expect "of(\"sfn\").length === 2 && of(\"sfn\")[1].op === \"SendTaskSuccess\"" &&
+  fake_expect "JSON.parse(of(\"sfn\")[1].input.output).summary.succeeded === 2"
+'
+
 test_done
