@@ -6,7 +6,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build run test test-fast bench install clean deps image fuzz fuzz-build
+.PHONY: all build run test test-fast bench install clean deps image lambda-zip fuzz fuzz-build
 
 all: build
 
@@ -71,6 +71,12 @@ bench: build
 image: build
 	@tools/deps.sh image
 	@tools/image.sh $(BUILD)
+
+# A zip for Lambda's provided.al2023 / provided.al2 runtimes: bootstrap with
+# its own glibc and libraries (docs/deploy.md).
+lambda-zip: build
+	@tools/deps.sh image
+	@tools/lambda-zip.sh $(BUILD)
 
 install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)

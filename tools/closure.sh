@@ -18,9 +18,11 @@ command -v ldconfig >/dev/null || PATH=$PATH:/sbin:/usr/sbin
 command -v ldconfig >/dev/null || die "ldconfig is missing; install the Debian package libc-bin"
 [ -x "$bin" ] || die "$bin is not an executable; run 'make build' first"
 
-# closure_soname_path SONAME: where the loader finds SONAME (this architecture only).
+# closure_soname_path SONAME: where the loader finds SONAME (this architecture
+# only).  awk reads to the end: quitting early would kill ldconfig with
+# SIGPIPE, which pipefail turns into a failure at random.
 closure_soname_path() {
-  ldconfig -p | awk -v so="$1" '$1 == so && /x86-64/ { print $NF; exit }'
+  ldconfig -p | awk -v so="$1" '$1 == so && /x86-64/ && !found { found = $NF } END { print found }'
 }
 
 # closure_ldd FILE: FILE's dependencies, the loader included, as paths.
@@ -28,7 +30,7 @@ closure_ldd() {
   local out
   out=$(ldd "$1" 2>&1) || die "ldd $1 failed: $out"
   if grep -q 'not found' <<<"$out"; then
-    die "$1 needs a library this machine lacks: $(grep 'not found' <<<"$out" | head -1 | tr -s ' \t' ' ')"
+    die "$1 needs a library this machine lacks: $(grep -m1 'not found' <<<"$out" | tr -s ' \t' ' ')"
   fi
   awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' <<<"$out"
 }

@@ -20,13 +20,14 @@ build_needs=(cmd:cmake:cmake cmd:make:make cmd:gcc:gcc cmd:pkg-config:pkg-config
              pc:sqlite3:libsqlite3-dev pc:libpq:libpq-dev pc:libmariadb:libmariadb-dev
              pc:libcurl:libcurl4-openssl-dev pc:jansson:libjansson-dev pc:zlib:zlib1g-dev
              pc:openssl:libssl-dev pc:cmocka:libcmocka-dev)
-# What `make image` needs to build and load the container image.
-image_needs=(cmd:objcopy:binutils cmd:tar:tar cmd:gzip:gzip cmd:podman:podman cmd:runc:runc
-             deb:busybox-static:busybox-static
-             file:/etc/ssl/certs/ca-certificates.crt:ca-certificates)
+# What `make image` and `make lambda-zip` need.
+image_needs=(cmd:objcopy:binutils cmd:strip:binutils cmd:tar:tar cmd:gzip:gzip cmd:podman:podman
+             cmd:runc:runc deb:busybox-static:busybox-static
+             file:/etc/ssl/certs/ca-certificates.crt:ca-certificates
+             cmd:zip:zip cmd:unzip:unzip cmd:patchelf:patchelf)
 test_needs=(cmd:sqlite3:sqlite3 cmd:initdb:postgresql cmd:psql:postgresql-client
             cmd:mariadbd:mariadb-server cmd:mariadb:mariadb-client cmd:prove:perl
-            cmd:clang:clang cmd:jq:jq "${image_needs[@]}")
+            cmd:clang:clang cmd:jq:jq file:/usr/sbin/pgbouncer:pgbouncer "${image_needs[@]}")
 bench_needs=(cmd:hyperfine:hyperfine cmd:sqitch:sqitch cmd:sql-migrate:sql-migrate
              perl:DBD::SQLite:libdbd-sqlite3-perl perl:DBD::Pg:libdbd-pg-perl
              perl:DBD::mysql:libdbd-mysql-perl cmd:/usr/bin/time:time cmd:size:binutils)

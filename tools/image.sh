@@ -60,7 +60,7 @@ image_need busybox busybox-static
 $load && image_need podman podman
 [ -x "$bin" ] || die "$bin is missing; run 'make build' first"
 
-version=$("$bin" version 2>/dev/null | awk '/^runway/ { print $2; exit }')
+version=$("$bin" version 2>/dev/null | awk '/^runway/ && !v { v = $2 } END { print v }') || true
 [ -n "$version" ] || version=$(sed -n 's/^project(runway VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
 revision=$(git -C "$src" rev-parse HEAD 2>/dev/null || echo unknown)
 epoch=${SOURCE_DATE_EPOCH:-$(git -C "$src" log -1 --format=%ct 2>/dev/null || echo 0)}

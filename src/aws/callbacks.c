@@ -58,19 +58,29 @@ static char *truncate_utf8(const char *s, size_t max)
     return xstrndup(s, max);
 }
 
-/* The SendTaskSuccess output: the report, or a summary when it is over the 256 KiB limit. */
-static char *sfn_output(json_t *report)
+char *aws_report_text(json_t *report, size_t max)
 {
     char *text = json_dumps(report, JSON_COMPACT);
-    if (text && strlen(text) <= SFN_OUTPUT_MAX) return text;
+    if (text && strlen(text) <= max) return text;
     free(text);
-    json_t *summary = json_pack("{s:O?,s:O?,s:O?,s:b}", "operation",
-                                json_object_get(report, "operation"), "success",
-                                json_object_get(report, "success"), "migrationsExecuted",
-                                json_object_get(report, "migrationsExecuted"), "truncated", 1);
+    static const char *const kept[] = {"operation", "success", "migrationsExecuted",
+                                       "schemaVersion", "initialSchemaVersion",
+                                       "targetSchemaVersion", "error"};
+    json_t *summary = json_object();
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        json_t *v = json_object_get(report, kept[i]);
+        if (v) json_object_set(summary, kept[i], v);
+    }
+    json_object_set_new(summary, "truncated", json_true());
     text = json_dumps(summary, JSON_COMPACT);
     json_decref(summary);
     return text;
+}
+
+/* The SendTaskSuccess output: the report, or a summary when it is over the 256 KiB limit. */
+static char *sfn_output(json_t *report)
+{
+    return aws_report_text(report, SFN_OUTPUT_MAX);
 }
 
 int aws_sfn_report(const rw_config *cfg, const char *token, json_t *report, bool success,
@@ -161,6 +171,7 @@ int aws_webhook_report(const rw_config *cfg, const char *url, const char *comman
             ret = rw_fail(e, RW_ERR_HTTP, "webhook %s answered HTTP %ld", origin, status);
             if (!webhook_retryable(status)) break;
         }
+        if (aws_http_time_left() == 0) break; /* the Lambda deadline: no retry can finish */
     }
     if (ret == RW_OK) log_info("report delivered to webhook %s", origin);
     strlist_free(&headers);
@@ -253,6 +264,9 @@ int aws_report_result(const rw_config *cfg, const char *command, json_t *report,
             }
         }
     }
-    if (aws_metrics_enabled(cfg)) aws_metrics_write(stdout, command, report, success, wall_clock_ms());
+    /* With -outputType=json stdout holds the one JSON document; the metric line goes to stderr. */
+    const char *ot = config_get(cfg, "outputType");
+    FILE *out = ot && rw_str_ieq(ot, "json") ? stderr : stdout;
+    if (aws_metrics_enabled(cfg)) aws_metrics_write(out, command, report, success, wall_clock_ms());
     return ret;
 }

@@ -26,6 +26,12 @@ bool aws_metrics_enabled(const rw_config *cfg);
 void aws_metrics_write(FILE *out, const char *command, json_t *report, bool success,
                        int64_t timestamp_ms);
 
+/*
+ * The report as compact JSON, or, when that is over max bytes, its summary
+ * (operation, success, migrationsExecuted, versions, error; "truncated": true).
+ */
+char *aws_report_text(json_t *report, size_t max);
+
 /* The failure's error code and message from a report (Flyway's two error shapes). */
 void aws_report_error(json_t *report, const char **code, const char **message);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -22,6 +23,32 @@ static void http_global_init(void)
         curl_global_init(CURL_GLOBAL_DEFAULT);
         done = true;
     }
+}
+
+/*
+ * The CA certificates to verify HTTPS with.  Debian's libcurl looks only
+ * where Debian keeps them (/etc/ssl/certs/ca-certificates.crt); the Lambda
+ * zip runs on Amazon Linux, which keeps them in /etc/pki/tls/certs, and
+ * carries Debian's bundle in $LAMBDA_TASK_ROOT/lib.  SSL_CERT_FILE, as
+ * OpenSSL reads it, wins; NULL leaves libcurl's own default.
+ */
+static char *http_ca_file(void)
+{
+    const char *env = getenv("SSL_CERT_FILE");
+    if (env && *env)
+        return xstrdup(env);
+    if (access("/etc/ssl/certs/ca-certificates.crt", R_OK) == 0)
+        return NULL;
+    const char *task_root = getenv("LAMBDA_TASK_ROOT");
+    if (task_root && *task_root) {
+        char *bundled = xasprintf("%s/lib/ca-certificates.crt", task_root);
+        if (access(bundled, R_OK) == 0)
+            return bundled;
+        free(bundled);
+    }
+    if (access("/etc/pki/tls/certs/ca-bundle.crt", R_OK) == 0)
+        return xstrdup("/etc/pki/tls/certs/ca-bundle.crt");
+    return NULL;
 }
 
 void aws_http_response_init(aws_http_response *resp)
@@ -90,8 +117,26 @@ char *aws_http_url_origin(const char *url)
     return xasprintf("%.*s://%.*s", (int)(scheme_end - url), url, (int)host_len, host);
 }
 
+static int64_t http_deadline;
+
+void aws_http_set_deadline(int64_t at)
+{
+    http_deadline = at;
+}
+
+int64_t aws_http_time_left(void)
+{
+    if (!http_deadline)
+        return -1;
+    int64_t left = http_deadline - rw_now_ms();
+    return left > 0 ? left : 0;
+}
+
 void aws_http_sleep_ms(long ms)
 {
+    int64_t left = aws_http_time_left();
+    if (left >= 0 && ms > left)
+        ms = (long)left;
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
     }
@@ -121,6 +166,20 @@ int aws_http_perform(const aws_http_request *req, aws_http_response *resp, rw_er
     long connect_ms = req->connect_timeout_ms > 0 ? req->connect_timeout_ms
                                                   : DEFAULT_CONNECT_TIMEOUT_MS;
     long total_ms = req->timeout_ms == 0 ? DEFAULT_TIMEOUT_MS : req->timeout_ms;
+    int64_t left = req->ignore_deadline ? -1 : aws_http_time_left();
+    if (left >= 0 && left < 50) {
+        char *origin = aws_http_url_origin(req->url);
+        int ret = rw_fail(e, RW_ERR_TIMEOUT, "%s %s skipped: no time left before the deadline",
+                          req->method, origin);
+        free(origin);
+        curl_slist_free_all(hdrs);
+        curl_easy_cleanup(h);
+        return ret;
+    }
+    if (left >= 0 && (total_ms < 0 || total_ms > left))
+        total_ms = (long)left;
+    if (left >= 0 && connect_ms > left)
+        connect_ms = (long)left;
     curl_easy_setopt(h, CURLOPT_URL, req->url);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
@@ -129,6 +188,9 @@ int aws_http_perform(const aws_http_request *req, aws_http_response *resp, rw_er
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "runway");
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    char *ca_file = http_ca_file();
+    if (ca_file) curl_easy_setopt(h, CURLOPT_CAINFO, ca_file); /* libcurl keeps a copy */
+    free(ca_file);
     if (req->ignore_proxy) curl_easy_setopt(h, CURLOPT_PROXY, "");
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp->body);

@@ -21,6 +21,7 @@ typedef struct aws_http_request {
     long connect_timeout_ms;   /* 0: 5 s */
     long timeout_ms;           /* 0: 30 s; negative: no total limit (Runtime API /next only) */
     bool ignore_proxy;         /* local endpoints (Runtime API, extension) bypass any proxy */
+    bool ignore_deadline;      /* the Runtime API answer itself: not cut by aws_http_set_deadline */
 } aws_http_request;
 
 typedef struct aws_http_response {
@@ -43,8 +44,18 @@ const char *aws_http_header(const aws_http_response *resp, const char *name);
 /* "scheme://host[:port]" of url: safe to print (no credentials, path tokens or query). */
 char *aws_http_url_origin(const char *url);
 
-/* Sleeps ms milliseconds (retry backoff). */
+/* Sleeps ms milliseconds (retry backoff), never past the deadline below. */
 void aws_http_sleep_ms(long ms);
+
+/*
+ * Every later request must end by at (rw_now_ms() clock; 0: no limit): its
+ * timeouts are cut to the time left, and with none left it fails at once.
+ * In Lambda this keeps the callbacks (Step Functions, webhook, CloudFormation)
+ * from outliving the invocation.
+ */
+void aws_http_set_deadline(int64_t at);
+/* Milliseconds left before that deadline; -1 when none is set. */
+int64_t aws_http_time_left(void);
 
 /* Where and as whom an AWS call is made. */
 typedef struct aws_context {

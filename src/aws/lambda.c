@@ -17,10 +17,13 @@
 #include "cli/commands.h"
 #include "cli/fleet.h"
 #include "core/log.h"
+#include "core/report.h"
+#include "core/stop.h"
 
 #define CFN_BODY_MAX 4096
 #define CFN_PUT_ATTEMPTS 5
 #define NEXT_FAILURES_MAX 3
+#define LAMBDA_RESULT_MAX (6 * 1024 * 1024)
 
 typedef struct runtime {
     char *base;        /* http://host:port/2018-06-01/runtime */
@@ -38,6 +41,8 @@ typedef struct invocation {
 /* What running one command produced. */
 typedef struct command_result {
     json_t *report;            /* owned */
+    rw_config *cfg;            /* owned: where the result is reported (task token, webhook) */
+    const char *name;          /* the command */
     bool success;
     bool stopped_by_deadline;
     rw_err err;
@@ -87,7 +92,7 @@ static int override_set(rw_config *cfg, const char *event_key, const char *confi
     return ret;
 }
 
-static int placeholders_set(rw_config *cfg, json_t *obj, rw_err *e)
+static int event_placeholders_set(rw_config *cfg, json_t *obj, rw_err *e)
 {
     if (!json_is_object(obj))
         return rw_fail(e, RW_ERR_CONFIGURATION,
@@ -118,7 +123,7 @@ int aws_lambda_apply_overrides(rw_config *cfg, json_t *event, const char *const 
     json_object_foreach(event, key, v) {
         if (in_list(ignore, key)) continue;
         if (strcmp(key, "placeholders") == 0) {
-            if (placeholders_set(cfg, v, e) != RW_OK) return e->code;
+            if (event_placeholders_set(cfg, v, e) != RW_OK) return e->code;
             continue;
         }
         const char *config_key = NULL;
@@ -137,13 +142,35 @@ int aws_lambda_apply_overrides(rw_config *cfg, json_t *event, const char *const 
     return RW_OK;
 }
 
-/* Lambda's deadline turned into an rw_now_ms() value, keeping the safety margin. */
-static int64_t command_deadline(const invocation *inv)
+/* Lambda's deadline less reserve, as an rw_now_ms() value (never 0, which means none). */
+static int64_t deadline_minus(const invocation *inv, int64_t reserve_ms)
 {
     if (inv->deadline_epoch_ms <= 0) return 0;
-    int64_t left = inv->deadline_epoch_ms - wall_clock_ms() - AWS_LAMBDA_SAFETY_MARGIN_MS;
+    int64_t left = inv->deadline_epoch_ms - wall_clock_ms() - reserve_ms;
     int64_t deadline = rw_now_ms() + left;
     return deadline > 0 ? deadline : 1;
+}
+
+/* No migration starts within the safety margin. */
+static int64_t command_deadline(const invocation *inv)
+{
+    return deadline_minus(inv, AWS_LAMBDA_SAFETY_MARGIN_MS);
+}
+
+/*
+ * Arms the watchdog (cancel the running statement) and caps every callback
+ * for this invocation; an invocation without a deadline gets neither.
+ */
+static void invocation_limits_set(const invocation *inv)
+{
+    stop_arm_deadline(deadline_minus(inv, AWS_LAMBDA_WATCHDOG_RESERVE_MS), "the Lambda deadline");
+    aws_http_set_deadline(deadline_minus(inv, AWS_LAMBDA_ANSWER_RESERVE_MS));
+}
+
+static void invocation_limits_clear(void)
+{
+    stop_arm_deadline(0, NULL);
+    aws_http_set_deadline(0);
 }
 
 /*
@@ -157,6 +184,8 @@ static void command_run(const runtime *rt, const invocation *inv, const char *na
     memset(res, 0, sizeof *res);
     rw_err_clear(&res->err);
     rw_config *cfg = config_new();
+    res->cfg = cfg;
+    res->name = name;
     strlist commands = {0};
     const rw_command *cmd = NULL;
     rw_err *e = &res->err;
@@ -174,42 +203,62 @@ static void command_run(const runtime *rt, const invocation *inv, const char *na
         else
             command_execute(cmd, &r);
         res->report = r.report;
-        res->stopped_by_deadline = r.stopped_by_deadline;
-        res->success = r.exit_code == 0 && !r.stopped_by_deadline;
+        res->stopped_by_deadline = r.stopped_by_deadline || r.err.code == RW_ERR_DEADLINE;
+        res->success = r.exit_code == 0 && !res->stopped_by_deadline;
         res->err = r.err;
         if (!res->report) res->report = json_object();
         if (r.stopped_by_deadline) {
             json_object_set_new(res->report, "stoppedByDeadline", json_true());
-            rw_fail(e, RW_ERR_TIMEOUT,
+            rw_fail(e, RW_ERR_DEADLINE,
                     "stopped before the Lambda deadline with migrations still pending; invoke "
                     "again to continue");
+            json_object_set_new(res->report, "error", report_error_object(e));
         }
-        rw_err report_err;
-        rw_err_clear(&report_err);
-        aws_report_result(cfg, name, res->report, res->success, &report_err);
     } else {
         res->report = json_pack("{s:{s:s,s:s}}", "error", "errorCode", rw_code_name(e->code),
                                 "message", e->msg);
     }
     strlist_free(&commands);
-    config_free(cfg);
+}
+
+/*
+ * Sends the result to the task token, webhook and metrics; after the
+ * CloudFormation response, which matters most when time runs short.
+ */
+static void command_report(command_result *res)
+{
+    if (!res->cfg || !res->name) return;
+    rw_err report_err;
+    rw_err_clear(&report_err);
+    aws_report_result(res->cfg, res->name, res->report, res->success, &report_err);
 }
 
 static void command_result_free(command_result *res)
 {
     json_decref(res->report);
     res->report = NULL;
+    config_free(res->cfg);
+    res->cfg = NULL;
+}
+
+/* The Lambda-Runtime-Function-Error-Type for a failed command. */
+static const char *result_error_type(const char *code)
+{
+    if (strcmp(code, "DEADLINE_REACHED") == 0) return "Function.DeadlineReached";
+    if (strcmp(code, "INTERRUPTED") == 0) return "Function.Interrupted";
+    return "Function.CommandFailed";
 }
 
 /* The failure message for a result: the deadline note, else the report's error. */
 static const char *result_message(const command_result *res, const char **code)
 {
-    if (res->stopped_by_deadline) {
-        *code = "DEADLINE_REACHED";
-        return res->err.msg;
-    }
     const char *msg;
     aws_report_error(res->report, code, &msg);
+    if (res->stopped_by_deadline) {
+        *code = "DEADLINE_REACHED";
+        if (!res->err.msg[0]) return msg;
+        return res->err.msg;
+    }
     if (res->err.msg[0] && strcmp(msg, "runway failed") == 0) msg = res->err.msg;
     return msg;
 }
@@ -226,7 +275,7 @@ static int runtime_post(const runtime *rt, const char *path, const char *error_t
                                        xasprintf("Lambda-Runtime-Function-Error-Type: %s", error_type));
     aws_http_request req = {.method = "POST", .url = url, .headers = &headers, .body = body,
                             .body_len = strlen(body), .connect_timeout_ms = 2000,
-                            .ignore_proxy = true};
+                            .ignore_proxy = true, .ignore_deadline = true};
     aws_http_response resp;
     aws_http_response_init(&resp);
     int ret = aws_http_perform(&req, &resp, e);
@@ -242,7 +291,13 @@ static int runtime_post(const runtime *rt, const char *path, const char *error_t
 static int runtime_respond(const runtime *rt, const invocation *inv, json_t *result, rw_err *e)
 {
     char *path = xasprintf("/invocation/%s/response", inv->request_id);
+    /* Lambda refuses a larger result (413) and the answer would be lost. */
     char *body = json_dumps(result, JSON_COMPACT);
+    if (strlen(body) > LAMBDA_RESULT_MAX) {
+        free(body);
+        log_warn("the result is over Lambda's 6 MB limit: returning its summary instead");
+        body = aws_report_text(result, 0);
+    }
     int ret = runtime_post(rt, path, NULL, body, e);
     free(body);
     free(path);
@@ -328,16 +383,14 @@ static int handle_plain(const runtime *rt, const invocation *inv, json_t *event,
     static const char *const ignore[] = {"command", "targets", "Items", "BatchInput", NULL};
     command_result res;
     command_run(rt, inv, name, event, ignore, false, &res);
+    command_report(&res);
     int ret;
     if (res.success) {
         ret = runtime_respond(rt, inv, res.report, e);
     } else {
         const char *code;
         const char *msg = result_message(&res, &code);
-        ret = runtime_invocation_error(rt, inv,
-                                       res.stopped_by_deadline ? "Function.DeadlineReached"
-                                                               : "Function.CommandFailed",
-                                       code, msg, e);
+        ret = runtime_invocation_error(rt, inv, result_error_type(code), code, msg, e);
     }
     log_info("%s %s", name, res.success ? "succeeded" : "failed");
     command_result_free(&res);
@@ -473,14 +526,18 @@ static int handle_cfn(const runtime *rt, const invocation *inv, json_t *event, r
     }
 
     const char *code = NULL;
-    const char *reason = res.success ? NULL : result_message(&res, &code);
+    const char *message = res.success ? NULL : result_message(&res, &code);
+    /* The Reason starts with the error code, the one a stack's events can be searched for. */
+    char *reason = res.success ? NULL : xasprintf("%s: %s", code ? code : "ERROR", message);
     json_t *data = res.success && strcmp(type, "Delete") != 0 ? cfn_data(&res) : json_object();
     int ret;
     if (put) {
         char *body = aws_lambda_cfn_response(event, res.success, reason, data);
         rw_err put_err;
         rw_err_clear(&put_err);
-        if (cfn_put(response_url, body, inv, &put_err) == RW_OK) {
+        int put_ret = cfn_put(response_url, body, inv, &put_err);
+        command_report(&res);
+        if (put_ret == RW_OK) {
             log_info("CloudFormation response sent: %s", res.success ? "SUCCESS" : "FAILED");
             json_t *ack = json_pack("{s:s}", "Status", res.success ? "SUCCESS" : "FAILED");
             ret = runtime_respond(rt, inv, ack, e);
@@ -492,6 +549,7 @@ static int handle_cfn(const runtime *rt, const invocation *inv, json_t *event, r
         }
         free(body);
     } else if (res.success) {
+        command_report(&res);
         /* The CDK Provider framework invokes synchronously and reads the returned object. */
         char *physical = cfn_physical_id(event);
         json_t *out = json_pack("{s:s,s:O}", "PhysicalResourceId", physical, "Data", data);
@@ -499,9 +557,11 @@ static int handle_cfn(const runtime *rt, const invocation *inv, json_t *event, r
         json_decref(out);
         free(physical);
     } else {
-        ret = runtime_invocation_error(rt, inv, "Function.CommandFailed", code ? code : "ERROR",
-                                       reason, e);
+        command_report(&res);
+        ret = runtime_invocation_error(rt, inv, result_error_type(code ? code : "ERROR"),
+                                       code ? code : "ERROR", message, e);
     }
+    free(reason);
     json_decref(data);
     command_result_free(&res);
     return ret;
@@ -574,7 +634,10 @@ int aws_lambda_main(int argc, char **argv, char *const *envp)
         invocation inv;
         bool fatal = false;
         rw_err_clear(&e);
-        if (runtime_next(&rt, &inv, &fatal, &e) != RW_OK) {
+        stop_set_busy(false); /* a signal while waiting for an event ends the runtime at once */
+        int next = runtime_next(&rt, &inv, &fatal, &e);
+        stop_set_busy(true);
+        if (next != RW_OK) {
             log_error("%s", e.msg);
             if (fatal || ++failures >= NEXT_FAILURES_MAX) {
                 exit_code = fatal ? 0 : 1;
@@ -584,8 +647,15 @@ int aws_lambda_main(int argc, char **argv, char *const *envp)
             continue;
         }
         failures = 0;
+        invocation_limits_set(&inv);
         int ret = handle_invocation(&rt, &inv, &e);
+        invocation_limits_clear();
         invocation_free(&inv);
+        if (stop_signal()) {
+            /* Answered as INTERRUPTED; the process was asked to end. */
+            exit_code = stop_exit_code();
+            break;
+        }
         if (ret != RW_OK) {
             /* Lambda restarts a runtime that exits; a lost answer is better retried fresh. */
             log_error("%s", e.msg);

@@ -11,6 +11,14 @@
 
 /* Milliseconds kept in reserve before Lambda-Runtime-Deadline-Ms: no migration starts later. */
 #define AWS_LAMBDA_SAFETY_MARGIN_MS 10000
+/*
+ * A statement still running this long before the deadline is cancelled and
+ * rolled back, leaving time to answer CloudFormation, Step Functions, the
+ * webhook and the Runtime API.
+ */
+#define AWS_LAMBDA_WATCHDOG_RESERVE_MS 4000
+/* Every callback must be done this long before the deadline (the Runtime API answer comes last). */
+#define AWS_LAMBDA_ANSWER_RESERVE_MS 500
 
 /*
  * Applies an event's overrides (target, placeholders, outOfOrder,

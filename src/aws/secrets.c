@@ -299,6 +299,80 @@ static char *iam_user(const rw_config *cfg, const char *url)
     return at ? xstrndup(auth, strcspn(auth, ":@")) : NULL;
 }
 
+typedef struct prop_find {
+    const char *name;
+    char *value;
+} prop_find;
+
+static void prop_find_in_config(void *ud, const char *key, const char *value)
+{
+    prop_find *f = ud;
+    if (!f->value && rw_str_ieq(key + strlen("jdbcProperties."), f->name))
+        f->value = xstrdup(value ? value : "");
+}
+
+/* A connection property from jdbcProperties.<name> or the URL's query (names ignore case). */
+static char *db_property(const rw_config *cfg, const char *url, const char *name)
+{
+    prop_find f = {name, NULL};
+    config_each_prefix(cfg, "jdbcProperties.", prop_find_in_config, &f);
+    if (f.value) return f.value;
+    size_t n = strlen(name);
+    for (const char *p = strchr(url, '?'); p; p = strpbrk(p + 1, "&;")) {
+        const char *k = p + 1;
+        if (strncasecmp(k, name, n) != 0) continue;
+        if (k[n] == '=') return xstrndup(k + n + 1, strcspn(k + n + 1, "&;"));
+        if (!k[n] || k[n] == '&' || k[n] == ';') return xstrdup(""); /* "?ssl" alone */
+    }
+    return NULL;
+}
+
+static bool in_ci(const char *v, const char *const *list)
+{
+    for (; *list; list++)
+        if (rw_str_ieq(v, *list)) return true;
+    return false;
+}
+
+/*
+ * An IAM token is a password good for 15 minutes: it must only travel over
+ * TLS.  A URL that leaves TLS optional gets the required mode (verify-full /
+ * VERIFY_IDENTITY when a CA bundle is given); one that turns it off is an error.
+ */
+static int iam_require_tls(rw_config *cfg, const char *url, rw_err *e)
+{
+    bool pg = rw_starts_with(url, "jdbc:postgresql:") || rw_starts_with(url, "postgres");
+    const char *key = pg ? "sslmode" : "sslMode";
+    static const char *const pg_weak[] = {"disable", "allow", "prefer", NULL};
+    static const char *const my_weak[] = {"DISABLED", "PREFERRED", "disable", NULL};
+    char *mode = db_property(cfg, url, key);
+    char *ssl = db_property(cfg, url, pg ? "ssl" : "useSSL");
+    char *ca = db_property(cfg, url, pg ? "sslrootcert" : "serverSslCert");
+    if (!ca && !pg) ca = db_property(cfg, url, "sslCa");
+    int ret = RW_OK;
+    if (mode && in_ci(mode, pg ? pg_weak : my_weak)) {
+        ret = rw_fail(e, RW_ERR_CONFIGURATION,
+                      "awsIamAuth: %s=%s would let the IAM token travel unencrypted; use %s "
+                      "(with %s=<RDS CA bundle>) or drop %s",
+                      key, mode, pg ? "sslmode=verify-full" : "sslMode=VERIFY_IDENTITY",
+                      pg ? "sslrootcert" : "serverSslCert", key);
+    } else if (!mode && ssl && rw_str_ieq(ssl, "false")) {
+        ret = rw_fail(e, RW_ERR_CONFIGURATION,
+                      "awsIamAuth: %s=false would send the IAM token unencrypted; RDS requires "
+                      "TLS for IAM logins", pg ? "ssl" : "useSSL");
+    } else if (!mode && !(pg && ssl)) {
+        const char *want = pg ? (ca ? "verify-full" : "require") : (ca ? "VERIFY_IDENTITY" : "REQUIRED");
+        char *prop = xasprintf("jdbcProperties.%s", key);
+        config_set_raw(cfg, prop, want, CFG_SRC_ENV);
+        log_debug("awsIamAuth: connecting with %s=%s", key, want);
+        free(prop);
+    }
+    free(mode);
+    free(ssl);
+    free(ca);
+    return ret;
+}
+
 int aws_iam_apply(rw_config *cfg, const aws_credentials *creds, const char *region, time_t when,
                   rw_err *e)
 {
@@ -308,6 +382,10 @@ int aws_iam_apply(rw_config *cfg, const aws_credentials *creds, const char *regi
     char *host = NULL;
     int port = 0;
     if (aws_db_url_host_port(url, &host, &port, e) != RW_OK) return e->code;
+    if (iam_require_tls(cfg, url, e) != RW_OK) {
+        free(host);
+        return e->code;
+    }
     char *user = iam_user(cfg, url);
     if (!user) {
         free(host);

@@ -12,6 +12,7 @@
 #include "core/gate.h"
 #include "core/log.h"
 #include "core/report.h"
+#include "core/stop.h"
 
 /* Parses "30", "30s", "1.5", "500ms" or "2m" into milliseconds. */
 static int wait_parse_duration(const char *key, const char *text, int64_t *out_ms, rw_err *e)
@@ -105,6 +106,11 @@ int cmd_wait(rw_run *r)
         session_close(&s);
         if (done)
             break;
+        if (stop_requested()) {
+            rc = stop_fail(&r->err);
+            r->exit_code = GATE_EXIT_ERROR;
+            break;
+        }
         /* Later attempts repeat the connection banner; keep them quiet. */
         if (saved_level == LOG_INFO)
             log_set_level(LOG_WARN);

@@ -3,10 +3,12 @@
  */
 #include "cli/commands.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/cmd.h"
 #include "core/report.h"
+#include "core/stop.h"
 
 static const rw_command command_list[] = {
     {"migrate", cmd_migrate, "Migrates the database to the latest version"},
@@ -47,6 +49,14 @@ int command_execute(const rw_command *c, rw_run *r)
     if (rc != 0) {
         if (!r->err.code)
             r->err.code = RW_ERROR;
+        /* A cancelled query fails with the server's words; the cause is the stop. */
+        if (stop_requested() && !stop_is_code(r->err.code)) {
+            char msg[sizeof r->err.msg];
+            snprintf(msg, sizeof msg, "%s", r->err.msg);
+            stop_fail(&r->err);
+            size_t n = strlen(r->err.msg);
+            snprintf(r->err.msg + n, sizeof r->err.msg - n, " (%s)", msg);
+        }
         if (!r->report)
             r->report = json_object();
         json_object_set_new(r->report, "error", report_error_object(&r->err));

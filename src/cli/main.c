@@ -13,6 +13,7 @@
 #include "core/fleet.h"
 #include "core/log.h"
 #include "core/report.h"
+#include "core/stop.h"
 
 extern char **environ;
 
@@ -93,6 +94,10 @@ static void main_take_new_description(rw_config *cfg, strlist *commands)
 
 int main(int argc, char **argv)
 {
+    rw_err se;
+    rw_err_clear(&se);
+    if (stop_init(&se) != RW_OK)
+        fprintf(stderr, "WARNING: %s; signals will end runway without clean-up\n", se.msg);
     if (aws_lambda_requested(environ) || (argc > 1 && strcmp(argv[1], "lambda") == 0))
         return aws_lambda_main(argc, argv, environ);
 
@@ -159,6 +164,8 @@ int main(int argc, char **argv)
         if (aws_report_result(cfg, c->name, run.report, exit_code == 0, &ae) != RW_OK)
             log_warn("Reporting the result failed: %s", ae.msg);
         json_array_append_new(results, run.report);
+        if (stop_signal())
+            break;
     }
     json_t *out = json_array_size(results) == 1 ? json_incref(json_array_get(results, 0))
                                                 : json_pack("{s:O}", "individualResults", results);
@@ -171,5 +178,5 @@ int main(int argc, char **argv)
     json_decref(results);
     config_free(cfg);
     strlist_free(&commands);
-    return exit_code;
+    return stop_signal() ? stop_exit_code() : exit_code;
 }

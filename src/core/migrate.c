@@ -14,6 +14,7 @@
 
 #include "core/log.h"
 #include "core/progress.h"
+#include "core/stop.h"
 
 void migrate_result_free(migrate_result *r)
 {
@@ -177,6 +178,38 @@ static void migrate_describe_failure(const rw_migration *m, migrate_outcome outc
     memcpy(e->msg, sb.buf, n);
     e->msg[n] = '\0';
     sb_free(&sb);
+}
+
+/* The end of a stopped migration's line: what the database kept, and what to do. */
+static const char *migrate_stop_outcome(migrate_outcome o)
+{
+    switch (o) {
+    case OUTCOME_ROLLED_BACK:
+        return "rolled back";
+    case OUTCOME_ROLLED_BACK_RECORDED:
+        return "rolled back, and the schema history records it as failed (run repair first)";
+    case OUTCOME_KEPT:
+        return "the database could not roll it back and it is marked failed (remove any "
+               "half-completed changes, then run repair)";
+    case OUTCOME_KEPT_UNRECORDED:
+        return "the database could not roll it back and the failure is not recorded (remove "
+               "any half-completed changes)";
+    }
+    return "";
+}
+
+/*
+ * A migration a signal or the deadline stopped: not a broken file, so no
+ * server details, but whether the database took its changes back.
+ */
+static void migrate_describe_stop(const rw_migration *m, migrate_outcome outcome, rw_err *e)
+{
+    char why[sizeof e->msg];
+    snprintf(why, sizeof why, "%s", e->msg);
+    rw_code code = e->code;
+    rw_fail(e, code, "%.200s while applying %s: %s", why, migrate_name(m),
+            migrate_stop_outcome(outcome));
+    snprintf(e->path, sizeof e->path, "%s", m->path);
 }
 
 /* Callback events migrate may fire; their scripts are checked before anything runs. */
@@ -391,7 +424,10 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
     if (rc != RW_OK) {
         strbuf why = STRBUF_INIT;
         migrate_outcome outcome = migrate_step_fail(st, tx, &why);
-        migrate_describe_failure(m, outcome, why.len ? why.buf : NULL, e);
+        if (stop_is_code(e->code))
+            migrate_describe_stop(m, outcome, e);
+        else
+            migrate_describe_failure(m, outcome, why.len ? why.buf : NULL, e);
         sb_free(&why);
     }
     return rc;
@@ -592,6 +628,11 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
                 rc = migrate_check_failed_rows(s, e);
         }
         for (size_t i = 0; i < n && rc == RW_OK && !replan; i++) {
+            if (stop_requested()) {
+                rc = stop_fail(e);
+                r->pending_left = n - i;
+                break;
+            }
             if (deadline_ms && rw_now_ms() >= deadline_ms) {
                 r->stopped_by_deadline = true;
                 r->pending_left = n - i;
@@ -642,6 +683,25 @@ static int migrate_loop(rw_session *s, int64_t deadline_ms, migrate_result *r, r
             break;
     }
     return rc;
+}
+
+/*
+ * The one line a stopped migrate leaves: what was applied, what was rolled
+ * back, what is still pending, so the operator knows where the schema is.
+ */
+static void migrate_summarize_stop(const migrate_result *r, rw_err *e)
+{
+    char why[sizeof e->msg];
+    snprintf(why, sizeof why, "%s", e->msg);
+    strbuf sb = STRBUF_INIT;
+    sb_adds(&sb, why); /* "interrupted by SIGTERM while applying V2__x.sql: rolled back" */
+    sb_addf(&sb, "; %zu migration%s applied", r->napplied, r->napplied == 1 ? "" : "s");
+    if (r->target_version)
+        sb_addf(&sb, " (schema now at version %s)", r->target_version);
+    sb_addf(&sb, ", %zu not applied; run migrate again to continue", r->pending_left);
+    rw_code code = e->code;
+    rw_fail(e, code, "%s", sb_str(&sb));
+    sb_free(&sb);
 }
 
 /*
@@ -707,11 +767,22 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
     if (!s->hist_exists)
         log_info("Schema history table %s does not exist yet", s->hist.qualified);
     if (config_get_bool(s->cfg, "validateOnMigrate")) {
+        /* Flyway's own validation inside migrate fires the validate callbacks too. */
         plan_problems pp = {0};
-        rc = migrate_validate(s, "*:pending", &pp, e);
+        rc = session_callbacks(s, "beforeValidate", true, e);
+        if (rc == RW_OK)
+            rc = migrate_validate(s, "*:pending", &pp, e);
         if (rc == RW_OK && pp.len)
             rc = migrate_validate_error(&pp, e);
         plan_problems_free(&pp);
+        if (rc == RW_OK) {
+            rc = session_callbacks(s, "afterValidate", true, e);
+        } else {
+            rw_err ce;
+            rw_err_clear(&ce);
+            if (session_callbacks(s, "afterValidateError", true, &ce) != RW_OK)
+                log_error("%s", ce.msg);
+        }
         if (rc != RW_OK)
             return rc;
         log_info("Successfully validated %zu migrations (execution time %s)", s->plan.len,
@@ -758,6 +829,8 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         session_plan(s, &(rw_err){0});
     cur = s->plan_built ? plan_current_version(&s->plan, &s->hist) : NULL;
     r->target_version = cur ? xstrdup(cur) : NULL;
+    if (stop_is_code(rc))
+        migrate_summarize_stop(r, e);
     if (rc == RW_OK) {
         char dur[32];
         log_duration(rw_now_ms() - t0, dur, sizeof dur);

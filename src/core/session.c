@@ -13,6 +13,7 @@
 
 #include "aws/aws.h"
 #include "core/log.h"
+#include "core/stop.h"
 
 const char *session_schema(const rw_session *s)
 {
@@ -130,6 +131,7 @@ static int session_connect(rw_session *s, rw_err *e)
     rc = db_open(s->cfg, &s->db, e);
     if (rc != RW_OK)
         return rc;
+    stop_watch(&s->db, s->cfg);
     strbuf sb = STRBUF_INIT;
     const db_ops *ops = s->db.ops;
     if ((rc = ops->server_version(s->db.conn, &sb, e)) != RW_OK)
@@ -225,6 +227,7 @@ void session_close(rw_session *s)
         plan_free(&s->plan);
     if (s->hist.qualified)
         history_free(&s->hist);
+    stop_unwatch(&s->db);
     db_close(&s->db);
     placeholders_free(&s->ph);
     if (!s->res_shared)
@@ -273,12 +276,19 @@ int session_load_script(rw_session *s, const char *path, bool replace_placeholde
     return rc;
 }
 
+/*
+ * A stop (signal, deadline) is checked before and after each statement: a
+ * cancelled statement may still end without an error (MySQL's SLEEP), and
+ * the cancel may land between two statements.
+ */
 int session_exec_script(rw_session *s, const char *path, const sql_script *script, rw_err *e)
 {
     for (size_t i = 0; i < script->len; i++) {
         const sql_statement *st = &script->stmts[i];
         log_debug("Executing SQL: %s", st->sql);
-        int rc = s->db.ops->exec(s->db.conn, st, e);
+        int rc = stop_requested() ? stop_fail(e) : s->db.ops->exec(s->db.conn, st, e);
+        if (stop_requested())
+            rc = stop_fail(e);
         if (rc != RW_OK) {
             snprintf(e->path, sizeof e->path, "%s", path);
             e->line = st->line;

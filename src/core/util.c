@@ -36,6 +36,8 @@ static const char *const code_names[] = {
     [RW_ERR_TIMEOUT] = "TIMEOUT",
     [RW_ERR_HTTP] = "ERROR",
     [RW_ERR_AWS] = "ERROR",
+    [RW_ERR_INTERRUPTED] = "INTERRUPTED",
+    [RW_ERR_DEADLINE] = "DEADLINE_REACHED",
 };
 
 const char *rw_code_name(rw_code code)

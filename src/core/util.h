@@ -34,6 +34,8 @@ typedef enum {
     RW_ERR_TIMEOUT,
     RW_ERR_HTTP,
     RW_ERR_AWS,
+    RW_ERR_INTERRUPTED,       /* a signal stopped the command */
+    RW_ERR_DEADLINE,          /* the Lambda deadline stopped the command */
 } rw_code;
 
 /*

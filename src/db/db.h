@@ -13,6 +13,7 @@
 #include "sql/split.h"
 
 typedef struct db_conn db_conn;   /* defined by each driver */
+typedef struct db_cancel db_cancel; /* what stopping a running statement needs, per driver */
 
 /* Called once per result row; vals[i] is NULL for SQL NULL. Non-zero stops. */
 typedef int (*db_row_fn)(void *ud, int ncols, const char *const *vals, rw_err *e);
@@ -71,6 +72,17 @@ typedef struct db_ops {
     /* Optional: appends the statements history_create runs (dry runs print them). */
     void (*history_create_sql)(db_conn *c, const char *schema, const char *table,
                                const rw_config *cfg, strbuf *out);
+
+    /*
+     * Optional: stopping a statement from another thread (a signal, a
+     * deadline).  cancel_prepare runs on the connection's own thread and
+     * returns what cancel needs, or NULL; cancel may then run on any thread
+     * while a statement runs (PQcancel, KILL QUERY on a second connection,
+     * sqlite3_interrupt); cancel_free releases the handle.
+     */
+    db_cancel *(*cancel_prepare)(db_conn *c, const rw_config *cfg);
+    int (*cancel)(db_cancel *h, rw_err *e);
+    void (*cancel_free)(db_cancel *h);
 } db_ops;
 
 extern const db_ops db_sqlite_ops;

@@ -375,6 +375,9 @@ static void my_apply_tls(MYSQL *m, const my_target *t)
     mysql_ssl_set(m, t->ssl_key, t->ssl_cert, t->ssl_ca, NULL, NULL);
     my_bool verify = t->tls >= MY_TLS_VERIFY_CA;
     mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+    /* Refuse a server without TLS before the password (an IAM token, say) is sent. */
+    my_bool enforce = t->tls >= MY_TLS_REQUIRED;
+    mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, &enforce);
 }
 
 static int my_check_tls(MYSQL *m, const my_target *t, rw_err *e)
@@ -1103,6 +1106,55 @@ static int my_clean_schema(db_conn *c, const char *schema, bool drop_schema, rw_
     return rc;
 }
 
+/* ---------------------------------------------------------------- cancelling */
+
+/* MySQL cancels only from a second connection: KILL QUERY with the first one's thread id. */
+struct db_cancel {
+    my_target target;
+    char *host_entry;       /* the host the connection reached, NULL for a socket */
+    unsigned long thread_id;
+};
+
+/* Gathers the second connection's target now, on the connection's own thread. */
+static db_cancel *my_cancel_prepare(db_conn *c, const rw_config *cfg)
+{
+    db_cancel *h = xcalloc(1, sizeof *h);
+    rw_err ignored;
+    if (my_target_from_config(cfg, &h->target, &ignored) != RW_OK) {
+        my_target_free(&h->target);
+        free(h);
+        return NULL;
+    }
+    h->thread_id = mysql_thread_id(c->m);
+    if (!h->target.socket && c->m->host)
+        h->host_entry = xasprintf(strchr(c->m->host, ':') ? "[%s]:%u" : "%s:%u", c->m->host,
+                                  c->m->port);
+    return h;
+}
+
+static int my_cancel(db_cancel *h, rw_err *e)
+{
+    MYSQL *m = my_connect_once(&h->target, h->host_entry, e);
+    if (!m)
+        return e->code;
+    char sql[64];
+    snprintf(sql, sizeof sql, "KILL QUERY %lu", h->thread_id);
+    int rc = mysql_real_query(m, sql, (unsigned long)strlen(sql)) == 0
+                 ? RW_OK
+                 : my_fail_from(m, RW_ERR_DB_CONNECTION, e);
+    mysql_close(m);
+    return rc;
+}
+
+static void my_cancel_free(db_cancel *h)
+{
+    if (!h)
+        return;
+    my_target_free(&h->target);
+    free(h->host_entry);
+    free(h);
+}
+
 const db_ops db_mysql_ops = {
     .name = "mysql",
     .product = "MySQL",
@@ -1134,4 +1186,7 @@ const db_ops db_mysql_ops = {
     .history_create = my_history_create,
     .clean_schema = my_clean_schema,
     .history_create_sql = my_history_create_sql,
+    .cancel_prepare = my_cancel_prepare,
+    .cancel = my_cancel,
+    .cancel_free = my_cancel_free,
 };

@@ -77,3 +77,5 @@ int STDCALL mysql_set_character_set(MYSQL *mysql, const char *csname)
 {
     MY_CALL(1, mysql_set_character_set, mysql, csname);
 }
+
+unsigned long STDCALL mysql_thread_id(MYSQL *mysql) { MY_CALL(0, mysql_thread_id, mysql); }

@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,9 @@ struct db_conn {
     char *original_search_path;   /* search_path once connected */
     bool ran_script;              /* a migration statement ran since the last restore */
     bool quiet_notices;           /* while cleaning: "drop cascades to ..." is noise */
+    bool pooled;                  /* connected through a pooler (see pg_check_pooler) */
+    long server_pid;              /* pg_backend_pid() once connected: the home server process */
+    int lock_depth;               /* behind a pooler: advisory locks taken and not released */
 };
 
 /* ---------------------------------------------------------------- helpers */
@@ -754,6 +758,135 @@ static int pg_restore_state(db_conn *c, rw_err *e)
     return rc;
 }
 
+/* The error for a pooler that hands this client's statements to several server connections. */
+static int pg_fail_transaction_pooling(rw_err *e, const char *how)
+{
+    return rw_fail(e, RW_ERR_DB_CONNECTION,
+                   "Connected through a connection pooler in transaction pooling mode (%s): "
+                   "the migration lock (a session advisory lock) would be taken on one server "
+                   "connection and released on another. Connect directly to PostgreSQL, or "
+                   "through a pool in session mode (PgBouncer pool_mode=session).",
+                   how);
+}
+
+/* The server process this client's statement runs on right now. */
+static int pg_server_pid(db_conn *c, long *out, rw_err *e)
+{
+    strbuf v = STRBUF_INIT;
+    int rc = pg_query_value(c, "SELECT pg_backend_pid()", NULL, &v, e);
+    *out = rc == RW_OK ? atol(sb_str(&v)) : 0;
+    sb_free(&v);
+    return rc;
+}
+
+/*
+ * Whether a second connection's first transaction runs on server process
+ * pid.  It waits at most two seconds for an answer: a session pool with no
+ * free server connection makes the second client queue (which also shows
+ * that ours is not free), and waiting on it could deadlock concurrent runs.
+ */
+static bool pg_probe_shares_server(const pg_params *p, long pid)
+{
+    PGconn *other = pg_connect_once(p);
+    bool shared = false;
+    if (PQstatus(other) == CONNECTION_OK && PQsendQuery(other, "BEGIN; SELECT pg_backend_pid()")) {
+        int64_t deadline = rw_now_ms() + 2000;
+        bool ok = true;
+        while (ok && PQisBusy(other)) {
+            int64_t left = deadline - rw_now_ms();
+            struct pollfd pfd = {.fd = PQsocket(other), .events = POLLIN};
+            ok = left > 0 && poll(&pfd, 1, (int)left) > 0 && PQconsumeInput(other);
+        }
+        for (PGresult *res; ok && (res = PQgetResult(other)) != NULL; PQclear(res))
+            if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+                shared = atol(PQgetvalue(res, 0, 0)) == pid;
+    }
+    PQfinish(other);
+    return shared;
+}
+
+/*
+ * Behind a pooler, the process id the connection announced (PQbackendPID,
+ * from BackendKeyData) is the pooler's, not the server process's.  In
+ * session pooling the client keeps one server connection, which nobody
+ * else can use meanwhile; in transaction pooling the next client gets the
+ * server connection this one just released (PgBouncer reuses the most
+ * recent one first).  So a second connection whose first transaction runs
+ * on our server process proves transaction pooling, where the session
+ * lock cannot work.  Later checks (pg_begin_at_home) catch a pool
+ * where another client took that server connection first.
+ */
+static int pg_check_pooler(db_conn *c, const pg_params *p, rw_err *e)
+{
+    int rc = pg_server_pid(c, &c->server_pid, e);
+    if (rc != RW_OK || c->server_pid == PQbackendPID(c->pg))
+        return rc;
+    c->pooled = true;
+    log_debug("Connected through a pooler (server process %ld)", c->server_pid);
+    if (pg_probe_shares_server(p, c->server_pid))
+        return pg_fail_transaction_pooling(e, "a second connection ran on the same server "
+                                              "process");
+    return RW_OK;
+}
+
+/*
+ * Behind a pooler: opens a transaction and says whether it runs on the home
+ * server process, where the lock is.  Only a transaction keeps a client on
+ * one server connection in transaction pooling; off home it is rolled back.
+ */
+static int pg_begin_at_home(db_conn *c, bool *home, rw_err *e)
+{
+    long pid = 0;
+    int rc = pg_run(c, "BEGIN", e);
+    if (rc == RW_OK)
+        rc = pg_server_pid(c, &pid, e);
+    *home = rc == RW_OK && pid == c->server_pid;
+    if (!*home) {
+        rw_err ig;
+        pg_run(c, "ROLLBACK", &ig);
+    }
+    return rc;
+}
+
+/*
+ * Transaction pooling found while the home server connection holds the
+ * lock: this client reaches it only by chance now.  Tries to land there
+ * and release the lock; failing that, ends that server connection, which
+ * releases it.  A lock must never stay behind in the pool, where it would
+ * block every later run.
+ */
+static void pg_release_stranded_lock(db_conn *c)
+{
+    rw_err ig;
+    for (int i = 0; i < 50 && c->lock_depth > 0; i++) {
+        bool home = false;
+        if (pg_begin_at_home(c, &home, &ig) != RW_OK)
+            break;
+        if (home) {
+            pg_run(c, "SELECT pg_advisory_unlock_all()", &ig);
+            pg_run(c, "COMMIT", &ig);
+            c->lock_depth = 0;
+            return;
+        }
+        pg_sleep_ms(20);
+    }
+    if (c->lock_depth == 0)
+        return;
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%ld)", c->server_pid);
+    if (pg_run(c, sql, &ig) == RW_OK)
+        log_warn("Ended server process %ld through the pooler to release the migration lock it "
+                 "held", c->server_pid);
+    c->lock_depth = 0;
+}
+
+/* Behind a pooler: the transaction-pooling error, releasing a lock left on the home server. */
+static int pg_fail_off_home(db_conn *c, rw_err *e)
+{
+    pg_release_stranded_lock(c);
+    return pg_fail_transaction_pooling(e, "the server process changed between transactions");
+}
+
 static int pg_configure(db_conn *c, const rw_config *cfg, const pg_params *p, rw_err *e)
 {
     int rc = pg_cfg_long(cfg, "lockRetryCount", 50, &c->lock_retry_count, e);
@@ -784,6 +917,8 @@ static int pg_configure(db_conn *c, const rw_config *cfg, const pg_params *p, rw
     rc = pg_set_search_path(c, cfg, e);
     if (rc == RW_OK)
         rc = pg_remember_state(c, e);
+    if (rc == RW_OK)
+        rc = pg_check_pooler(c, p, e);
     return rc;
 }
 
@@ -1033,7 +1168,11 @@ static int postgres_query(db_conn *c, const char *sql, const char *const *params
 
 static int postgres_begin(db_conn *c, rw_err *e)
 {
-    return pg_run(c, "BEGIN", e);
+    if (!c->pooled)
+        return pg_run(c, "BEGIN", e);
+    bool home = false;
+    int rc = pg_begin_at_home(c, &home, e);
+    return rc == RW_OK && !home ? pg_fail_off_home(c, e) : rc;
 }
 
 static int postgres_commit(db_conn *c, rw_err *e)
@@ -1061,6 +1200,27 @@ static long long pg_lock_key(const char *schema, const char *table)
 }
 
 /*
+ * One pg_try_advisory_lock.  Behind a pooler it runs in a transaction on
+ * the home server process, so the lock lands there or not at all.
+ */
+static int pg_try_lock(db_conn *c, const char *sql, strbuf *got, rw_err *e)
+{
+    if (!c->pooled)
+        return pg_query_value(c, sql, NULL, got, e);
+    bool home = false;
+    int rc = pg_begin_at_home(c, &home, e);
+    if (rc == RW_OK && !home)
+        return pg_fail_off_home(c, e);
+    if (rc == RW_OK)
+        rc = pg_query_value(c, sql, NULL, got, e);
+    if (rc == RW_OK)
+        rc = pg_run(c, "COMMIT", e);
+    if (rc == RW_OK && strcmp(sb_str(got), "t") == 0)
+        c->lock_depth++;
+    return rc;
+}
+
+/*
  * Takes the session-level advisory lock, polling once a second with
  * pg_try_advisory_lock so that a waiting runway never holds a transaction
  * or snapshot open (CREATE INDEX CONCURRENTLY in the holder waits for
@@ -1072,7 +1232,7 @@ static int postgres_lock(db_conn *c, const char *schema, const char *table, rw_e
     snprintf(sql, sizeof sql, "SELECT pg_try_advisory_lock(%lld)", pg_lock_key(schema, table));
     strbuf got = STRBUF_INIT;
     for (long attempt = 0;; attempt++) {
-        int rc = pg_query_value(c, sql, NULL, &got, e);
+        int rc = pg_try_lock(c, sql, &got, e);
         if (rc != RW_OK) {
             sb_free(&got);
             return rc;
@@ -1100,7 +1260,18 @@ static int postgres_unlock(db_conn *c, const char *schema, const char *table, rw
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT pg_advisory_unlock(%lld)", pg_lock_key(schema, table));
     strbuf got = STRBUF_INIT;
-    int rc = pg_query_value(c, sql, NULL, &got, e);
+    bool home = true;
+    int rc = c->pooled ? pg_begin_at_home(c, &home, e) : RW_OK;
+    if (rc == RW_OK && !home) {
+        sb_free(&got);
+        return pg_fail_off_home(c, e);
+    }
+    if (rc == RW_OK)
+        rc = pg_query_value(c, sql, NULL, &got, e);
+    if (rc == RW_OK && c->pooled) {
+        rc = pg_run(c, "COMMIT", e);
+        c->lock_depth -= c->lock_depth > 0;
+    }
     if (rc == RW_OK && strcmp(sb_str(&got), "t") != 0)
         log_warn("The advisory lock on %s.%s was not held when releasing it", schema, table);
     sb_free(&got);
@@ -1370,6 +1541,29 @@ static int postgres_clean_schema(db_conn *c, const char *schema, bool drop_schem
     return rc;
 }
 
+/* ---------------------------------------------------------------- cancelling */
+
+/* PQcancel() is thread-safe; the PGcancel it needs is taken here, on the connection's thread. */
+static db_cancel *pg_cancel_prepare(db_conn *c, const rw_config *cfg)
+{
+    (void)cfg;
+    return (db_cancel *)PQgetCancel(c->pg);
+}
+
+static int pg_cancel(db_cancel *h, rw_err *e)
+{
+    char why[256] = "";
+    if (!PQcancel((PGcancel *)h, why, (int)sizeof why))
+        return rw_fail(e, RW_ERR_DB_CONNECTION, "cancelling the running statement failed: %s",
+                       why);
+    return RW_OK;
+}
+
+static void pg_cancel_free(db_cancel *h)
+{
+    PQfreeCancel((PGcancel *)h);
+}
+
 const db_ops db_postgres_ops = {
     .name = "postgresql",
     .product = "PostgreSQL",
@@ -1401,4 +1595,7 @@ const db_ops db_postgres_ops = {
     .history_create = postgres_history_create,
     .clean_schema = postgres_clean_schema,
     .history_create_sql = postgres_history_create_sql,
+    .cancel_prepare = pg_cancel_prepare,
+    .cancel = pg_cancel,
+    .cancel_free = pg_cancel_free,
 };

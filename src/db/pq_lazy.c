@@ -44,6 +44,7 @@ char *PQerrorMessage(const PGconn *conn)
 
 char *PQuser(const PGconn *conn) { PQ_CALL(NULL, PQuser, conn); }
 int PQserverVersion(const PGconn *conn) { PQ_CALL(0, PQserverVersion, conn); }
+int PQbackendPID(const PGconn *conn) { PQ_CALL(0, PQbackendPID, conn); }
 
 PQnoticeReceiver PQsetNoticeReceiver(PGconn *conn, PQnoticeReceiver proc, void *arg)
 {
@@ -71,6 +72,9 @@ int PQsendQueryParams(PGconn *conn, const char *command, int nParams, const Oid 
 }
 
 int PQsetSingleRowMode(PGconn *conn) { PQ_CALL(0, PQsetSingleRowMode, conn); }
+int PQisBusy(PGconn *conn) { PQ_CALL(0, PQisBusy, conn); }
+int PQconsumeInput(PGconn *conn) { PQ_CALL(0, PQconsumeInput, conn); }
+int PQsocket(const PGconn *conn) { PQ_CALL(-1, PQsocket, conn); }
 PGresult *PQgetResult(PGconn *conn) { PQ_CALL(NULL, PQgetResult, conn); }
 
 ExecStatusType PQresultStatus(const PGresult *res)
@@ -107,3 +111,11 @@ int PQputCopyData(PGconn *conn, const char *buffer, int nbytes)
 }
 
 int PQputCopyEnd(PGconn *conn, const char *errormsg) { PQ_CALL(-1, PQputCopyEnd, conn, errormsg); }
+
+PGcancel *PQgetCancel(PGconn *conn) { PQ_CALL(NULL, PQgetCancel, conn); }
+void PQfreeCancel(PGcancel *cancel) { PQ_CALL_VOID(PQfreeCancel, cancel); }
+
+int PQcancel(PGcancel *cancel, char *errbuf, int errbufsize)
+{
+    PQ_CALL(0, PQcancel, cancel, errbuf, errbufsize);
+}

@@ -501,6 +501,27 @@ static int sqlite_clean_schema(db_conn *c, const char *schema, bool drop_schema,
     return rc;
 }
 
+/* ---------------------------------------------------------------- cancelling */
+
+/* sqlite3_interrupt() is the one SQLite call meant for another thread: the handle is the db. */
+static db_cancel *sqlite_cancel_prepare(db_conn *c, const rw_config *cfg)
+{
+    (void)cfg;
+    return (db_cancel *)c->db;
+}
+
+static int sqlite_cancel(db_cancel *h, rw_err *e)
+{
+    (void)e;
+    sqlite3_interrupt((sqlite3 *)h);
+    return RW_OK;
+}
+
+static void sqlite_cancel_free(db_cancel *h)
+{
+    (void)h;
+}
+
 const db_ops db_sqlite_ops = {
     .name = "sqlite",
     .product = "SQLite",
@@ -530,4 +551,7 @@ const db_ops db_sqlite_ops = {
     .history_create = sqlite_history_create,
     .clean_schema = sqlite_clean_schema,
     .history_create_sql = sqlite_history_create_sql,
+    .cancel_prepare = sqlite_cancel_prepare,
+    .cancel = sqlite_cancel,
+    .cancel_free = sqlite_cancel_free,
 };

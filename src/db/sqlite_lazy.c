@@ -90,3 +90,5 @@ int sqlite3_bind_text(sqlite3_stmt *st, int idx, const char *text, int n, void (
 }
 
 int sqlite3_bind_null(sqlite3_stmt *st, int idx) { SQ_CALL(SQLITE_ERROR, sqlite3_bind_null, st, idx); }
+
+void sqlite3_interrupt(sqlite3 *db) { LAZY_CALL_VOID(sqlite_lib, sqlite3_interrupt, db); }

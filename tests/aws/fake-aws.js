@@ -33,7 +33,10 @@ let current = null; // { id, answered }
 let webhookFailures = (scenario.webhook && scenario.webhook.failFirst) || 0;
 let cfnFailures = (scenario.cfn && scenario.cfn.failFirst) || 0;
 
+// Every entry carries t, the time it was logged (ms since the epoch), so tests
+// can compare answers with an invocation's deadline.
 function log(entry) {
+  entry.t = Date.now();
   fs.appendFileSync(path.join(dir, 'log.jsonl'), JSON.stringify(entry) + '\n');
 }
 
@@ -119,10 +122,11 @@ function nextInvocation(res) {
   current = { id, answered: false };
   let text = JSON.stringify(ev.event === undefined ? {} : ev.event);
   text = text.split('@@RESPONSE_URL@@').join(presignedResponseUrl(id)).split('@@BASE@@').join(base);
-  log({ kind: 'next', id });
+  const deadline = Date.now() + (ev.deadlineInMs || 60000);
+  log({ kind: 'next', id, deadline });
   send(res, 200, text, {
     'Lambda-Runtime-Aws-Request-Id': id,
-    'Lambda-Runtime-Deadline-Ms': String(Date.now() + (ev.deadlineInMs || 60000)),
+    'Lambda-Runtime-Deadline-Ms': String(deadline),
     'Lambda-Runtime-Invoked-Function-Arn': 'arn:aws:lambda:' + region + ':123456789012:function:runway',
     'Lambda-Runtime-Trace-Id': 'Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1',
   });
@@ -251,6 +255,8 @@ function secretsExtension(req, res) {
 
 function webhook(req, res, body) {
   log({ kind: 'webhook-attempt' });
+  // A silent receiver: the request is read and never answered.
+  if ((scenario.webhook && scenario.webhook.hang) || req.url.startsWith('/webhook/hang')) return;
   if (webhookFailures > 0) {
     webhookFailures--;
     return send(res, 503, { message: 'try later' });
@@ -287,4 +293,7 @@ server.listen(0, '127.0.0.1', () => {
   fs.writeFileSync(path.join(dir, 'port.tmp'), String(server.address().port));
   fs.renameSync(path.join(dir, 'port.tmp'), path.join(dir, 'port'));
 });
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+process.on('SIGTERM', () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections(); // a silent webhook keeps its connection open
+});

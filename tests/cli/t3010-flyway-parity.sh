@@ -251,4 +251,44 @@ test_expect_success 'migrate warns that createSchemas is false when the history 
 '
 fi
 
+test_expect_success 'migrate runs beforeValidate for its own validation: a table it creates makes the schema non-empty' '
+	mkdir -p cbv &&
+	printf "CREATE TABLE cb_log (ev VARCHAR(40));\n" >cbv/V1__log.sql &&
+	printf "CREATE TABLE \${flyway:defaultSchema}.made_by_callback (id INT);\n" >cbv/beforeValidate.sql &&
+	if [ "$RUNWAY_TEST_BACKEND" != sqlite ]; then db_sql "CREATE SCHEMA $(new_schema cbv)"; fi &&
+	must_fail rw_fresh cbv -locations=filesystem:cbv migrate &&
+	expect_grep "Found non-empty schema(s) .* but no schema history table" err &&
+	drop_schema "$(new_schema cbv)" && rm -f "$TRASH/cbv.db"
+'
+
+test_expect_success 'migrate runs beforeValidate and afterValidate around its validation' '
+	rm cbv/beforeValidate.sql &&
+	rw_fresh cbv -locations=filesystem:cbv migrate 2>/dev/null &&
+	printf "INSERT INTO cb_log VALUES ('"'"'beforeValidate'"'"');\n" >cbv/beforeValidate.sql &&
+	printf "INSERT INTO cb_log VALUES ('"'"'afterValidate'"'"');\n" >cbv/afterValidate.sql &&
+	rw_fresh cbv -locations=filesystem:cbv migrate 2>/dev/null &&
+	rw_fresh cbv -locations=filesystem:cbv -validateOnMigrate=false migrate 2>/dev/null &&
+	case $RUNWAY_TEST_BACKEND in
+	sqlite) sqlite3 "$TRASH/cbv.db" "SELECT ev FROM cb_log ORDER BY ev" ;;
+	*) db_sql "SELECT ev FROM $(new_schema cbv).cb_log ORDER BY ev" ;;
+	esac >got &&
+	printf "afterValidate\nbeforeValidate\n" >expect && test_cmp expect got &&
+	drop_schema "$(new_schema cbv)"
+'
+
+test_expect_success 'docs/compatibility.md gives each difference kept on purpose with its reason' '
+	doc="$RUNWAY_SOURCE_DIR/docs/compatibility.md" &&
+	for what in "mixed=false" "versioned:pending" "validate -outputType=json" "infoSinceVersion" \
+		"runwayVersion" "dryRun" "pendingMigrations" "stoppedByDeadline" "totalMigrationTime" \
+		"warnings"; do
+		sed -n "/^Intended differences:/,\$p" "$doc" | grep -qF -- "$what" ||
+			{ echo "not listed: $what"; return 1; }
+	done
+'
+
+test_expect_success 'the extra JSON keys are the ones the docs list' '
+	rw migrate -outputType=json >out 2>/dev/null &&
+	jq -e "has(\"dryRun\") and has(\"pendingMigrations\") and has(\"stoppedByDeadline\") and has(\"totalMigrationTime\") and has(\"runwayVersion\")" out
+'
+
 test_done

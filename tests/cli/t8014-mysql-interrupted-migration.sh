@@ -116,14 +116,13 @@ if [ -n "${RUNWAY_TEST_KILLS:-}" ]; then
 fi
 test_expect_success 'runway killed at varied moments always leaves a Failed row or a completed migration' '
   for delay in $delays; do
-    db_reset &&
-    write_migration V1__base.sql "CREATE TABLE base (id INT PRIMARY KEY);" &&
-    write_migration V2__slow.sql "CREATE TABLE k1 (id INT);
+    { db_reset && rm -rf sql &&
+      write_migration V1__base.sql "CREATE TABLE base (id INT PRIMARY KEY);" &&
+      write_migration V2__slow.sql "CREATE TABLE k1 (id INT);
 SELECT SLEEP(0.6);
 CREATE TABLE k2 (id INT);
 SELECT SLEEP(0.6);
-CREATE TABLE k3 (id INT);" &&
-    rm -f sql/V3__ddl.sql &&
+CREATE TABLE k3 (id INT);"; } || exit 1
     "$RUNWAY_BIN" -url="$DB_URL" migrate >/dev/null 2>&1 &
     pid=$!
     sleep $delay && kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null

@@ -105,6 +105,26 @@ if [ "$RUNWAY_TEST_BACKEND" != sqlite ]; then
     { grep -q "$user" err out || { cat out err; false; }; } &&
     ! grep -q "X-Amz-Signature\|Action=connect" out err
   '
+
+  test_expect_success 'awsIamAuth refuses a TLS mode that lets the token go out unencrypted' '
+    db_url=${DB_URL%%\?*} &&
+    if [ "$RUNWAY_TEST_BACKEND" = postgresql ]; then weak="sslmode=prefer"; else weak="sslMode=PREFERRED"; fi &&
+    must_fail "$RUNWAY_BIN" info -url="$db_url?$weak" -user=iam_user -awsIamAuth=true &&
+    expect_grep "awsIamAuth: $weak would let the IAM token travel unencrypted" err &&
+    must_fail "$RUNWAY_BIN" info -url="$db_url" -user=iam_user -awsIamAuth=true \
+      -jdbcProperties.$weak &&
+    expect_grep "awsIamAuth: $weak" err &&
+    ! grep -q "X-Amz-Signature\|Action=connect" out err
+  '
+fi
+
+if [ "$RUNWAY_TEST_BACKEND" = postgresql ]; then
+  test_expect_success 'awsIamAuth requires TLS: a server that declines it gets a clear error' '
+    db_url=${DB_URL%%\?*} &&
+    must_fail "$RUNWAY_BIN" info -url="$db_url" -user=iam_user -awsIamAuth=true &&
+    expect_grep "does not support SSL, but SSL was required" err &&
+    ! grep -q "X-Amz-Signature\|Action=connect" out err
+  '
 fi
 
 test_done

@@ -63,6 +63,13 @@ test_expect_success 'metrics=true writes one EMF line per command' '
   expect_grep "\"Command\":\"info\"" emf
 '
 
+test_expect_success 'with -outputType=json stdout is one JSON document and the EMF line goes to stderr' '
+  rw info -metrics=true -outputType=json >out 2>err &&
+  node -e "JSON.parse(require(\"fs\").readFileSync(\"out\", \"utf8\"))" &&
+  ! grep -q "_aws" out &&
+  test "$(grep -c "^{\"_aws\"" err)" = 1
+'
+
 test_expect_success 'no EMF lines outside AWS unless asked' '
   rw info >out 2>err &&
   ! grep -q "_aws" out

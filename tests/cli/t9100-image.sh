@@ -7,7 +7,7 @@
 . ./lib.sh
 command -v podman >/dev/null || skip_all "podman is not installed (tools/deps.sh test installs it)"
 image_env=$("$RUNWAY_SOURCE_DIR/tests/lib/image.sh" --env 2>image.err) ||
-  { sed 's/^/# /' image.err; echo "Bail out! make image failed"; exit 1; }
+  { sed 's/^/# /' image.err | tee /dev/stderr; echo "Bail out! make image failed"; exit 1; }
 eval "$image_env"
 
 # The image runs as a non-root user: the scratch folder (with the SQLite
