@@ -24,6 +24,18 @@ int aws_prepare_config(rw_config *cfg, rw_err *e);
 int aws_report_result(const rw_config *cfg, const char *command, json_t *report, bool success,
                       rw_err *e);
 
+/*
+ * SendTaskHeartbeat every sfnHeartbeatSeconds while a command with a task
+ * token runs, so a state machine can use HeartbeatSeconds on long
+ * migrations.  The first heartbeat is sent at once, on the caller's thread;
+ * the rest from a thread of their own.  *out stays NULL when there is no
+ * token or no interval; an invalid interval is a configuration error.
+ */
+typedef struct aws_heartbeat aws_heartbeat;
+int aws_heartbeat_start(const rw_config *cfg, aws_heartbeat **out, rw_err *e);
+/* Stops the heartbeats (waiting for one in flight); NULL is a no-op. */
+void aws_heartbeat_stop(aws_heartbeat *hb);
+
 /* True when runway should act as a Lambda custom runtime (AWS_LAMBDA_RUNTIME_API set). */
 bool aws_lambda_requested(char *const *envp);
 /* The Lambda runtime loop; returns the process exit code. */

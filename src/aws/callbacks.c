@@ -5,9 +5,12 @@
  */
 #include "aws/callbacks.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "aws/aws.h"
 #include "aws/credentials.h"
@@ -119,6 +122,130 @@ int aws_sfn_report(const rw_config *cfg, const char *token, json_t *report, bool
     aws_credentials_free(&ctx.creds);
     free(ctx.region);
     return ret;
+}
+
+/* ---- heartbeats ---------------------------------------------------------- */
+
+struct aws_heartbeat {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;      /* signalled by aws_heartbeat_stop */
+    bool stopping;
+    long interval_ms;
+    char *token;              /* copies: the thread never reads the configuration */
+    char *region;
+};
+
+/* One SendTaskHeartbeat; false when Step Functions says the task is over (no more). */
+static bool heartbeat_send(const aws_heartbeat *hb)
+{
+    rw_err e;
+    rw_err_clear(&e);
+    aws_context ctx = {0};
+    ctx.region = hb->region;
+    int ret = aws_credentials_load(&ctx.creds, &e);
+    json_t *input = json_pack("{s:s}", "taskToken", hb->token);
+    json_t *output = NULL;
+    if (ret == RW_OK)
+        ret = aws_json_call(&aws_step_functions, &ctx, "SendTaskHeartbeat", input, &output, &e);
+    bool more = true;
+    if (ret != RW_OK) {
+        redact_in_place(e.msg, hb->token);
+        more = strstr(e.msg, "TaskTimedOut") == NULL && strstr(e.msg, "InvalidToken") == NULL;
+        log_warn("Step Functions heartbeat: %s%s", e.msg, more ? "" : "; no more heartbeats");
+    } else {
+        log_debug("Step Functions heartbeat sent");
+    }
+    json_decref(input);
+    json_decref(output);
+    aws_credentials_free(&ctx.creds);
+    return more;
+}
+
+/* The deadline interval_ms from now, on the clock the condition variable waits with. */
+static struct timespec heartbeat_next(long interval_ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += interval_ms / 1000;
+    ts.tv_nsec += (interval_ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
+static void *heartbeat_main(void *arg)
+{
+    aws_heartbeat *hb = arg;
+    pthread_mutex_lock(&hb->lock);
+    bool more = true;
+    while (!hb->stopping && more) {
+        struct timespec at = heartbeat_next(hb->interval_ms);
+        int rc = 0;
+        while (!hb->stopping && rc != ETIMEDOUT)
+            rc = pthread_cond_timedwait(&hb->wake, &hb->lock, &at);
+        if (hb->stopping)
+            break;
+        pthread_mutex_unlock(&hb->lock);
+        more = heartbeat_send(hb);
+        pthread_mutex_lock(&hb->lock);
+    }
+    pthread_mutex_unlock(&hb->lock);
+    return NULL;
+}
+
+int aws_heartbeat_start(const rw_config *cfg, aws_heartbeat **out, rw_err *e)
+{
+    *out = NULL;
+    const char *token = config_get(cfg, "sfnTaskToken");
+    const char *every = config_get(cfg, "sfnHeartbeatSeconds");
+    if (!token || !*token || !every || !*every) return RW_OK;
+    char *end;
+    double seconds = strtod(every, &end);
+    if (*end || end == every || !(seconds >= 0) || seconds > 86400)
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "sfnHeartbeatSeconds: '%s' is not a number of seconds (use e.g. 60; 0 "
+                       "turns heartbeats off)", every);
+    if (seconds == 0) return RW_OK;
+    char *region = aws_region_from(cfg, e);
+    if (!region) return e->code;
+    aws_heartbeat *hb = xcalloc(1, sizeof *hb);
+    hb->interval_ms = (long)(seconds * 1000);
+    if (hb->interval_ms < 100) hb->interval_ms = 100;
+    hb->token = xstrdup(token);
+    hb->region = region;
+    pthread_mutex_init(&hb->lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&hb->wake, &attr);
+    pthread_condattr_destroy(&attr);
+    /* The first one here: it loads libcurl and libcrypto before a second thread uses them. */
+    if (!heartbeat_send(hb) || pthread_create(&hb->thread, NULL, heartbeat_main, hb) != 0) {
+        hb->stopping = true;
+        aws_heartbeat_stop(hb);
+        return RW_OK;
+    }
+    *out = hb;
+    return RW_OK;
+}
+
+void aws_heartbeat_stop(aws_heartbeat *hb)
+{
+    if (!hb) return;
+    pthread_mutex_lock(&hb->lock);
+    bool running = !hb->stopping;
+    hb->stopping = true;
+    pthread_cond_signal(&hb->wake);
+    pthread_mutex_unlock(&hb->lock);
+    if (running) pthread_join(hb->thread, NULL);
+    pthread_cond_destroy(&hb->wake);
+    pthread_mutex_destroy(&hb->lock);
+    free(hb->token);
+    free(hb->region);
+    free(hb);
 }
 
 static long cfg_long_or(const rw_config *cfg, const char *key, long fallback)

@@ -194,6 +194,8 @@ static void command_run(const runtime *rt, const invocation *inv, const char *na
         cmd = command_find(name);
         if (!cmd) rw_fail(e, RW_ERR_CONFIGURATION, "unknown command '%s' in the event", name);
     }
+    aws_heartbeat *hb = NULL;
+    if (cmd && aws_heartbeat_start(cfg, &hb, e) != RW_OK) cmd = NULL;
     if (cmd) {
         rw_run r = {.cfg = cfg, .json = true, .out = NULL, .deadline_ms = command_deadline(inv)};
         rw_err_clear(&r.err);
@@ -202,6 +204,7 @@ static void command_run(const runtime *rt, const invocation *inv, const char *na
             fleet_execute_batch(&r, name, batch);
         else
             command_execute(cmd, &r);
+        aws_heartbeat_stop(hb);
         res->report = r.report;
         res->stopped_by_deadline = r.stopped_by_deadline || r.err.code == RW_ERR_DEADLINE;
         res->success = r.exit_code == 0 && !res->stopped_by_deadline;

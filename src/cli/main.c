@@ -156,7 +156,14 @@ int main(int argc, char **argv)
         /* Per-migration details cost memory at 10,000 migrations: build them only for readers. */
         run.summary_only = !json && !config_is_set(cfg, "outputFile") &&
                            !config_is_set(cfg, "sfnTaskToken") && !config_is_set(cfg, "webhookUrl");
+        aws_heartbeat *hb = NULL;
+        if (aws_heartbeat_start(cfg, &hb, &e) != RW_OK) {
+            main_print_error(json, &e);
+            exit_code = 1;
+            break;
+        }
         exit_code = command_execute(c, &run);
+        aws_heartbeat_stop(hb);
         if (exit_code != 0 && !json)
             log_error("%s", run.err.msg);
         rw_err ae;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/version.h"
 
 #define F CFG_NS_FLYWAY
 #define R CFG_NS_RUNWAY
@@ -106,6 +107,7 @@ static const config_key known_keys[] = {
     {"awsIamAuth", R, "false", "connect with an RDS IAM authentication token"},
     {"awsRegion", R, NULL, "AWS region (default: AWS_REGION)"},
     {"sfnTaskToken", R, NULL, "Step Functions task token to report the result to"},
+    {"sfnHeartbeatSeconds", R, NULL, "SendTaskHeartbeat every N seconds while a command with a task token runs"},
     {"webhookUrl", R, NULL, "URL the JSON report is POSTed to"},
     {"webhookTimeout", R, "10", "webhook timeout in seconds"},
     {"webhookRetries", R, "3", "webhook retries"},
@@ -252,6 +254,9 @@ static const char *config_ns_prefix(config_namespace ns)
     return ns == CFG_NS_RUNWAY ? "runway." : "flyway.";
 }
 
+static int config_check_value(const config_key *k, const char *value, const char *origin,
+                              rw_err *e);
+
 int config_set(rw_config *cfg, const char *key, const char *value, config_source src,
                const char *origin, rw_err *e)
 {
@@ -276,6 +281,8 @@ int config_set(rw_config *cfg, const char *key, const char *value, config_source
                        "of settings.",
                        origin, key);
     }
+    if (config_check_value(k, value, origin, e) != RW_OK)
+        return e->code;
     if (k->name[strlen(k->name) - 1] == '.' && strcmp(k->name, "placeholders.") == 0) {
         /* Placeholder names are case-insensitive; store them lower-cased. */
         char *lk = xstrdup(key);
@@ -331,7 +338,185 @@ void config_each_prefix(const rw_config *cfg, const char *prefix, config_each_fn
             fn(ud, cfg->entries[i].key, cfg->entries[i].value);
 }
 
-/* Values of boolean and numeric keys are checked once, with a clear message. */
+/*
+ * The kinds of value a setting may hold, beyond free text.  Each is checked
+ * where the value comes in, so the error can name its origin (file and
+ * line, environment variable, argument) instead of surfacing, or being
+ * silently read as 0, much later.
+ */
+typedef enum {
+    CFG_INT,         /* whole number in [min, max] */
+    CFG_SECONDS,     /* wait's durations: 30, 0.5, 500ms, 2m */
+    CFG_DB_DURATION, /* a database time setting: 5000 (ms), 5s, 1.5min, 100ms, 1h */
+    CFG_ENUM,        /* one of the comma-separated words, any case */
+    CFG_VERSION,     /* a migration version */
+    CFG_TARGET,      /* latest, current, next, or a version (with Flyway's optional '?') */
+} config_kind;
+
+typedef struct config_check {
+    const char *name;
+    config_kind kind;
+    long min, max;
+    const char *words;
+} config_check;
+
+/* lintFormat is left to lint, whose list of output formats grows with it. */
+static const config_check value_checks[] = {
+    {"connectRetries", CFG_INT, 0, INT_MAX, NULL},
+    {"connectRetriesInterval", CFG_INT, 1, INT_MAX, NULL},
+    {"lockRetryCount", CFG_INT, -1, INT_MAX, NULL},
+    {"webhookTimeout", CFG_INT, 1, 3600, NULL},
+    {"webhookRetries", CFG_INT, 0, 100, NULL},
+    {"timeout", CFG_SECONDS, 0, 0, NULL},
+    {"interval", CFG_SECONDS, 0, 0, NULL},
+    {"lockTimeout", CFG_DB_DURATION, 0, 0, NULL},
+    {"statementTimeout", CFG_DB_DURATION, 0, 0, NULL},
+    {"color", CFG_ENUM, 0, 0, "always,never,auto"},
+    {"metrics", CFG_ENUM, 0, 0, "auto,true,false"},
+    {"outputType", CFG_ENUM, 0, 0, "json"},
+    {"lintFailOn", CFG_ENUM, 0, 0, "error,warning"},
+    {"newVersionScheme", CFG_ENUM, 0, 0, "auto,number,timestamp"},
+    {"dialect", CFG_ENUM, 0, 0, "postgresql,postgres,pg,mysql,mariadb,sqlite"},
+    {"baselineVersion", CFG_VERSION, 0, 0, NULL},
+    {"infoSinceVersion", CFG_VERSION, 0, 0, NULL},
+    {"infoUntilVersion", CFG_VERSION, 0, 0, NULL},
+    {"lintSince", CFG_VERSION, 0, 0, NULL},
+    {"expectVersion", CFG_TARGET, 0, 0, NULL},
+    {"target", CFG_TARGET, 0, 0, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static bool config_is_int(const char *v, long min, long max)
+{
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    return *v && !isspace((unsigned char)*v) && end && *end == '\0' && errno == 0 && n >= min &&
+           n <= max;
+}
+
+/* A non-negative decimal number followed by one of the units (or none when "" is among them). */
+static bool config_is_duration(const char *v, const char *const *units)
+{
+    char *end = NULL;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (!*v || !isdigit((unsigned char)*v) || end == v || errno || d < 0)
+        return false;
+    while (*end == ' ')
+        end++;
+    for (; *units; units++)
+        if (rw_str_ieq(end, *units))
+            return true;
+    return false;
+}
+
+static bool config_is_word(const char *v, const char *words)
+{
+    size_t n = strlen(v);
+    for (const char *p = words; *p;) {
+        size_t w = strcspn(p, ",");
+        if (w == n && strncasecmp(p, v, n) == 0)
+            return true;
+        p += w + (p[w] == ',');
+    }
+    return false;
+}
+
+static bool config_is_version(const char *v)
+{
+    rw_version ver;
+    rw_err ve;
+    if (!*v || version_parse(v, &ver, &ve) != RW_OK)
+        return false;
+    version_free(&ver);
+    return true;
+}
+
+static bool config_is_target(const char *v)
+{
+    if (rw_str_ieq(v, "latest") || rw_str_ieq(v, "current") || rw_str_ieq(v, "next"))
+        return true;
+    size_t n = strlen(v);
+    if (n > 1 && v[n - 1] == '?') {
+        char *t = xstrndup(v, n - 1);
+        bool ok = config_is_version(t);
+        free(t);
+        return ok;
+    }
+    return config_is_version(v);
+}
+
+/* "a,b,c" as "a, b or c", for messages. */
+static void config_words_text(const char *words, strbuf *out)
+{
+    size_t n = 0;
+    for (const char *p = words; *p; p++)
+        n += *p == ',';
+    size_t i = 0;
+    for (const char *p = words; *p; p++) {
+        if (*p != ',') {
+            sb_addc(out, *p);
+            continue;
+        }
+        sb_adds(out, ++i == n ? " or " : ", ");
+    }
+}
+
+/* What a value of the check's kind looks like, for the message refusing one. */
+static void config_expected_text(const config_check *c, strbuf *out)
+{
+    switch (c->kind) {
+    case CFG_INT:
+        if (c->max == INT_MAX)
+            sb_addf(out, "a whole number of at least %ld", c->min);
+        else
+            sb_addf(out, "a whole number from %ld to %ld", c->min, c->max);
+        break;
+    case CFG_SECONDS:
+        sb_adds(out, "seconds such as 30, 0.5, 500ms or 2m");
+        break;
+    case CFG_DB_DURATION:
+        sb_adds(out, "a time such as 5s, 500ms, 15min or 1h (a bare number is milliseconds)");
+        break;
+    case CFG_ENUM:
+        config_words_text(c->words, out);
+        break;
+    case CFG_VERSION:
+        sb_adds(out, "a version such as 1, 2.1 or 20240101.1");
+        break;
+    case CFG_TARGET:
+        sb_adds(out, "latest, current, next or a version such as 2.1");
+        break;
+    }
+}
+
+/* Checks value against the check's kind; on failure says what was expected. */
+static int config_check_kind(const config_check *c, const char *value, const char *origin,
+                             rw_err *e)
+{
+    static const char *const wait_units[] = {"", "s", "ms", "m", NULL};
+    static const char *const db_units[] = {"", "us", "ms", "s", "min", "h", "d", NULL};
+    bool ok = false;
+    switch (c->kind) {
+    case CFG_INT: ok = config_is_int(value, c->min, c->max); break;
+    case CFG_SECONDS: ok = config_is_duration(value, wait_units); break;
+    case CFG_DB_DURATION: ok = config_is_duration(value, db_units); break;
+    case CFG_ENUM: ok = !*value || config_is_word(value, c->words); break; /* empty: the default */
+    case CFG_VERSION: ok = config_is_version(value); break;
+    case CFG_TARGET: ok = !*value || config_is_target(value); break;
+    }
+    if (ok)
+        return RW_OK;
+    strbuf want = STRBUF_INIT;
+    config_expected_text(c, &want);
+    rw_fail(e, RW_ERR_CONFIGURATION, "%s: Invalid %s '%s': use %s", origin, c->name, value,
+            sb_str(&want));
+    sb_free(&want);
+    return e->code;
+}
+
+/* Values of boolean, numeric and enumerated keys are checked once, with a clear message. */
 static int config_check_value(const config_key *k, const char *value, const char *origin,
                               rw_err *e)
 {
@@ -340,6 +525,9 @@ static int config_check_value(const config_key *k, const char *value, const char
     if (d && (strcmp(d, "true") == 0 || strcmp(d, "false") == 0) && rw_parse_bool(value, &b) != 0)
         return rw_fail(e, RW_ERR_CONFIGURATION, "%s: '%s' must be true or false, not '%s'",
                        origin, k->name, value);
+    for (const config_check *c = value_checks; c->name; c++)
+        if (strcmp(c->name, k->name) == 0)
+            return config_check_kind(c, value, origin, e);
     return RW_OK;
 }
 
@@ -450,8 +638,6 @@ static int config_set_from_file(rw_config *cfg, const char *key, const char *val
                        "of settings.",
                        origin, key);
     }
-    if (config_check_value(k, value, origin, e))
-        return e->code;
     return config_set(cfg, name, value, src, origin, e);
 }
 
@@ -498,6 +684,14 @@ int config_load_properties(rw_config *cfg, const char *text, size_t len, const c
             lineno++;
         }
         const char *l = sb_str(&logical);
+        if (memchr(l, '\0', logical.len)) {
+            /* Read as C strings, the key and value would end at it unseen. */
+            rc = rw_fail(e, RW_ERR_CONFIGURATION,
+                         "%s:%d: NUL byte in the config file: remove it (save the file as "
+                         "UTF-8 text)",
+                         origin, start_line);
+            break;
+        }
         while (*l == ' ' || *l == '\t' || *l == '\f')
             l++;
         if (*l == '\0' || *l == '#' || *l == '!')
@@ -616,9 +810,7 @@ int config_load_env(rw_config *cfg, char *const *envp, rw_err *e)
             } else {
                 const config_key *k = config_key_from_env(suffix, ns);
                 if (k) {
-                    rc = config_check_value(k, value, origin, e);
-                    if (rc == RW_OK)
-                        rc = config_set(cfg, k->name, value, CFG_SRC_ENV, origin, e);
+                    rc = config_set(cfg, k->name, value, CFG_SRC_ENV, origin, e);
                 } else {
                     log_debug("ignoring environment variable %s (no such setting)", name);
                 }
@@ -642,15 +834,10 @@ static int config_set_arg(rw_config *cfg, const char *arg, rw_err *e)
     const char *eq = strchr(a, '=');
     char *key = eq ? xstrndup(a, (size_t)(eq - a)) : xstrdup(a);
     const char *value = eq ? eq + 1 : "true";
-    int rc;
-    const config_key *k = config_find_key(key);
-    if (k) {
-        rc = config_check_value(k, value, "command line", e);
-        if (rc == RW_OK)
-            rc = config_set(cfg, key, value, CFG_SRC_CLI, "command line", e);
-    } else {
-        rc = config_set(cfg, key, value, CFG_SRC_CLI, "command line", e);
-    }
+    /* The key only: the value may be a password. */
+    char *origin = xasprintf("command line argument -%s", key);
+    int rc = config_set(cfg, key, value, CFG_SRC_CLI, origin, e);
+    free(origin);
     free(key);
     return rc;
 }

@@ -32,6 +32,9 @@ static const lint_rule rules[] = {
      "The dialect's statement splitter cannot parse the file", false},
     {"RW005", "mixed-transactional", LINT_ERROR, "all",
      "Transactional and non-transactional statements in one migration while mixed=false", false},
+    {"RW006", "cr-hidden-statement", LINT_ERROR, "sqlite,mysql",
+     "A -- or # comment runs on past a bare CR line end and hides statement text from the "
+     "database", false},
     {"RW101", "index-without-concurrently", LINT_WARNING, "postgresql",
      "CREATE INDEX without CONCURRENTLY on an existing table blocks writes while it builds", false},
     {"RW102", "not-null-without-default", LINT_ERROR, "postgresql",
@@ -1614,6 +1617,11 @@ static void lint_script_in_set(const rw_config *cfg, const sql_dialect *dialect,
         lint_add(&f, "RW004", e.line ? e.line : 1, "the %s splitter cannot parse the file: %s",
                  dialect->name, e.msg);
     } else {
+        if (script.hidden_line)
+            lint_add(&f, "RW006", script.hidden_line,
+                     "\"%s\" is inside the comment above it: that line ends with a bare CR, "
+                     "which does not end a comment here; save the file with LF or CRLF line ends",
+                     script.hidden_text);
         lint_mixed(&f, &script, conf_in_transaction);
         lint_ddl d = {0};
         for (size_t i = 0; new_tables && i < new_tables->len; i++)

@@ -141,7 +141,7 @@ static void migrate_outcome_advice(strbuf *sb, migrate_outcome o, const char *wh
  * connection is often gone by then) comes after, as a detail.
  */
 static void migrate_describe_failure(const rw_migration *m, migrate_outcome outcome,
-                                     const char *record_error, rw_err *e)
+                                     const char *record_error, const char *committed, rw_err *e)
 {
     char server_msg[sizeof e->msg];
     snprintf(server_msg, sizeof server_msg, "%s", e->msg);
@@ -165,6 +165,8 @@ static void migrate_describe_failure(const rw_migration *m, migrate_outcome outc
         sb_addf(&sb, "Line       : %d\n", e->line);
     if (e->statement[0])
         sb_addf(&sb, "Statement  : %s\n", e->statement);
+    if (committed)
+        sb_addf(&sb, "Committed  : %s\n", committed);
     if (record_error && *record_error)
         sb_addf(&sb, "History    : the failure could not be recorded: %s\n", record_error);
     /* path:line, the form editors and CI logs turn into a link */
@@ -239,6 +241,47 @@ static int migrate_preflight_callbacks(rw_session *s, rw_err *e)
     return RW_OK;
 }
 
+/* A migration runs in a transaction unless configured not to or a statement can't. */
+static bool migrate_wants_tx(rw_session *s, const rw_migration *m, const sql_script *script)
+{
+    if (m->execute_in_transaction == 0 || !config_get_bool(s->cfg, "executeInTransaction"))
+        return false;
+    return !sql_script_has_nontransactional(script);
+}
+
+/*
+ * On a database with transactional DDL a failed migration is rolled back
+ * and reported as "Nothing was changed".  A script that commits or rolls
+ * back runway's transaction itself would break that promise: what ran
+ * before its COMMIT stays, the rest runs outside any transaction.  Refuse
+ * it before anything runs.  MySQL commits DDL at once anyway, a failure
+ * there is reported as not rolled back, and data dumps (sakila) end their
+ * batches with COMMIT, as Flyway runs them: those are left alone.
+ */
+static int migrate_check_txn_control(rw_session *s, const rw_migration *m,
+                                     const sql_script *script, rw_err *e)
+{
+    bool group = config_get_bool(s->cfg, "group");
+    const sql_statement *st = sql_script_find_txn_control(script);
+    if (!st || !s->db.ops->ddl_transactions || !(group || migrate_wants_tx(s, m, script)))
+        return RW_OK;
+    if (group)
+        rw_fail(e, RW_ERR_PARSE,
+                "%s:%d: %s controls the transaction, but group=true runs all pending "
+                "migrations in one transaction: remove the statement, or set group=false and "
+                "executeInTransaction=false in %s.conf",
+                m->path, st->line, sql_txn_name(st), m->path);
+    else
+        rw_fail(e, RW_ERR_PARSE,
+                "%s:%d: %s controls the transaction, but runway runs this migration in a "
+                "transaction of its own: remove the statement, or run the script outside a "
+                "transaction with executeInTransaction=false in %s.conf",
+                m->path, st->line, sql_txn_name(st), m->path);
+    snprintf(e->path, sizeof e->path, "%s", m->path);
+    e->line = st->line;
+    return e->code;
+}
+
 /* Checks every pending script loads (placeholders, parsing) before anything runs. */
 static int migrate_preflight(rw_session *s, const rw_migration **list, size_t n, rw_err *e)
 {
@@ -247,6 +290,8 @@ static int migrate_preflight(rw_session *s, const rw_migration **list, size_t n,
         sql_script script = {0};
         bool ph = list[i]->placeholder_replacement != 0;
         int rc = session_load_script(s, list[i]->path, ph, &script, e);
+        if (rc == RW_OK)
+            rc = migrate_check_txn_control(s, list[i], &script, e);
         /*
          * A script whose .conf says executeInTransaction=false runs outside a
          * transaction anyway, so mixing cannot hurt it: Flyway skips the check
@@ -276,6 +321,7 @@ typedef struct migrate_step {
     bool group;               /* inside the group transaction */
     int elapsed_ms;
     int first_rank;           /* rank of the row written before running, or 0 */
+    size_t ran;               /* statements of the script that completed */
 } migrate_step;
 
 /* Runs one migration's statements plus its per-migration callbacks. */
@@ -284,18 +330,84 @@ static int migrate_exec_one(migrate_step *st, bool in_tx, rw_err *e)
     rw_session *s = st->s;
     int rc = session_callbacks(s, "beforeEachMigrate", !in_tx, e);
     if (rc == RW_OK && !config_get_bool(s->cfg, "skipExecutingMigrations"))
-        rc = session_exec_script(s, st->m->path, &st->script, e);
+        rc = session_exec_counted(s, st->m->path, &st->script, &st->ran, e);
     if (rc == RW_OK)
         rc = session_callbacks(s, "afterEachMigrate", !in_tx, e);
     return rc;
 }
 
-/* A migration runs in a transaction unless configured not to or a statement can't. */
-static bool migrate_wants_tx(rw_session *s, const migrate_step *st)
+/* What a failed script run outside a transaction left committed. */
+typedef struct migrate_leftover {
+    size_t committed;         /* statements committed, transaction control left out */
+    int last_line;            /* line of the last of them */
+    size_t open;              /* statements inside the script's own unfinished transaction */
+    int open_line;            /* line of the BEGIN that opened it, 0 when none is open */
+} migrate_leftover;
+
+/*
+ * Outside a transaction each statement commits as it runs, except between
+ * the script's own BEGIN and its COMMIT or ROLLBACK.  Replays the
+ * statements that completed to tell which of them are committed.
+ */
+static migrate_leftover migrate_count_committed(const migrate_step *st)
 {
-    if (st->m->execute_in_transaction == 0 || !config_get_bool(s->cfg, "executeInTransaction"))
-        return false;
-    return !sql_script_has_nontransactional(&st->script);
+    migrate_leftover lo = {0};
+    int open_last = 0;
+    for (size_t i = 0; i < st->ran && i < st->script.len; i++) {
+        const sql_statement *x = &st->script.stmts[i];
+        switch (x->txn) {
+        case SQL_TXN_BEGIN:
+            if (!lo.open_line)
+                lo.open_line = x->line;
+            break;
+        case SQL_TXN_COMMIT:
+            if (lo.open) {
+                lo.committed += lo.open;
+                lo.last_line = open_last;
+            }
+            lo.open = 0;
+            lo.open_line = 0;
+            break;
+        case SQL_TXN_ROLLBACK:
+            lo.open = 0;
+            lo.open_line = 0;
+            break;
+        case SQL_TXN_SAVEPOINT:
+            break;
+        case SQL_TXN_NONE:
+            if (lo.open_line) {
+                lo.open++;
+                open_last = x->line;
+            } else {
+                lo.committed++;
+                lo.last_line = x->line;
+            }
+            break;
+        }
+    }
+    return lo;
+}
+
+/*
+ * The truth about a migration that failed outside a transaction: which
+ * statements stay committed, and that the script's own open transaction
+ * was rolled back.
+ */
+static char *migrate_describe_leftover(const migrate_step *st, const migrate_leftover *lo)
+{
+    strbuf sb = STRBUF_INIT;
+    if (lo->committed)
+        sb_addf(&sb, "%zu statement%s before the failing one (the last at line %d)",
+                lo->committed, lo->committed == 1 ? "" : "s", lo->last_line);
+    else
+        sb_adds(&sb, "no statement before the failing one");
+    if (lo->open_line)
+        sb_addf(&sb, "; the transaction the script opened at line %d was rolled back%s",
+                lo->open_line,
+                st->s->db.ops->ddl_transactions
+                    ? ""
+                    : " (except its DDL statements, which this database commits at once)");
+    return sb_detach(&sb);
 }
 
 /*
@@ -398,7 +510,7 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
     int rc = session_load_script(s, m->path, m->placeholder_replacement != 0, &st->script, e);
     if (rc != RW_OK)
         return rc;
-    bool tx = st->group || migrate_wants_tx(s, st);
+    bool tx = st->group || migrate_wants_tx(s, m, &st->script);
     if (!st->group && tx)
         rc = ops->begin(s->db.conn, e);
     if (rc == RW_OK && m->type == MIG_REPEATABLE)
@@ -423,11 +535,27 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
     }
     if (rc != RW_OK) {
         strbuf why = STRBUF_INIT;
+        /*
+         * Outside a transaction, say what stays committed; a transaction the
+         * script itself left open is rolled back first, so the failure can
+         * be recorded on the same connection.
+         */
+        char *committed = NULL;
+        if (!tx) {
+            migrate_leftover lo = migrate_count_committed(st);
+            if (lo.open_line) {
+                rw_err ig;
+                rw_err_clear(&ig);
+                ops->rollback(s->db.conn, &ig);
+            }
+            committed = migrate_describe_leftover(st, &lo);
+        }
         migrate_outcome outcome = migrate_step_fail(st, tx, &why);
         if (stop_is_code(e->code))
             migrate_describe_stop(m, outcome, e);
         else
-            migrate_describe_failure(m, outcome, why.len ? why.buf : NULL, e);
+            migrate_describe_failure(m, outcome, why.len ? why.buf : NULL, committed, e);
+        free(committed);
         sb_free(&why);
     }
     return rc;

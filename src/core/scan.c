@@ -19,6 +19,7 @@
 #include "core/checksum.h"
 #include "core/log.h"
 #include "core/placeholder.h"
+#include "sql/split.h"
 
 const char *const scan_callback_events[] = {
     "beforeMigrate", "beforeRepeatables", "beforeEachMigrate", "beforeEachMigrateStatement",
@@ -275,6 +276,28 @@ static scan_name_kind scan_parse_name_with(const scan_naming *nm, const char *fi
     return NAME_MIGRATION;
 }
 
+/*
+ * A NUL byte cannot be sent inside SQL text to any of the databases (libpq
+ * and SQLite stop at it, the mysql client refuses it), and statements are
+ * C strings from the splitter on: whatever follows it would silently not
+ * run.  Refuse the whole file instead, naming where the byte is.
+ */
+static int scan_nul_error(const char *path, const strbuf *text, size_t off, rw_err *e)
+{
+    int line = 1;
+    for (size_t i = 0; i < off; i++)
+        line += sql_is_line_end(text->buf, text->len, i);
+    snprintf(e->path, sizeof e->path, "%s", path);
+    rw_fail(e, RW_ERR_IO,
+            "%s:%d: NUL byte at byte offset %zu: SQL text cannot contain one, and the "
+            "statements after it would not run. Remove it (write binary data as an escaped "
+            "or hex literal instead; a file saved as UTF-16 has one in every other byte: save "
+            "it as UTF-8).",
+            path, line, off);
+    e->line = line;
+    return e->code;
+}
+
 /* scan_read_script for name in the directory open as dirfd; path names it in errors. */
 static int scan_read_script_at(int dirfd, const char *name, const char *path, strbuf *out,
                                rw_err *e)
@@ -294,6 +317,9 @@ static int scan_read_script_at(int dirfd, const char *name, const char *path, st
                        "%s:%d: invalid UTF-8 at byte offset %zu; save the file as UTF-8", path,
                        line, bad);
     }
+    const char *nul = memchr(out->buf, '\0', out->len);
+    if (nul)
+        return scan_nul_error(path, out, (size_t)(nul - out->buf), e);
     return RW_OK;
 }
 
@@ -310,7 +336,16 @@ static int scan_script_conf(rw_migration *m, bool has_conf, rw_err *e)
     char *conf = xasprintf("%s.conf", m->path);
     strbuf sb = STRBUF_INIT;
     int rc = rw_read_file(conf, &sb, e);
+    if (rc == RW_OK && memchr(sb.buf, '\0', sb.len)) {
+        int lineno = 1;
+        for (const char *p = sb.buf; *p; p++)
+            lineno += *p == '\n';
+        rc = rw_fail(e, RW_ERR_CONFIGURATION, "%s:%d: NUL byte in the script config: remove it",
+                     conf, lineno);
+    }
+    int lineno = 0;
     for (char *line = sb.buf, *next; rc == RW_OK && line && *line; line = next) {
+        lineno++;
         next = strchr(line, '\n');
         if (next)
             *next++ = '\0';
@@ -319,7 +354,8 @@ static int scan_script_conf(rw_migration *m, bool has_conf, rw_err *e)
             continue;
         char *eq = strpbrk(t, "=:");
         if (!eq) {
-            rc = rw_fail(e, RW_ERR_CONFIGURATION, "%s: expected key=value, got '%s'", conf, t);
+            rc = rw_fail(e, RW_ERR_CONFIGURATION, "%s:%d: expected key=value, got '%s'", conf,
+                         lineno, t);
             break;
         }
         *eq = '\0';
@@ -333,9 +369,9 @@ static int scan_script_conf(rw_migration *m, bool has_conf, rw_err *e)
             ;
         else
             rc = rw_fail(e, RW_ERR_CONFIGURATION,
-                         "%s: unsupported script setting '%s=%s' (known: executeInTransaction, "
-                         "placeholderReplacement, encoding=UTF-8)",
-                         conf, k, v);
+                         "%s:%d: unsupported script setting '%s=%s' (known: "
+                         "executeInTransaction, placeholderReplacement, encoding=UTF-8)",
+                         conf, lineno, k, v);
     }
     sb_free(&sb);
     free(conf);

@@ -269,6 +269,8 @@ int session_load_script(rw_session *s, const char *path, bool replace_placeholde
             snprintf(msg, sizeof msg, "%s", e->msg);
             rw_fail(e, RW_ERR_PARSE, "%s:%d: unable to parse the script: %s", path, line, msg);
             e->line = line;
+        } else if (out->hidden_line) {
+            rc = sql_script_hidden_error(out, path, e);
         }
     }
     sb_free(&raw);
@@ -283,7 +285,15 @@ int session_load_script(rw_session *s, const char *path, bool replace_placeholde
  */
 int session_exec_script(rw_session *s, const char *path, const sql_script *script, rw_err *e)
 {
+    return session_exec_counted(s, path, script, NULL, e);
+}
+
+int session_exec_counted(rw_session *s, const char *path, const sql_script *script, size_t *ran,
+                         rw_err *e)
+{
     for (size_t i = 0; i < script->len; i++) {
+        if (ran)
+            *ran = i;
         const sql_statement *st = &script->stmts[i];
         log_debug("Executing SQL: %s", st->sql);
         int rc = stop_requested() ? stop_fail(e) : s->db.ops->exec(s->db.conn, st, e);
@@ -296,6 +306,8 @@ int session_exec_script(rw_session *s, const char *path, const sql_script *scrip
             return rc;
         }
     }
+    if (ran)
+        *ran = script->len;
     return RW_OK;
 }
 

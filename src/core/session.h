@@ -56,6 +56,9 @@ int session_load_script(rw_session *s, const char *path, bool replace_placeholde
                         sql_script *out, rw_err *e);
 /* Runs a loaded script's statements; errors carry file, line and statement. */
 int session_exec_script(rw_session *s, const char *path, const sql_script *script, rw_err *e);
+/* Like session_exec_script; *ran is set to the number of statements that completed. */
+int session_exec_counted(rw_session *s, const char *path, const sql_script *script, size_t *ran,
+                         rw_err *e);
 
 /*
  * Runs the SQL callbacks for event.  With own_tx each runs in its own

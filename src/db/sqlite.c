@@ -69,8 +69,20 @@ static int sqlite_error(db_conn *c, rw_err *e, const char *what)
 static int sqlite_connect(const rw_config *cfg, db_conn **out, rw_err *e)
 {
     const char *url = config_get(cfg, "url");
+    /*
+     * An empty path opens a private temporary database that is deleted on
+     * close: migrate would report success for changes nobody can see.
+     */
+    char *path = sqlite_path_from_url(url);
+    if (!path[0]) {
+        free(path);
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "The url %s names no database file: write its path after the prefix, "
+                       "e.g. jdbc:sqlite:app.db",
+                       url);
+    }
     db_conn *c = xcalloc(1, sizeof *c);
-    c->path = sqlite_path_from_url(url);
+    c->path = path;
     struct stat st;
     c->no_file = !c->path[0] || strcmp(c->path, ":memory:") == 0 ||
                          rw_starts_with(c->path, "file:");

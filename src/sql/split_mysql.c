@@ -57,7 +57,10 @@ typedef struct my_splitter {
     bool prev_word_end;
 } my_splitter;
 
-/* The 1-based line of byte pos; positions are asked for in increasing order. */
+/*
+ * The 1-based line of byte pos; positions are asked for in increasing
+ * order.  A bare CR counts as a line end, as in the editor that wrote it.
+ */
 static int my_line_at(my_splitter *s, size_t pos)
 {
     if (pos < s->line_pos) {
@@ -65,7 +68,7 @@ static int my_line_at(my_splitter *s, size_t pos)
         s->line_no = 1;
     }
     for (; s->line_pos < pos && s->line_pos < s->len; s->line_pos++)
-        if (s->text[s->line_pos] == '\n')
+        if (sql_is_line_end(s->text, s->len, s->line_pos))
             s->line_no++;
     return s->line_no;
 }
@@ -121,6 +124,29 @@ static size_t my_skip_line_comment(const my_splitter *s, size_t pos)
     while (pos < s->len && s->text[pos] != '\n')
         pos++;
     return pos;
+}
+
+/* What may follow a bare CR inside a line comment without being hidden SQL. */
+static bool my_comment_start(const char *text, size_t len, size_t pos)
+{
+    if (text[pos] == '#')
+        return true;
+    if (pos + 1 < len && text[pos] == '/' && text[pos + 1] == '*')
+        return pos + 2 >= len || (text[pos + 2] != '!' && text[pos + 2] != 'M');
+    return pos + 1 < len && text[pos] == '-' && text[pos + 1] == '-' &&
+           (pos + 2 >= len || (unsigned char)text[pos + 2] <= ' ');
+}
+
+/*
+ * Skips the rest of a line the client ignores (a comment, or what follows
+ * a DELIMITER's argument): the client reads lines up to LF and the server
+ * ends a comment only there, so a bare CR inside hides what follows it.
+ */
+static size_t my_skip_ignored_line(my_splitter *s, size_t pos)
+{
+    size_t end = my_skip_line_comment(s, pos);
+    sql_note_cr_hidden(s->out, s->text, s->len, pos, end, my_line_at(s, pos), my_comment_start);
+    return end;
 }
 
 /* Returns the position after a / * ... * / comment, or len + 1 when it never ends. */
@@ -329,7 +355,7 @@ static int my_delimiter_command(my_splitter *s, size_t kw_start, size_t pos)
     memcpy(s->delim, s->text + start, n);
     s->delim[n] = '\0';
     s->delim_len = n;
-    s->pos = my_skip_line_comment(s, pos);
+    s->pos = my_skip_ignored_line(s, pos);
     return RW_OK;
 }
 
@@ -409,7 +435,7 @@ static int my_step(my_splitter *s)
         return RW_OK;
     }
     if (c == '#' || my_at_dash_comment(s, pos)) {
-        s->pos = my_skip_line_comment(s, pos);
+        s->pos = my_skip_ignored_line(s, pos);
         return RW_OK;
     }
     if (my_at_exec_comment(s, pos)) {

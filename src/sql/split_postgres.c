@@ -54,10 +54,10 @@ static bool pg_at(const pg_scan *sc, size_t off, char c)
     return sc->pos + off < sc->len && sc->s[sc->pos + off] == c;
 }
 
-/* Advances one byte, counting lines. */
+/* Advances one byte, counting lines (a bare CR ends one, as in the server's lexer). */
 static void pg_advance(pg_scan *sc)
 {
-    if (sc->s[sc->pos] == '\n')
+    if (sql_is_line_end(sc->s, sc->len, sc->pos))
         sc->line++;
     sc->pos++;
 }
@@ -66,7 +66,8 @@ static void pg_advance(pg_scan *sc)
 static void pg_statement_excerpt(const pg_scan *sc, size_t start, char *buf, size_t size)
 {
     size_t n = 0;
-    while (start + n < sc->len && sc->s[start + n] != '\n' && n + 1 < size && n < 80)
+    while (start + n < sc->len && sc->s[start + n] != '\n' && sc->s[start + n] != '\r' &&
+           n + 1 < size && n < 80)
         n++;
     memcpy(buf, sc->s + start, n);
     buf[n] = '\0';
@@ -86,10 +87,14 @@ __attribute__((format(printf, 3, 4))) static int pg_fail_at(pg_scan *sc, int lin
     return sc->e->code;
 }
 
-/* Skips "-- ..." up to (not including) the end of the line. */
+/*
+ * Skips "-- ..." up to (not including) the end of the line.  The server's
+ * lexer ends the comment at CR as well as LF, so a file with bare-CR line
+ * ends splits as PostgreSQL reads it.
+ */
 static void pg_skip_line_comment(pg_scan *sc)
 {
-    while (sc->pos < sc->len && sc->s[sc->pos] != '\n')
+    while (sc->pos < sc->len && sc->s[sc->pos] != '\n' && sc->s[sc->pos] != '\r')
         sc->pos++;
 }
 

@@ -24,8 +24,12 @@ static bool is_word_char(unsigned char c)
     return is_word_start(c) || (c >= '0' && c <= '9') || c == '$';
 }
 
-/* Lines in text[from, to): the splitter counts them only where it skips runs. */
-static int count_lines(const char *text, size_t from, size_t to)
+/*
+ * Line ends in text[from, to) of text[0, len): the splitter counts them only
+ * where it skips runs.  A bare CR ends a line too, so that errors in a file
+ * written with CR line ends name the line its editor shows.
+ */
+static int count_lines(const char *text, size_t len, size_t from, size_t to)
 {
     int n = 0;
     const char *p = text + from, *end = text + to;
@@ -33,7 +37,17 @@ static int count_lines(const char *text, size_t from, size_t to)
         n++;
         p++;
     }
+    if (memchr(text + from, '\r', to - from))
+        for (size_t i = from; i < to; i++)
+            n += text[i] == '\r' && sql_is_line_end(text, len, i);
     return n;
+}
+
+/* What may follow a bare CR inside a -- comment without being hidden SQL. */
+static bool sqlite_comment_start(const char *text, size_t len, size_t pos)
+{
+    return pos + 1 < len && ((text[pos] == '-' && text[pos + 1] == '-') ||
+                             (text[pos] == '/' && text[pos + 1] == '*'));
 }
 
 /*
@@ -58,7 +72,7 @@ static int skip_quoted(const char *text, size_t len, size_t *pos, int *line, cha
         }
         break;
     }
-    *line += count_lines(text, *pos, p);
+    *line += count_lines(text, len, *pos, p);
     *pos = p;
     return 0;
 }
@@ -83,14 +97,18 @@ static int sqlite_split(const char *text, size_t len, sql_script *out, rw_err *e
     while (pos < len) {
         unsigned char c = (unsigned char)text[pos];
         if (is_space(c)) {
-            if (c == '\n')
+            if (sql_is_line_end(text, len, pos))
                 line++;
             pos++;
             continue;
         }
         if (c == '-' && pos + 1 < len && text[pos + 1] == '-') {
+            /* SQLite's tokenizer runs a comment on to LF, past any bare CR. */
             const char *nl = memchr(text + pos, '\n', len - pos);
-            pos = nl ? (size_t)(nl - text) : len;
+            size_t end = nl ? (size_t)(nl - text) : len;
+            sql_note_cr_hidden(out, text, len, pos, end, line, sqlite_comment_start);
+            line += count_lines(text, len, pos, end);
+            pos = end;
             continue;
         }
         if (c == '/' && pos + 1 < len && text[pos + 1] == '*') {
@@ -100,7 +118,7 @@ static int sqlite_split(const char *text, size_t len, sql_script *out, rw_err *e
                 return rw_fail(e, RW_ERR_PARSE, "line %d: unterminated /* comment", line);
             }
             size_t after = (size_t)(end - text) + 2;
-            line += count_lines(text, pos, after);
+            line += count_lines(text, len, pos, after);
             pos = after;
             continue;
         }

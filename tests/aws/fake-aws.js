@@ -212,6 +212,11 @@ function awsJson(req, res, body) {
       VersionStages: ['AWSCURRENT'], CreatedDate: 1523477145.713,
     }, secret), { 'Content-Type': svc.type });
   }
+  if (op === 'SendTaskHeartbeat') {
+    if (!input.taskToken) return error(400, 'InvalidToken', 'missing taskToken');
+    log({ kind: 'heartbeat', input });
+    return send(res, 200, {}, { 'Content-Type': svc.type });
+  }
   if (op === 'SendTaskSuccess' || op === 'SendTaskFailure') {
     if (!input.taskToken) return error(400, 'InvalidToken', 'missing taskToken');
     if (op === 'SendTaskSuccess' && parseJson(input.output) === undefined) {

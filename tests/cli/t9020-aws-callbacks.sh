@@ -70,6 +70,30 @@ test_expect_success 'with -outputType=json stdout is one JSON document and the E
   test "$(grep -c "^{\"_aws\"" err)" = 1
 '
 
+test_expect_success 'sfnHeartbeatSeconds sends SendTaskHeartbeat while the command runs, then the result' '
+  before=$(fake_query "of(\"sfn\").length") &&
+  rejected=$(fake_query "of(\"rejected\").length") &&
+  write_migration V9__pending.sql "CREATE TABLE p (id INT);" &&
+  { rw wait -timeout=2.5 -interval=0.5 -sfnTaskToken="$FAKE_TOKEN" -sfnHeartbeatSeconds=0.5 \
+      >out 2>err; test $? = 6; } &&
+  rm sql/V9__pending.sql &&
+  fake_expect "of(\"heartbeat\").length >= 4 && of(\"heartbeat\").every(h => h.input.taskToken === of(\"sfn\")[$before].input.taskToken)" &&
+  fake_expect "of(\"heartbeat\").every(h => h.t < of(\"sfn\")[$before].t)" &&
+  fake_expect "of(\"rejected\").length === $rejected" &&
+  expect_no_secrets out err
+'
+
+test_expect_success 'no heartbeat without sfnHeartbeatSeconds' '
+  before=$(fake_query "of(\"heartbeat\").length") &&
+  rw info -sfnTaskToken="$FAKE_TOKEN" >out 2>err &&
+  fake_expect "of(\"heartbeat\").length === $before"
+'
+
+test_expect_success 'an invalid sfnHeartbeatSeconds is a configuration error naming it' '
+  must_fail rw info -sfnTaskToken="$FAKE_TOKEN" -sfnHeartbeatSeconds=soon &&
+  expect_grep "sfnHeartbeatSeconds: .soon. is not a number of seconds" err
+'
+
 test_expect_success 'no EMF lines outside AWS unless asked' '
   rw info >out 2>err &&
   ! grep -q "_aws" out

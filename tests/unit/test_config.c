@@ -185,18 +185,18 @@ static void test_precedence_cli_env_files(void **state)
     char dir[] = "/tmp/runway-config-XXXXXX";
     assert_non_null(mkdtemp(dir));
     char *a = xasprintf("%s/a.conf", dir), *b = xasprintf("%s/b.conf", dir);
-    write_file(a, "flyway.user=file_a\nflyway.table=file_a\nflyway.target=file_a\n"
+    write_file(a, "flyway.user=file_a\nflyway.table=file_a\nflyway.target=1\n"
                   "flyway.installedBy=file_a\n");
-    write_file(b, "flyway.table=file_b\nflyway.target=file_b\nflyway.installedBy=file_b\n");
+    write_file(b, "flyway.table=file_b\nflyway.target=2\nflyway.installedBy=file_b\n");
     char *cf = xasprintf("-configFiles=%s,%s", a, b);
     char *argv[] = {"runway", cf, "-installedBy=cli", "--placeholders.Who=cli", "info", NULL};
-    char *envp[] = {"FLYWAY_TARGET=env", "FLYWAY_INSTALLED_BY=env", "FLYWAY_PLACEHOLDERS_WHO=env",
+    char *envp[] = {"FLYWAY_TARGET=3", "FLYWAY_INSTALLED_BY=env", "FLYWAY_PLACEHOLDERS_WHO=env",
                     "FLYWAY_PLACEHOLDERS_WHERE=env", "UNRELATED=1", NULL};
     strlist cmds = {0};
     assert_int_equal(config_load_all(cfg, 5, argv, envp, &cmds, &err), RW_OK);
     expect("user", "file_a");          /* only in a file */
     expect("table", "file_b");         /* later file wins */
-    expect("target", "env");           /* env beats files */
+    expect("target", "3");             /* env beats files */
     expect("installedBy", "cli");      /* CLI beats env */
     expect("placeholders.who", "cli"); /* placeholder names are case-insensitive */
     expect("placeholders.where", "env");
@@ -222,6 +222,83 @@ static void test_cli_unknown_key_suggests(void **state)
     assert_non_null(strstr(err.msg, "'basline'"));
     assert_non_null(strstr(err.msg, "Did you mean"));
     strlist_free(&cmds);
+}
+
+static void test_non_numeric_lock_retry_count_names_the_argument(void **state)
+{
+    (void)state;
+    char *argv[] = {"runway", "-lockRetryCount=abc", "migrate", NULL};
+    char *envp[] = {NULL};
+    strlist cmds = {0};
+    assert_int_equal(config_load_all(cfg, 3, argv, envp, &cmds, &err), RW_ERR_CONFIGURATION);
+    assert_non_null(strstr(err.msg, "command line argument -lockRetryCount"));
+    assert_non_null(strstr(err.msg, "Invalid lockRetryCount 'abc'"));
+    strlist_free(&cmds);
+}
+
+static void test_invalid_enum_in_environment_names_the_variable(void **state)
+{
+    (void)state;
+    char *envp[] = {"FLYWAY_COLOR=purple", NULL};
+    assert_int_equal(config_load_env(cfg, envp, &err), RW_ERR_CONFIGURATION);
+    assert_non_null(strstr(err.msg, "environment variable FLYWAY_COLOR"));
+    assert_non_null(strstr(err.msg, "always, never or auto"));
+}
+
+static void test_invalid_values_in_a_file_name_file_and_line(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "flyway.connectRetries=-1",      "flyway.connectRetriesInterval=0",
+        "flyway.baselineVersion=1.x",    "flyway.target=soon",
+        "runway.lockTimeout=5 seconds",  "runway.statementTimeout=-5s",
+        "runway.webhookRetries=1000",    "runway.metrics=maybe",
+        "runway.timeout=1h",             "flyway.lockRetryCount=",
+        "flyway.validateOnMigrate=yes",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *text = xasprintf("# settings\n%s\n", bad[i]);
+        rw_err_clear(&err);
+        assert_int_equal(config_load_properties(cfg, text, strlen(text), "f.conf", CFG_SRC_FILE,
+                                                &err),
+                         RW_ERR_CONFIGURATION);
+        if (!strstr(err.msg, "f.conf:2: "))
+            fail_msg("%s: %s", bad[i], err.msg);
+        free(text);
+    }
+}
+
+static void test_valid_values_are_accepted(void **state)
+{
+    (void)state;
+    const char *text = "flyway.lockRetryCount=-1\nflyway.target=2.1?\nflyway.target=next\n"
+                       "runway.lockTimeout=1.5min\nrunway.statementTimeout=500\n"
+                       "runway.timeout=500ms\nflyway.color=NEVER\nrunway.metrics=\n";
+    assert_int_equal(config_load_properties(cfg, text, strlen(text), "f.conf", CFG_SRC_FILE, &err),
+                     RW_OK);
+}
+
+static void test_nul_byte_in_a_config_key_is_an_error(void **state)
+{
+    (void)state;
+    const char text[] = "flyway.user=a\nflyway.lockRetryCount\0junk=5\n";
+    assert_int_equal(config_load_properties(cfg, text, sizeof text - 1, "f.conf", CFG_SRC_FILE,
+                                            &err),
+                     RW_ERR_CONFIGURATION);
+    assert_non_null(strstr(err.msg, "f.conf:2: NUL byte"));
+}
+
+static void test_unknown_flyway_and_runway_keys_in_a_file_are_errors(void **state)
+{
+    (void)state;
+    const char *a = "flyway.noSuchSetting=1\n";
+    assert_int_equal(config_load_properties(cfg, a, strlen(a), "f.conf", CFG_SRC_FILE, &err),
+                     RW_ERR_CONFIGURATION);
+    assert_non_null(strstr(err.msg, "f.conf:1: unknown configuration property"));
+    const char *b = "\nrunway.noSuchSetting=1\n";
+    assert_int_equal(config_load_properties(cfg, b, strlen(b), "f.conf", CFG_SRC_FILE, &err),
+                     RW_ERR_CONFIGURATION);
+    assert_non_null(strstr(err.msg, "f.conf:2: unknown configuration property"));
 }
 
 static void test_missing_config_file(void **state)
@@ -302,6 +379,12 @@ int main(void)
         T(test_missing_config_file),
         T(test_env_key_names),
         T(test_redact_url),
+        T(test_non_numeric_lock_retry_count_names_the_argument),
+        T(test_invalid_enum_in_environment_names_the_variable),
+        T(test_invalid_values_in_a_file_name_file_and_line),
+        T(test_valid_values_are_accepted),
+        T(test_nul_byte_in_a_config_key_is_an_error),
+        T(test_unknown_flyway_and_runway_keys_in_a_file_are_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

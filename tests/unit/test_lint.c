@@ -138,6 +138,14 @@ static void test_placeholders_and_parse_errors(void **state)
            "RW005:1");
 }
 
+static void test_bare_cr_comment_hiding_a_statement(void **state)
+{
+    (void)state;
+    expect("sqlite", "SELECT 1;\n-- note\rCREATE TABLE t (id INT);\r", "RW006:3");
+    expect("mysql", "# note\rCREATE TABLE t (id INT);\r", "RW006:2");
+    expect("postgresql", "-- note\rCREATE TABLE t (id int);\r", "");
+    expect("sqlite", "-- note\r\nCREATE TABLE t (id INT);\r\n", "");
+}
 
 /* Both timeouts set on line 1, so the tests below see only the rule they are about. */
 #define T "SET lock_timeout='1s'; SET statement_timeout='1min';\n"
@@ -360,6 +368,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_postgres_rules),
+        cmocka_unit_test(test_bare_cr_comment_hiding_a_statement),
         cmocka_unit_test(test_new_tables_are_exempt),
         cmocka_unit_test(test_strings_comments_and_bodies_are_ignored),
         cmocka_unit_test(test_mysql_rules),

@@ -385,6 +385,41 @@ static void test_corpus_files_split(void **state)
     }
 }
 
+static void test_bare_cr_comments_hide_statements(void **state)
+{
+    (void)state;
+    /* The client reads lines up to LF and drops the rest of a comment line. */
+    sql_script s = split_ok("SELECT 1;\n# note\rCREATE TABLE a (id INT);\r");
+    assert_int_equal(s.len, 1);
+    assert_int_equal(s.hidden_line, 3);
+    assert_string_equal(s.hidden_text, "CREATE TABLE a (id INT);");
+    sql_script_free(&s);
+    s = split_ok("-- note\r\r  SELECT 2;\n");
+    assert_int_equal(s.hidden_line, 3);
+    sql_script_free(&s);
+    s = split_ok("DELIMITER $$\rCREATE PROCEDURE p() BEGIN SELECT 1; END$$\n");
+    assert_int_equal(s.hidden_line, 2);
+    sql_script_free(&s);
+    s = split_ok("-- one\r# two\r-- three\r\nSELECT 3;\rSELECT 4;\r");
+    assert_int_equal(s.hidden_line, 0);
+    assert_int_equal(s.len, 2);
+    assert_int_equal(s.stmts[1].line, 5);
+    sql_script_free(&s);
+}
+
+static void test_transaction_control_is_flagged(void **state)
+{
+    (void)state;
+    sql_script s = split_ok("START TRANSACTION;\nBEGIN WORK;\nCOMMIT;\nROLLBACK;\nSAVEPOINT a;\n"
+                            "BEGIN NOT ATOMIC SELECT 1; END;\nSELECT 1;\n");
+    assert_int_equal(s.len, 7);
+    const sql_txn want[] = {SQL_TXN_BEGIN,     SQL_TXN_BEGIN, SQL_TXN_COMMIT, SQL_TXN_ROLLBACK,
+                            SQL_TXN_SAVEPOINT, SQL_TXN_NONE,  SQL_TXN_NONE};
+    for (size_t i = 0; i < 7; i++)
+        assert_int_equal(s.stmts[i].txn, want[i]);
+    sql_script_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +444,8 @@ int main(void)
         cmocka_unit_test(test_unterminated_constructs),
         cmocka_unit_test(test_last_statement_without_delimiter),
         cmocka_unit_test(test_corpus_files_split),
+        cmocka_unit_test(test_bare_cr_comments_hide_statements),
+        cmocka_unit_test(test_transaction_control_is_flagged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

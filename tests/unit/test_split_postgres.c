@@ -397,6 +397,46 @@ static void test_flyway_even_more_dollars_fixture(void **state)
     sb_free(&text);
 }
 
+static void test_bare_cr_ends_a_line_comment(void **state)
+{
+    (void)state;
+    /* PostgreSQL's lexer ends a -- comment at CR as well as LF. */
+    sql_script s;
+    split_ok("-- note\rCREATE TABLE a (id INT);\r-- two\rINSERT INTO a VALUES (1);\r", &s, 2);
+    assert_int_equal(s.hidden_line, 0);
+    assert_string_equal(s.stmts[0].sql, "CREATE TABLE a (id INT)");
+    assert_int_equal(s.stmts[0].line, 2);
+    assert_string_equal(s.stmts[1].sql, "INSERT INTO a VALUES (1)");
+    assert_int_equal(s.stmts[1].line, 4);
+    sql_script_free(&s);
+}
+
+static void test_bare_cr_lines_name_the_error_line(void **state)
+{
+    (void)state;
+    rw_err e = split_fails("SELECT 1;\rSELECT 2;\rSELECT 'open;\r");
+    assert_int_equal(e.line, 3);
+}
+
+static void test_transaction_control_is_flagged(void **state)
+{
+    (void)state;
+    sql_script s;
+    split_ok("BEGIN;\nSTART TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nCOMMIT AND CHAIN;\n"
+             "END WORK;\nABORT;\nROLLBACK WORK TO SAVEPOINT x;\nPREPARE TRANSACTION 'x';\n"
+             "COMMIT PREPARED 'x';\nPREPARE q AS SELECT 1;\n"
+             "CREATE FUNCTION f() RETURNS int BEGIN ATOMIC SELECT 1; END;\n"
+             "DO $$ BEGIN COMMIT; END $$;\n",
+             &s, 11);
+    const sql_txn want[] = {SQL_TXN_BEGIN,    SQL_TXN_BEGIN,     SQL_TXN_COMMIT, SQL_TXN_COMMIT,
+                            SQL_TXN_ROLLBACK, SQL_TXN_SAVEPOINT, SQL_TXN_COMMIT, SQL_TXN_NONE,
+                            SQL_TXN_NONE,     SQL_TXN_NONE,      SQL_TXN_NONE};
+    for (size_t i = 0; i < 11; i++)
+        assert_int_equal(s.stmts[i].txn, want[i]);
+    assert_string_equal(sql_txn_name(&s.stmts[1]), "START TRANSACTION");
+    sql_script_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -424,6 +464,9 @@ int main(void)
         cmocka_unit_test(test_crlf_lines),
         cmocka_unit_test(test_do_with_plain_string_body),
         cmocka_unit_test(test_flyway_even_more_dollars_fixture),
+        cmocka_unit_test(test_bare_cr_ends_a_line_comment),
+        cmocka_unit_test(test_bare_cr_lines_name_the_error_line),
+        cmocka_unit_test(test_transaction_control_is_flagged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,6 +140,47 @@ static void test_unterminated_comment(void **state)
     assert_int_equal(err.line, 2);
 }
 
+static void test_bare_cr_comment_hides_the_next_statement(void **state)
+{
+    (void)state;
+    /* SQLite runs a -- comment on to LF: the CREATE is commented out. */
+    assert_int_equal(split("SELECT 1;\n-- note\rCREATE TABLE a (id INT);\r"), 0);
+    assert_int_equal(script.len, 1);
+    assert_int_equal(script.hidden_line, 3);
+    assert_string_equal(script.hidden_text, "CREATE TABLE a (id INT);");
+}
+
+static void test_bare_cr_comment_lines_hide_nothing(void **state)
+{
+    (void)state;
+    assert_int_equal(split("-- one\r-- two\r\r/* three */\n-- crlf\r\nSELECT 1;\rSELECT 2;\r"), 0);
+    assert_int_equal(script.hidden_line, 0);
+    assert_int_equal(script.len, 2);
+    expect_stmt(0, "SELECT 1", 6);
+    expect_stmt(1, "SELECT 2", 7); /* a bare CR counts as a line end */
+}
+
+static void test_transaction_control_is_flagged(void **state)
+{
+    (void)state;
+    assert_int_equal(split("BEGIN IMMEDIATE;\nSAVEPOINT s;\nRELEASE s;\nROLLBACK TO s;\n"
+                           "END TRANSACTION;\nCOMMIT;\nROLLBACK;\nCREATE TABLE a (id INT);\n"
+                           "CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1; END;"),
+                     0);
+    assert_int_equal(script.len, 9);
+    assert_int_equal(script.stmts[0].txn, SQL_TXN_BEGIN);
+    assert_int_equal(script.stmts[1].txn, SQL_TXN_SAVEPOINT);
+    assert_int_equal(script.stmts[2].txn, SQL_TXN_SAVEPOINT);
+    assert_int_equal(script.stmts[3].txn, SQL_TXN_SAVEPOINT);
+    assert_int_equal(script.stmts[4].txn, SQL_TXN_COMMIT);
+    assert_int_equal(script.stmts[5].txn, SQL_TXN_COMMIT);
+    assert_int_equal(script.stmts[6].txn, SQL_TXN_ROLLBACK);
+    assert_int_equal(script.stmts[7].txn, SQL_TXN_NONE);
+    assert_int_equal(script.stmts[8].txn, SQL_TXN_NONE);
+    assert_ptr_equal(sql_script_find_txn_control(&script), &script.stmts[0]);
+    assert_string_equal(sql_txn_name(&script.stmts[4]), "END");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -154,6 +195,9 @@ int main(void)
         T(test_unterminated_string_names_line),
         T(test_unclosed_trigger_names_line),
         T(test_unterminated_comment),
+        T(test_bare_cr_comment_hides_the_next_statement),
+        T(test_bare_cr_comment_lines_hide_nothing),
+        T(test_transaction_control_is_flagged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
