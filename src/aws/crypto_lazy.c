@@ -12,7 +12,7 @@
 
 #include "core/lazylib.h"
 
-static lazy_lib crypto_lib = LAZY_LIB("libcrypto.so.3", "AWS request signing and secrets");
+static lazy_lib crypto_lib = LAZY_LIB("libcrypto.so.3", "libssl3", "AWS request signing and secrets");
 
 const EVP_MD *EVP_sha256(void)
 {

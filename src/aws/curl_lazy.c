@@ -14,7 +14,7 @@
 #undef curl_easy_setopt
 #undef curl_easy_getinfo
 
-static lazy_lib curl_lib = LAZY_LIB("libcurl.so.4", "AWS and HTTP features");
+static lazy_lib curl_lib = LAZY_LIB("libcurl.so.4", "libcurl4", "AWS and HTTP features");
 
 #define CURL_CALL(fail, name, ...) LAZY_CALL(curl_lib, fail, name, __VA_ARGS__)
 #define CURL_CALL_VOID(name, ...) LAZY_CALL_VOID(curl_lib, name, __VA_ARGS__)

@@ -20,8 +20,21 @@ static int check_unreachable(rw_run *r, const char *operation)
     return r->err.code;
 }
 
+/* Fills r->report for a database that answered and refused the login or database. */
+static int check_refused(rw_run *r, const char *operation)
+{
+    json_t *o = report_new(operation, NULL);
+    json_object_set_new(o, "status", json_string("refused"));
+    json_object_set_new(o, "exitCode", json_integer(GATE_EXIT_REFUSED));
+    r->report = o;
+    r->exit_code = GATE_EXIT_REFUSED;
+    return r->err.code;
+}
+
 int cmd_gate_open_failed(rw_run *r, const char *operation)
 {
+    if (db_error_is_refusal(&r->err))
+        return check_refused(r, operation);
     if (r->err.code == RW_ERR_DB_CONNECTION)
         return check_unreachable(r, operation);
     r->exit_code = GATE_EXIT_ERROR;
@@ -43,9 +56,10 @@ int cmd_gate_finish(rw_run *r, rw_session *s, const gate_result *g, const char *
         if (r->out)
             fprintf(r->out, "%s\n", summary);
     } else {
-        rw_code code = g->status == GATE_FAILED  ? RW_ERR_FAILED_VERSIONED
-                       : g->status == GATE_DRIFT ? RW_ERR_CHECKSUM_MISMATCH
-                                                 : RW_ERR_VALIDATE;
+        rw_code code = g->status == GATE_FAILED           ? RW_ERR_FAILED_VERSIONED
+                       : g->status == GATE_DRIFT          ? RW_ERR_CHECKSUM_MISMATCH
+                       : g->status == GATE_NO_MIGRATIONS ? RW_ERR_CONFIGURATION
+                                                          : RW_ERR_VALIDATE;
         rc = rw_fail(&r->err, code, "%s", summary);
     }
     free(summary);

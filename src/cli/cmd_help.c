@@ -21,6 +21,9 @@ int cmd_help(rw_run *r)
             "schema history table, flyway.conf and FLYWAY_* variables.\n\nCommands\n");
     for (const rw_command *c = command_table(); c->name; c++)
         fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    /* Not in the table: main() hands it to the Lambda runtime before any command runs. */
+    fprintf(out, "  %-10s %s\n", "lambda",
+            "Runs as an AWS Lambda custom runtime (also when AWS_LAMBDA_RUNTIME_API is set)");
     fprintf(out,
             "\nOptions (-key=value, FLYWAY_KEY / RUNWAY_KEY env vars, flyway.key / runway.key in "
             "flyway.conf)\n");
@@ -38,7 +41,8 @@ int cmd_help(rw_run *r)
             "  -outputType=json               print results as JSON\n"
             "  --version                      print the version\n"
             "\nExit status: 0 on success, 1 on any failure. check and wait: 2 pending, 3 failed\n"
-            "migration, 4 checksum drift, 5 database unreachable, 6 wait timed out.\n");
+            "migration, 4 checksum drift, 5 database unreachable, 6 wait timed out, 7 no\n"
+            "migrations found, 8 login or database refused.\n");
     r->report = report_new("help", NULL);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "cli/cmd.h"
 #include "core/log.h"
 #include "core/migrate.h"
+#include "core/progress.h"
 #include "core/report.h"
 
 static json_t *migrate_report(rw_session *s, const migrate_result *res, bool success,
@@ -75,6 +76,8 @@ static int migrate_start_dry_run(rw_run *r, rw_session *s, const char *path)
                              s->url_display, session_schema(s), ts);
     db_dryrun_wrap(&s->db, out, header);
     free(header);
+    s->dry_run = true;
+    progress_set_dry_run(true);
     return RW_OK;
 }
 

@@ -28,7 +28,13 @@ int cmd_new(rw_run *r)
         r->report = o;
         if (r->out)
             fprintf(r->out, "%s\n", nf.path);
-        log_info("Created migration version %s", nf.version);
+        /* The file name writes 1_12_32; the version is 1.12.32, as info shows it. */
+        char *shown = xstrdup(nf.version);
+        for (char *p = shown; *p; p++)
+            if (*p == '_')
+                *p = '.';
+        log_info("Created migration version %s", shown);
+        free(shown);
     }
     newfile_result_free(&nf);
     scan_resources_free(&res);

@@ -49,7 +49,8 @@ int cmd_validate(rw_run *r)
     json_object_set_new(o, "validateCount", json_integer(rc == RW_OK ? (json_int_t)s.plan.len : 0));
     r->report = o;
     if (rc == RW_OK)
-        log_info("Successfully validated %zu migrations (execution time %s)", s.plan.len,
+        log_info("Successfully validated %zu migration%s (execution time %s)", s.plan.len,
+                 s.plan.len == 1 ? "" : "s",
                  log_duration(rw_now_ms() - t0, (char[32]){0}, 32));
     plan_problems_free(&pp);
     rc = cmd_finish_callbacks(r, &s, "Validate", rc);

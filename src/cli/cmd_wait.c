@@ -1,8 +1,9 @@
 /*
  * cmd_wait.c - runway wait: polls the database until the deploy gate
- * opens.  A database that refuses connections is retried like pending
- * migrations; a failed row or checksum drift ends the wait at once since
- * no amount of waiting fixes them.
+ * opens.  A database that is not reachable yet is retried like pending
+ * migrations; a refused login or unknown database, a configuration error,
+ * a failed row, checksum drift or missing migrations end the wait at once
+ * since no amount of waiting fixes them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,6 +34,23 @@ static int wait_parse_duration(const char *key, const char *text, int64_t *out_m
                        text ? text : "");
     *out_ms = (int64_t)(v * scale);
     return RW_OK;
+}
+
+/*
+ * Time left as a person reads it: whole seconds rounded up, so -timeout=3
+ * says "3s", not the 2.9s left after connecting; tenths below a second.
+ * Returns a static buffer.
+ */
+static const char *wait_seconds_text(int64_t ms)
+{
+    static char buf[32];
+    if (ms < 0)
+        ms = 0;
+    if (ms < 1000)
+        snprintf(buf, sizeof buf, "%.1fs", (double)((ms + 99) / 100) / 10.0);
+    else
+        snprintf(buf, sizeof buf, "%llds", (long long)((ms + 999) / 1000));
+    return buf;
 }
 
 static void wait_sleep_ms(int64_t ms)
@@ -76,7 +94,9 @@ int cmd_wait(rw_run *r)
         rc = cmd_open(r, &s);
         bool done = false;
         if (rc != RW_OK) {
-            bool retry = r->err.code == RW_ERR_DB_CONNECTION && rw_now_ms() < deadline;
+            /* Only "not reachable yet" is waited on; a refused login or database is final. */
+            bool retry = r->err.code == RW_ERR_DB_CONNECTION && !db_error_is_refusal(&r->err) &&
+                         rw_now_ms() < deadline;
             if (!retry) {
                 rc = cmd_gate_open_failed(r, "wait");
                 done = true;
@@ -97,7 +117,7 @@ int cmd_wait(rw_run *r)
                 done = true;
             } else if (attempt == 1 || log_get_level() <= LOG_DEBUG) {
                 char *summary = gate_summary(&s, &g, expect);
-                log_info("Waiting up to %.1fs: %s", (double)(deadline - rw_now_ms()) / 1000.0,
+                log_info("Waiting up to %s: %s", wait_seconds_text(deadline - rw_now_ms()),
                          summary);
                 free(summary);
             }

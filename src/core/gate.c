@@ -94,7 +94,10 @@ int gate_evaluate(const rw_session *s, const char *expect_version, gate_result *
         out->nfailed = 0;
         out->migration_running = true;
     }
-    if (out->nfailed)
+    /* Without local files every other answer would be vacuous: "all applied" of nothing. */
+    if (s->res.missing.len || s->res.nmigs == 0)
+        out->status = GATE_NO_MIGRATIONS;
+    else if (out->nfailed)
         out->status = GATE_FAILED;
     else if (out->ndrift)
         out->status = GATE_DRIFT;
@@ -120,6 +123,7 @@ int gate_exit_code(gate_status st)
     case GATE_PENDING: return GATE_EXIT_PENDING;
     case GATE_FAILED: return GATE_EXIT_FAILED;
     case GATE_DRIFT: return GATE_EXIT_DRIFT;
+    case GATE_NO_MIGRATIONS: return GATE_EXIT_NO_MIGRATIONS;
     }
     return GATE_EXIT_ERROR;
 }
@@ -131,6 +135,7 @@ const char *gate_status_name(gate_status st)
     case GATE_PENDING: return "pending";
     case GATE_FAILED: return "failed";
     case GATE_DRIFT: return "drift";
+    case GATE_NO_MIGRATIONS: return "no-migrations";
     }
     return "error";
 }
@@ -145,6 +150,27 @@ static void gate_list_names(strbuf *sb, const plan_entry *const *list, size_t n)
     }
     if (n > 5)
         sb_addf(sb, " and %zu more", n - 5);
+}
+
+/* Why there is nothing to check: the missing locations, or where none was found. */
+static void gate_no_migrations_summary(strbuf *sb, const rw_session *s)
+{
+    const rw_resources *r = &s->res;
+    char *base = scan_location_base(s->cfg);
+    if (r->missing.len) {
+        sb_addf(sb, "Location%s ", r->missing.len == 1 ? "" : "s");
+        for (size_t i = 0; i < r->missing.len; i++)
+            sb_addf(sb, "%s%s", i ? ", " : "", r->missing.items[i]);
+        sb_addf(sb, " do%s not exist (relative locations start from %s)",
+                r->missing.len == 1 ? "es" : "", base);
+    } else {
+        sb_adds(sb, "No migrations found in ");
+        for (size_t i = 0; i < r->searched.len; i++)
+            sb_addf(sb, "%s%s", i ? ", " : "", r->searched.items[i]);
+        sb_addf(sb, " (relative locations start from %s)", base);
+    }
+    sb_adds(sb, ": nothing to check. Fix 'locations', or run from the project directory.");
+    free(base);
 }
 
 char *gate_summary(const rw_session *s, const gate_result *g, const char *expect_version)
@@ -170,6 +196,9 @@ char *gate_summary(const rw_session *s, const gate_result *g, const char *expect
         gate_list_names(&sb, g->drift, g->ndrift);
         sb_adds(&sb, " changed after being applied. Revert the files, or run repair if the "
                      "change is intended.");
+        break;
+    case GATE_NO_MIGRATIONS:
+        gate_no_migrations_summary(&sb, s);
         break;
     case GATE_PENDING:
         sb_addf(&sb, "Schema %s is at version %s", session_schema_quoted(s), cur);

@@ -20,9 +20,11 @@ enum {
     GATE_EXIT_DRIFT = 4,        /* an applied migration's checksum differs from its file */
     GATE_EXIT_UNREACHABLE = 5,  /* the database did not accept a connection */
     GATE_EXIT_TIMEOUT = 6,      /* wait: the state was not reached in time */
+    GATE_EXIT_NO_MIGRATIONS = 7, /* a location is missing or no location holds a migration */
+    GATE_EXIT_REFUSED = 8,      /* the database refused the login or does not exist */
 };
 
-typedef enum { GATE_OK, GATE_PENDING, GATE_FAILED, GATE_DRIFT } gate_status;
+typedef enum { GATE_OK, GATE_PENDING, GATE_FAILED, GATE_DRIFT, GATE_NO_MIGRATIONS } gate_status;
 
 typedef struct gate_result {
     gate_status status;

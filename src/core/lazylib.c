@@ -5,8 +5,16 @@
 
 #include <dlfcn.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/log.h"
+
+static char lazy_last_failure[1024];
+
+const char *lazy_failure(void)
+{
+    return lazy_last_failure[0] ? lazy_last_failure : NULL;
+}
 
 void *lazy_sym(lazy_lib *lib, const char *name)
 {
@@ -17,9 +25,10 @@ void *lazy_sym(lazy_lib *lib, const char *name)
         if (!lib->handle) {
             lib->failed = true;
             const char *why = dlerror();
-            log_error("%s need %s, which could not be loaded: %s (install the package that "
-                      "provides it)",
-                      lib->purpose, lib->soname, why ? why : "unknown error");
+            snprintf(lazy_last_failure, sizeof lazy_last_failure,
+                     "%s need %s, which could not be loaded (%s): install the Debian package %s",
+                     lib->purpose, lib->soname, why ? why : "unknown error", lib->package);
+            log_error("%s", lazy_last_failure);
             return NULL;
         }
     }

@@ -17,12 +17,20 @@
 
 typedef struct lazy_lib {
     const char *soname;     /* "libpq.so.5": the ABI the headers belong to */
+    const char *package;    /* "libpq5": the Debian package that provides it */
     const char *purpose;    /* "PostgreSQL connections", for the error */
     void *handle;
     bool failed;
 } lazy_lib;
 
-#define LAZY_LIB(soname, purpose) {soname, purpose, NULL, false}
+#define LAZY_LIB(soname, package, purpose) {soname, package, purpose, NULL, false}
+
+/*
+ * Why the last library that failed to load did ("libpq.so.5 (Debian
+ * package libpq5) could not be loaded: ..."), or NULL.  A caller whose
+ * library call returned NULL reports this instead of "out of memory".
+ */
+const char *lazy_failure(void);
 
 /*
  * The address of name in lib, loading lib on the first call; NULL when

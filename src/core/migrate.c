@@ -913,7 +913,8 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         }
         if (rc != RW_OK)
             return rc;
-        log_info("Successfully validated %zu migrations (execution time %s)", s->plan.len,
+        log_info("Successfully validated %zu migration%s (execution time %s)", s->plan.len,
+                 s->plan.len == 1 ? "" : "s",
                  log_duration(rw_now_ms() - t0, (char[32]){0}, 32));
     }
     /* Scripts that cannot run (undefined placeholders, parse errors) fail before anything changes. */
@@ -964,6 +965,10 @@ int migrate_run(rw_session *s, int64_t deadline_ms, migrate_result *r, rw_err *e
         log_duration(rw_now_ms() - t0, dur, sizeof dur);
         if (r->napplied == 0)
             log_info("Schema %s is up to date. No migration necessary.", session_schema_quoted(s));
+        else if (s->dry_run)
+            log_info("Dry run: would apply %zu migration%s to schema %s%s%s; nothing was executed",
+                     r->napplied, r->napplied == 1 ? "" : "s", session_schema_quoted(s),
+                     cur ? ", then at version v" : "", cur ? cur : "");
         else
             log_info("Successfully applied %zu migration%s to schema %s%s%s (execution time "
                      "%s)",

@@ -72,6 +72,13 @@ static void *progress_tick(void *arg)
     return NULL;
 }
 
+static bool progress_dry_run;
+
+void progress_set_dry_run(bool on)
+{
+    progress_dry_run = on;
+}
+
 void progress_step_begin(const char *name, size_t index, size_t total)
 {
     if (!progress_live() || ticker.running)
@@ -99,6 +106,10 @@ void progress_step_end(const char *name, size_t index, size_t total, int64_t ms,
     }
     if (!ok)
         return;
+    if (progress_dry_run) {
+        log_info("  would apply [%zu/%zu] %s", index, total, name);
+        return;
+    }
     char dur[32];
     log_duration(ms, dur, sizeof dur);
     if (log_color())

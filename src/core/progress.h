@@ -12,6 +12,8 @@
 
 /* Turns the live line on or off (default: on when stderr is a terminal). */
 void progress_set_live(bool on);
+/* A dry run: finished steps say "would apply", since nothing ran. */
+void progress_set_dry_run(bool on);
 /* A migration (name: its file name) starts; index is 1-based within total. */
 void progress_step_begin(const char *name, size_t index, size_t total);
 /* It ended after ms milliseconds. */

@@ -124,6 +124,8 @@ void scan_resources_free(rw_resources *r)
     free(r->cbs);
     strlist_free(&r->invalid_names);
     strlist_free(&r->warnings);
+    strlist_free(&r->missing);
+    strlist_free(&r->searched);
     arena_free(&r->arena);
     memset(r, 0, sizeof *r);
 }
@@ -591,6 +593,43 @@ char *scan_location_path(const rw_config *cfg, const char *loc)
     return abs;
 }
 
+char *scan_location_base(const rw_config *cfg)
+{
+    const char *wd = config_get(cfg, "workingDirectory");
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd))
+        snprintf(cwd, sizeof cwd, ".");
+    if (wd && wd[0] == '/')
+        return xasprintf("workingDirectory %s", wd);
+    if (wd)
+        return xasprintf("workingDirectory %s/%s", cwd, wd);
+    return xasprintf("the current directory %s", cwd);
+}
+
+/* The location as written, without "filesystem:". */
+static const char *scan_location_written(const char *loc)
+{
+    return rw_starts_with(loc, "filesystem:") ? loc + strlen("filesystem:") : loc;
+}
+
+/*
+ * A missing location is skipped with a warning, as Flyway does, but the
+ * warning says where it was looked for: a pipeline run from the wrong
+ * directory otherwise passes silently with nothing applied.
+ */
+static void scan_location_missing(scan_ctx *c, const char *loc, const char *dir)
+{
+    const char *written = scan_location_written(loc);
+    char *base = written[0] == '/' ? NULL : scan_location_base(c->cfg);
+    strlist_push_owned(&c->out->warnings,
+                       base ? xasprintf("Skipping filesystem location: %s (NOT_FOUND): %s does "
+                                        "not exist; relative locations start from %s",
+                                        written, dir, base)
+                            : xasprintf("Skipping filesystem location: %s (NOT_FOUND)", dir));
+    strlist_push(&c->out->missing, written);
+    free(base);
+}
+
 static int scan_location(scan_ctx *c, const char *loc, bool callbacks_only, rw_err *e)
 {
     if (rw_starts_with(loc, "s3:") || rw_starts_with(loc, "gcs:"))
@@ -606,9 +645,8 @@ static int scan_location(scan_ctx *c, const char *loc, bool callbacks_only, rw_e
             rc = rw_fail(e, RW_ERR_CONFIGURATION,
                          "Failed to find location: %s (%s does not exist); fix 'locations'", loc,
                          dir);
-        else
-            strlist_push_owned(&c->out->warnings,
-                               xasprintf("Skipping filesystem location: %s (NOT_FOUND)", dir));
+        else if (!callbacks_only)
+            scan_location_missing(c, loc, dir);
     } else if (!S_ISDIR(st.st_mode)) {
         rc = rw_fail(e, RW_ERR_CONFIGURATION, "Location %s is not a directory (%s)", loc, dir);
     } else if (access(dir, R_OK | X_OK) != 0) {
@@ -673,6 +711,21 @@ static int scan_check_duplicates(rw_resources *r, rw_err *e)
     return RW_OK;
 }
 
+/* Flyway's "No migrations found" warning, naming the folders and what they are relative to. */
+static void scan_warn_no_migrations(const rw_config *cfg, rw_resources *out)
+{
+    strbuf where = STRBUF_INIT;
+    for (size_t i = 0; i < out->searched.len; i++)
+        sb_addf(&where, "%s%s", i ? ", " : "", out->searched.items[i]);
+    char *base = scan_location_base(cfg);
+    strlist_push_owned(&out->warnings,
+                       xasprintf("No migrations found in %s; relative locations start from "
+                                 "%s. Are your locations set up correctly?",
+                                 where.len ? where.buf : "no location", base));
+    free(base);
+    sb_free(&where);
+}
+
 int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
 {
     memset(out, 0, sizeof *out);
@@ -688,8 +741,15 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
     strlist locs = {0};
     config_get_list(cfg, "locations", &locs);
     int rc = RW_OK;
-    for (size_t i = 0; i < locs.len && rc == RW_OK; i++)
+    for (size_t i = 0; i < locs.len && rc == RW_OK; i++) {
+        char *dir = scan_location_path(cfg, locs.items[i]);
+        const char *written = scan_location_written(locs.items[i]);
+        strlist_push_owned(&out->searched, strcmp(written, dir) == 0
+                                               ? xstrdup(dir)
+                                               : xasprintf("%s (%s)", written, dir));
+        free(dir);
         rc = scan_location(&c, locs.items[i], false, e);
+    }
     strlist_free(&locs);
     strlist cblocs = {0};
     config_get_list(cfg, "callbackLocations", &cblocs);
@@ -703,6 +763,8 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
         rw_sort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
         rc = scan_check_duplicates(out, e);
     }
+    if (rc == RW_OK && out->nmigs == 0 && out->nundos == 0 && out->missing.len == 0)
+        scan_warn_no_migrations(cfg, out);
     scan_naming_free(&c.naming);
     if (rc != RW_OK)
         scan_resources_free(out);

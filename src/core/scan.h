@@ -42,6 +42,8 @@ typedef struct rw_resources {
     size_t ncbs;
     strlist invalid_names;   /* "path: reason" for names that look like migrations but are not */
     strlist warnings;
+    strlist missing;         /* migration locations that do not exist, as configured */
+    strlist searched;        /* "sql (/abs/sql)": each migration location and where it was looked for */
     rw_arena arena;          /* the migrations' strings and versions */
 } rw_resources;
 
@@ -75,5 +77,10 @@ void migration_free(rw_migration *m);
 
 /* A location ("filesystem:sql") as an absolute directory path (malloc'd). */
 char *scan_location_path(const rw_config *cfg, const char *loc);
+/*
+ * What a relative location is resolved against, for messages: "the current
+ * directory /srv" or "workingDirectory /app" (malloc'd).
+ */
+char *scan_location_base(const rw_config *cfg);
 
 #endif

@@ -30,6 +30,7 @@ typedef struct rw_session {
     rw_plan plan;
     bool plan_built;
     bool res_shared;          /* res is the fleet run's shared scan: not ours to free */
+    bool dry_run;             /* migrate -dryRunOutput: nothing reaches the database */
     strlist warnings;
 } rw_session;
 

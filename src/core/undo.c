@@ -131,6 +131,29 @@ static int undo_one(rw_session *s, const rw_migration *u, int *elapsed, rw_err *
     return rc;
 }
 
+/*
+ * The file name an undo migration for row would have: the applied script's
+ * name with the undo prefix ("V1_12_31__add.sql" -> "U1_12_31__add.sql"), or
+ * one built from the version as file names write it (underscores, not dots).
+ */
+static char *undo_file_name(const rw_session *s, const rw_history_row *row)
+{
+    const char *prefix = config_get(s->cfg, "sqlMigrationPrefix");
+    const char *undo_prefix = config_get(s->cfg, "undoSqlMigrationPrefix");
+    const char *script = row->script ? strrchr(row->script, '/') : NULL;
+    script = script ? script + 1 : row->script;
+    if (script && prefix && *prefix && rw_starts_with(script, prefix))
+        return xasprintf("%s%s", undo_prefix, script + strlen(prefix));
+    char *version = xstrdup(row->version);
+    for (char *p = version; *p; p++)
+        if (*p == '.')
+            *p = '_';
+    char *name = xasprintf("%s%s%s...", undo_prefix, version,
+                           config_get(s->cfg, "sqlMigrationSeparator"));
+    free(version);
+    return name;
+}
+
 int undo_run(rw_session *s, const char *target, undo_result *r, rw_err *e)
 {
     memset(r, 0, sizeof *r);
@@ -145,14 +168,16 @@ int undo_run(rw_session *s, const char *target, undo_result *r, rw_err *e)
     r->initial_version = cur ? xstrdup(cur) : NULL;
     const plan_entry **list = xcalloc(s->plan.len + 1, sizeof *list);
     size_t n = rc == RW_OK ? undo_select(&s->plan, has_target ? &tv : NULL, list) : 0;
-    for (size_t i = 0; i < n && rc == RW_OK; i++)
-        if (!list[i]->undo)
-            rc = rw_fail(e, RW_ERR_VALIDATE,
-                         "Unable to undo migration to version %s (%s): no undo migration "
-                         "%s%s%s... found in the locations. Nothing was undone.",
-                         list[i]->row->version, list[i]->row->description,
-                         config_get(s->cfg, "undoSqlMigrationPrefix"), list[i]->row->version,
-                         config_get(s->cfg, "sqlMigrationSeparator"));
+    for (size_t i = 0; i < n && rc == RW_OK; i++) {
+        if (list[i]->undo)
+            continue;
+        char *name = undo_file_name(s, list[i]->row);
+        rc = rw_fail(e, RW_ERR_VALIDATE,
+                     "Unable to undo migration to version %s (%s): no undo migration %s found "
+                     "in the locations. Nothing was undone.",
+                     list[i]->row->version, list[i]->row->description, name);
+        free(name);
+    }
     if (rc == RW_OK && n == 0)
         log_info("Schema %s has no applied versioned migration to undo%s%s",
                  session_schema_quoted(s), has_target ? " above version " : "",

@@ -4,6 +4,7 @@
 #include "db/db.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static const db_ops *const drivers[] = {&db_sqlite_ops, &db_postgres_ops, &db_mysql_ops};
 
@@ -17,6 +18,19 @@ const db_ops *db_find(const char *url)
     return NULL;
 }
 
+bool db_error_is_refusal(const rw_err *e)
+{
+    if (e->code != RW_ERR_DB_CONNECTION)
+        return false;
+    /* SQLSTATE class 28 (authorization), 3D000 (unknown database), 42501 (no CONNECT). */
+    if (strncmp(e->sqlstate, "28", 2) == 0 || strcmp(e->sqlstate, "3D000") == 0 ||
+        strcmp(e->sqlstate, "42501") == 0)
+        return true;
+    /* MySQL and MariaDB: access denied (1044, 1045, 1698), unknown database (1049). */
+    return e->sql_errcode == 1044 || e->sql_errcode == 1045 || e->sql_errcode == 1698 ||
+           e->sql_errcode == 1049;
+}
+
 int db_open(const rw_config *cfg, rw_db *db, rw_err *e)
 {
     db->ops = NULL;
@@ -24,8 +38,10 @@ int db_open(const rw_config *cfg, rw_db *db, rw_err *e)
     const char *url = config_get(cfg, "url");
     if (!url || !*url)
         return rw_fail(e, RW_ERR_CONFIGURATION,
-                       "Unable to connect to the database. Configure the url, e.g. "
-                       "-url=jdbc:sqlite:app.db, FLYWAY_URL or flyway.url in flyway.conf");
+                       "No database url is configured (runway, like Flyway, has no default "
+                       "database). For example: runway -url=jdbc:sqlite:app.db "
+                       "-locations=filesystem:sql migrate, or set FLYWAY_URL, or flyway.url in "
+                       "flyway.conf");
     const db_ops *ops = db_find(url);
     if (!ops) {
         char *safe = config_redact_url(url);

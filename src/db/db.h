@@ -113,6 +113,13 @@ typedef struct rw_db {
     db_conn *conn;
 } rw_db;
 
+/*
+ * True when a connection error says the server answered and refused: a
+ * wrong password or user, no access, an unknown database.  Waiting does not
+ * fix these, unlike a server that is not reachable yet.
+ */
+bool db_error_is_refusal(const rw_err *e);
+
 /* Finds the driver for cfg's url and connects; errors name the redacted URL. */
 int db_open(const rw_config *cfg, rw_db *db, rw_err *e);
 void db_close(rw_db *db);

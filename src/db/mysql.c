@@ -22,6 +22,7 @@
 
 #include <mysql.h>
 
+#include "core/lazylib.h"
 #include "core/log.h"
 
 #define MYSQL_DEFAULT_PORT 3306
@@ -394,7 +395,8 @@ static MYSQL *my_connect_once(const my_target *t, const char *host_entry, rw_err
 {
     MYSQL *m = mysql_init(NULL);
     if (!m) {
-        rw_fail(e, RW_ERR_DB_CONNECTION, "Out of memory creating a MySQL connection");
+        rw_fail(e, RW_ERR_DB_CONNECTION, "%s",
+                lazy_failure() ? lazy_failure() : "Out of memory creating a MySQL connection");
         return NULL;
     }
     unsigned timeout = t->connect_timeout_s;

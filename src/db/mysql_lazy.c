@@ -9,7 +9,7 @@
 
 #include "core/lazylib.h"
 
-static lazy_lib my_lib = LAZY_LIB("libmariadb.so.3", "MySQL and MariaDB connections");
+static lazy_lib my_lib = LAZY_LIB("libmariadb.so.3", "libmariadb3", "MySQL and MariaDB connections");
 
 #define MY_CALL(fail, name, ...) LAZY_CALL(my_lib, fail, name, __VA_ARGS__)
 #define MY_CALL_VOID(name, ...) LAZY_CALL_VOID(my_lib, name, __VA_ARGS__)

@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/lazylib.h"
 #include "core/log.h"
 
 /* Flyway's LOCK_MAGIC_NUM: "Flyway" in ASCII. */
@@ -561,26 +562,60 @@ static PGconn *pg_connect_once(const pg_params *p)
     return pg;
 }
 
-/* Server notices (RAISE NOTICE, warnings) are shown as Flyway shows them. */
+/*
+ * Server notices are shown as Flyway's JdbcUtils shows JDBC warnings: SQL
+ * state 00000 (RAISE NOTICE, "... skipping") as plain "DB: message", any
+ * other state as a warning with the state and error code.
+ */
 static void pg_notice(void *arg, const PGresult *res)
 {
     const db_conn *c = arg;
     char msg[2048];
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
     pg_copy_trimmed(msg, sizeof msg, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
     if (c && c->quiet_notices)
         log_debug("DB: %s", msg);
-    else if (severity && strcmp(severity, "WARNING") == 0)
-        log_warn("DB: %s (SQL State: %s - Error Code: 0)", msg, state ? state : "01000");
+    else if (!state || strcmp(state, "00000") == 0)
+        log_info("DB: %s", msg);
     else
-        log_info("DB: %s (SQL State: %s - Error Code: 0)", msg, state ? state : "00000");
+        log_warn("DB: %s (SQL State: %s - Error Code: 0)", msg, state);
 }
 
 /*
  * Connects, retrying connectRetries times with waits of 1, 2, 4 ...
  * seconds capped at connectRetriesInterval, as Flyway does.
  */
+/*
+ * libpq gives no SQLSTATE for a failed connection, only the server's
+ * message.  These mean the server is up and said no to this login or
+ * database, which waiting does not change: they get the SQLSTATE the server
+ * used, so that db_error_is_refusal() (and wait) can tell them from a
+ * server that is not reachable yet.
+ */
+static const char *pg_refusal_sqlstate(const char *why)
+{
+    static const struct {
+        const char *text;
+        bool unknown;            /* also needs "does not exist" after it */
+        const char *sqlstate;
+    } refusals[] = {
+        {"password authentication failed", false, "28P01"},
+        {"no password supplied", false, "28P01"},
+        {"authentication failed", false, "28000"},
+        {"no pg_hba.conf entry", false, "28000"},
+        {"is not permitted to log in", false, "28000"},
+        {"permission denied for database", false, "42501"},
+        {"role \"", true, "28000"},
+        {"database \"", true, "3D000"},
+    };
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        const char *at = strstr(why, refusals[i].text);
+        if (at && (!refusals[i].unknown || strstr(at, "does not exist")))
+            return refusals[i].sqlstate;
+    }
+    return NULL;
+}
+
 static int pg_connect_with_retries(const rw_config *cfg, const pg_params *p, PGconn **out,
                                    rw_err *e)
 {
@@ -598,7 +633,8 @@ static int pg_connect_with_retries(const rw_config *cfg, const pg_params *p, PGc
             return RW_OK;
         }
         char why[2048];
-        pg_copy_trimmed(why, sizeof why, pg ? PQerrorMessage(pg) : "out of memory");
+        pg_copy_trimmed(why, sizeof why,
+                        pg ? PQerrorMessage(pg) : lazy_failure() ? lazy_failure() : "out of memory");
         char *user = xstrdup(pg && PQuser(pg) ? PQuser(pg) : "");
         PQfinish(pg);
         if (attempt >= retries) {
@@ -606,6 +642,9 @@ static int pg_connect_with_retries(const rw_config *cfg, const pg_params *p, PGc
             rw_fail(e, RW_ERR_DB_CONNECTION,
                     "Unable to obtain connection from database (%s) for user '%s': %s", safe, user,
                     why);
+            const char *state = pg_refusal_sqlstate(why);
+            if (state)
+                snprintf(e->sqlstate, sizeof e->sqlstate, "%s", state);
             free(safe);
             free(user);
             return e->code;

@@ -8,7 +8,7 @@
 
 #include "core/lazylib.h"
 
-static lazy_lib pq_lib = LAZY_LIB("libpq.so.5", "PostgreSQL connections");
+static lazy_lib pq_lib = LAZY_LIB("libpq.so.5", "libpq5", "PostgreSQL connections");
 
 #define PQ_CALL(fail, name, ...) LAZY_CALL(pq_lib, fail, name, __VA_ARGS__)
 #define PQ_CALL_VOID(name, ...) LAZY_CALL_VOID(pq_lib, name, __VA_ARGS__)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "core/lazylib.h"
 
 /*
  * The history queries run once per migration with the same text: their
@@ -101,7 +102,8 @@ static int sqlite_connect(const rw_config *cfg, db_conn **out, rw_err *e)
         rw_fail(e, RW_ERR_DB_CONNECTION,
                 "Unable to open SQLite database %s: %s (does its directory exist and is it "
                 "writable?)",
-                c->path, c->db ? sqlite3_errmsg(c->db) : "out of memory");
+                c->path,
+                c->db ? sqlite3_errmsg(c->db) : lazy_failure() ? lazy_failure() : "out of memory");
         sqlite3_close(c->db);
         free(c->path);
         free(c);

@@ -10,7 +10,7 @@
 
 #include "core/lazylib.h"
 
-static lazy_lib sqlite_lib = LAZY_LIB("libsqlite3.so.0", "SQLite databases");
+static lazy_lib sqlite_lib = LAZY_LIB("libsqlite3.so.0", "libsqlite3-0", "SQLite databases");
 
 #define SQ_CALL(fail, name, ...) LAZY_CALL(sqlite_lib, fail, name, __VA_ARGS__)
 

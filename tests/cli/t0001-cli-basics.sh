@@ -7,7 +7,7 @@
 test_expect_success 'help prints usage and every command, exit 0' '
 	"$RUNWAY_BIN" help >out 2>err &&
 	expect_grep "^Usage: runway" out &&
-	for c in migrate info validate baseline repair clean help; do
+	for c in migrate info validate baseline repair clean help lambda; do
 		grep -q "^  $c " out || { echo "help lacks $c"; exit 1; }
 	done
 '
@@ -81,6 +81,22 @@ test_expect_success '-q keeps stderr free of progress lines' '
 test_expect_success '--key=value is accepted like -key=value' '
 	"$RUNWAY_BIN" --url="$DB_URL" --locations=filesystem:sql info >out 2>err &&
 	expect_grep "| Versioned | 1 " out
+'
+
+test_expect_success 'without a url the error says it is required and shows an example that works' '
+	mkdir -p nourl/sql && cd nourl &&
+	must_fail env -u FLYWAY_URL "$RUNWAY_BIN" migrate &&
+	expect_grep "No database url is configured (runway, like Flyway, has no default database)" err &&
+	example=$(sed -n "s/.*For example: runway \(-url=[^ ]* -locations=[^ ]* migrate\).*/\1/p" err) &&
+	test -n "$example" &&
+	write_migration V1__a.sql "CREATE TABLE a (id INT);" &&
+	"$RUNWAY_BIN" $example >out 2>err &&
+	expect_grep "Successfully applied 1 migration" err
+'
+
+test_expect_success 'the README does not call SQLite the default and says -url is required' '
+	! grep -i "sqlite (the default)" "$RUNWAY_SOURCE_DIR/README.md" &&
+	grep -q "There is no default database" "$RUNWAY_SOURCE_DIR/README.md"
 '
 
 test_done

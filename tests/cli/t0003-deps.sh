@@ -9,7 +9,7 @@ deps=$RUNWAY_SOURCE_DIR/tools/deps.sh
 make_stubs() {
   mkdir -p stubs &&
   for c in cmake make gcc pkg-config sqlite3 initdb psql mariadbd mariadb prove clang jq \
-           node npm perl objcopy tar gzip podman runc; do
+           node npm perl objcopy strip tar gzip podman runc zip unzip patchelf; do
     # rm first: a stub may be a link to the real command, which must stay untouched.
     rm -f stubs/$c && printf '#!/bin/sh\nexit 0\n' >stubs/$c && chmod +x stubs/$c || return 1
   done
@@ -49,7 +49,7 @@ test_expect_success 'apt waits for the dpkg lock instead of failing at once' '
   printf "#!/bin/sh\necho \"apt-get \$*\" >>\"$TRASH/apt.log\"\n" >stubs/apt-get && chmod +x stubs/apt-get &&
   PATH=$TRASH/stubs:$PATH RUNWAY_DEPS_PATH=$TRASH/stubs bash "$deps" test >out 2>&1 &&
   expect_grep "^apt-get -o DPkg::Lock::Timeout=600 update" apt.log &&
-  expect_grep "^apt-get -o DPkg::Lock::Timeout=600 install .* jq$" apt.log
+  expect_grep "^apt-get -o DPkg::Lock::Timeout=600 install .* jq\( \|$\)" apt.log
 '
 
 test_done

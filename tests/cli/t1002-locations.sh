@@ -66,6 +66,23 @@ test_expect_success 'a missing location is a warning, not an error' '
 	expect_grep "no_such_dir" err
 '
 
+test_expect_success 'the migrate warning names the missing folder and the directory it is relative to' '
+	rw -locations=filesystem:no_such_dir migrate >out 2>err &&
+	expect_grep "Skipping filesystem location: no_such_dir (NOT_FOUND): $TRASH/no_such_dir does not exist; relative locations start from the current directory $TRASH" err
+'
+
+test_expect_success 'with workingDirectory the warning says relative to it' '
+	mkdir -p wdir &&
+	rw -workingDirectory="$TRASH/wdir" -locations=filesystem:no_such_dir migrate >out 2>err &&
+	expect_grep "$TRASH/wdir/no_such_dir does not exist; relative locations start from workingDirectory $TRASH/wdir" err
+'
+
+test_expect_success 'a location without migrations makes migrate warn, naming it' '
+	mkdir -p empty2 &&
+	rw -locations=filesystem:empty2 migrate >out 2>err &&
+	expect_grep "No migrations found in empty2 ($TRASH/empty2); relative locations start from the current directory $TRASH. Are your locations set up correctly?" err
+'
+
 test_expect_success 'failOnMissingLocations=true makes a missing location an error' '
 	db_state >before &&
 	must_fail rw -locations=filesystem:loc_b,filesystem:no_such_dir -failOnMissingLocations=true migrate &&

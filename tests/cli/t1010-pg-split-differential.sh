@@ -10,7 +10,7 @@ command -v node >/dev/null && command -v npm >/dev/null || skip_all "node and np
 "$pgdiff/install.sh" || skip_all "npm ci failed in tests/fuzz/pgdiff"
 
 test_expect_success 'generated scripts split into the statements PostgreSQL parses' '
-  node "$pgdiff/pgdiff.js" --dump "$split_dump" --seed 1 --count 1500 >out 2>&1 ||
+  node "$pgdiff/pgdiff.js" --dump "$split_dump" --seed 1 --count 1500 --cr >out 2>&1 ||
     { cat out; false; } &&
   expect_grep "0 differences" out
 '

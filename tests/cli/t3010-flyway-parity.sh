@@ -291,4 +291,16 @@ test_expect_success 'the extra JSON keys are the ones the docs list' '
 	jq -e "has(\"dryRun\") and has(\"pendingMigrations\") and has(\"stoppedByDeadline\") and has(\"totalMigrationTime\") and has(\"runwayVersion\")" out
 '
 
+if [ "$RUNWAY_TEST_BACKEND" = postgresql ]; then
+test_expect_success 'PostgreSQL notices print as Flyway prints them' '
+	mkdir -p notices &&
+	printf "%s\n" "DO \$\$ BEGIN RAISE NOTICE '"'"'hello from the server'"'"'; END \$\$;" \
+		"DO \$\$ BEGIN RAISE WARNING '"'"'careful now'"'"'; END \$\$;" >notices/V1__notices.sql &&
+	rw_fresh notices -locations=filesystem:notices migrate >out 2>err &&
+	expect_grep "^DB: hello from the server$" err &&
+	expect_grep "^WARNING: DB: careful now (SQL State: 01000 - Error Code: 0)$" err &&
+	drop_schema "$(new_schema notices)"
+'
+fi
+
 test_done

@@ -18,6 +18,15 @@ test_expect_success 'validate passes and reports the count' '
 	db_state >after && test_cmp before after
 '
 
+test_expect_success 'one migration is validated in the singular, by validate and by migrate' '
+	mkdir -p one && echo "CREATE TABLE only_t (id INT);" >one/V1__only.sql &&
+	one() { "$RUNWAY_BIN" -url="jdbc:sqlite:$TRASH/one.db" -locations=filesystem:one "$@"; } &&
+	one migrate >out 2>err && one migrate >out 2>err &&
+	expect_grep "Successfully validated 1 migration (" err &&
+	one validate >out 2>err &&
+	expect_grep "Successfully validated 1 migration (" err
+'
+
 test_expect_success 'a pending migration fails plain validate' '
 	write_migration V4__m4.sql "CREATE TABLE m4 (id INT);" &&
 	must_fail rw validate &&

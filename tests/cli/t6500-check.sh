@@ -96,6 +96,46 @@ test_expect_failure_code 'a configuration error exits 1' 1 '
   rw check -expectVersion=not.a.version
 '
 
+test_expect_failure_code 'a missing location exits 7' 7 '
+  rw -locations=filesystem:nowhere check
+'
+
+test_expect_success 'the missing location is named with the directory it is relative to' '
+  rw -locations=filesystem:nowhere check >out 2>err; test $? -eq 7 &&
+  expect_grep "Location nowhere does not exist (relative locations start from the current directory $TRASH)" err &&
+  ! grep "every local migration is applied" out err
+'
+
+test_expect_failure_code 'a location without migrations exits 7' 7 '
+  mkdir -p empty && rw -locations=filesystem:empty check
+'
+
+test_expect_success 'no migrations in JSON says so, naming the folder' '
+  mkdir -p empty && rw -locations=filesystem:empty -outputType=json check >out.json; test $? -eq 7 &&
+  expect_grep "\"status\": \"no-migrations\"" out.json &&
+  expect_grep "\"exitCode\": 7" out.json &&
+  expect_grep "No migrations found in empty ($TRASH/empty)" out.json
+'
+
+# The URL of the test database with the password or the database name replaced.
+wrong_password_url() { printf '%s' "$DB_URL" | sed 's/password=[^&]*/password=not-the-password/'; }
+unknown_database_url() { printf '%s' "$DB_URL" | sed "s#/$DB_NAME?#/no_such_database?#"; }
+
+if [ "$RUNWAY_TEST_BACKEND" != sqlite ]; then
+test_expect_failure_code 'a wrong password exits 8 (refused), not 5' 8 '
+  "$RUNWAY_BIN" -url="$(wrong_password_url)" check
+'
+
+test_expect_success 'refused in JSON says so' '
+  "$RUNWAY_BIN" -url="$(wrong_password_url)" -outputType=json check >out.json; test $? -eq 8 &&
+  expect_grep "\"status\": \"refused\"" out.json
+'
+
+test_expect_failure_code 'an unknown database exits 8' 8 '
+  "$RUNWAY_BIN" -url="$(unknown_database_url)" check
+'
+fi
+
 if [ "$RUNWAY_TEST_BACKEND" = mysql ]; then
   # Without transactional DDL a running migration's row reads as failed until
   # it completes: while another session holds the migration lock, check

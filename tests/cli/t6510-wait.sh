@@ -43,6 +43,11 @@ test_expect_failure_code 'wait times out with exit 6 while migrations stay pendi
   rw wait -timeout=1 -interval=0.2
 '
 
+test_expect_success 'the waiting message gives the timeout in whole seconds' '
+  rw wait -timeout=3 -interval=0.5 >out 2>err; test $? -eq 6 &&
+  expect_grep "Waiting up to 3s: " err
+'
+
 test_expect_success 'the timeout is reported in JSON with the pending list' '
   rw wait -timeout=0.3 -interval=0.1 -outputType=json >out.json; test $? -eq 6 &&
   expect_grep "\"status\": \"timeout\"" out.json &&
@@ -83,5 +88,38 @@ fi
 test_expect_failure_code 'an invalid interval is a configuration error' 1 '
   rw wait -interval=soon
 '
+
+# fails_fast CODE CMD...: CMD exits CODE within 20 s although -timeout is 120 s.
+fails_fast() {
+  want=$1; shift
+  start=$(date +%s)
+  "$@" >out 2>err
+  rc=$?
+  took=$(( $(date +%s) - start ))
+  [ $rc -eq "$want" ] || { echo "exit $rc, expected $want"; cat out err; return 1; }
+  [ $took -lt 20 ] || { echo "took ${took}s: it waited"; return 1; }
+}
+
+test_expect_success 'a configuration error ends the wait at once with exit 1' '
+  fails_fast 1 "$RUNWAY_BIN" -url=jdbc:nosuchdb:x wait -timeout=120 -interval=0.2
+'
+
+test_expect_success 'a missing location ends the wait at once with exit 7' '
+  fails_fast 7 rw -locations=filesystem:nowhere wait -timeout=120 -interval=0.2 &&
+  expect_grep "Location nowhere does not exist" err
+'
+
+if [ "$RUNWAY_TEST_BACKEND" != sqlite ]; then
+test_expect_success 'a wrong password ends the wait at once with exit 8' '
+  url=$(printf "%s" "$DB_URL" | sed "s/password=[^&]*/password=not-the-password/") &&
+  fails_fast 8 "$RUNWAY_BIN" -url="$url" wait -timeout=120 -interval=0.2 &&
+  ! grep "Waiting for the database" err
+'
+
+test_expect_success 'an unknown database ends the wait at once with exit 8' '
+  url=$(printf "%s" "$DB_URL" | sed "s#/$DB_NAME?#/no_such_database?#") &&
+  fails_fast 8 "$RUNWAY_BIN" -url="$url" wait -timeout=120 -interval=0.2
+'
+fi
 
 test_done

@@ -34,6 +34,14 @@ test_expect_success 'dry run to a file leaves the database byte-identical' '
   expect_grep "the database was not changed" err
 '
 
+test_expect_success 'a dry run says would apply, never done or successfully applied' '
+  rw migrate -placeholders.tbl=added -dryRunOutput=dry.sql 2>err &&
+  expect_grep "^  would apply \[1/2\] V2__add.sql$" err &&
+  expect_grep "^  would apply \[2/2\] R__view.sql$" err &&
+  expect_grep "Dry run: would apply 2 migrations to schema .*; nothing was executed" err &&
+  ! grep -i "done \[\|successfully applied" err
+'
+
 test_expect_success 'the file holds the migration SQL with placeholders resolved' '
   expect_grep "CREATE TABLE added_t" dry.sql &&
   ! grep -q "CREATE TABLE base_t" dry.sql &&

@@ -15,6 +15,13 @@ test_expect_success 'the next file follows the highest version' '
   test -f sql/V2__add_orders.sql
 '
 
+test_expect_success 'the created version is printed with dots, as info shows it' '
+  mkdir -p dotted && : >dotted/V1_12_31__x.sql &&
+  "$RUNWAY_BIN" -locations=filesystem:dotted new next >out 2>err &&
+  test -f dotted/V1_12_32__next.sql &&
+  expect_grep "Created migration version 1.12.32$" err
+'
+
 test_expect_success 'zero padding and multi-part versions are kept' '
   mkdir -p padded multi &&
   : >padded/V009__x.sql && : >multi/V1_2_9__y.sql &&

@@ -67,7 +67,7 @@ test_expect_success 'a migration without a U file cannot be undone; nothing chan
   rw migrate >/dev/null 2>&1 &&
   history_types >before &&
   must_fail rw undo -target=2 &&
-  expect_grep "no undo migration U4__" err &&
+  expect_grep "no undo migration U4__four.sql found" err &&
   history_types >after && test_cmp before after &&
   db_schema >schema && expect_grep t_three schema
 '
@@ -77,6 +77,15 @@ test_expect_success 'a failing undo script fails the command and names the file'
   must_fail rw undo &&
   expect_grep "Undo migration U4__four.sql failed" err &&
   db_schema >schema && expect_grep t_four schema
+'
+
+test_expect_success 'the missing undo file is named as files are, with underscores' '
+  mkdir -p dotted && echo "CREATE TABLE t_dotted (id INT);" >dotted/V4_1_2__dotted.sql &&
+  dotted() { rw -locations=filesystem:dotted -table=dotted_history "$@"; } &&
+  dotted -baselineOnMigrate=true -baselineVersion=0 migrate >/dev/null 2>&1 &&
+  must_fail dotted undo &&
+  expect_grep "Unable to undo migration to version 4.1.2 (dotted): no undo migration U4_1_2__dotted.sql found" err &&
+  ! grep "U4\.1\.2" err
 '
 
 test_expect_success 'undo on an empty database does nothing' '
