@@ -117,7 +117,7 @@ static const config_key known_keys[] = {
     {"interval", R, "2", "wait: seconds between checks"},
     {"quiet", R, "false", "print only results and errors"},
     {"dialect", R, NULL, "lint: postgresql, mysql or sqlite (default: from the url)"},
-    {"lintFormat", R, "text", "lint: text, json, sarif or junit"},
+    {"lintFormat", R, "text", "lint: text, json, sarif, junit, gitlab or github"},
     {"lintIgnore", R, NULL, "lint: rule ids to skip (comma-separated)"},
     {"lintEnable", R, NULL, "lint: opt-in rule ids to turn on (comma-separated), or style for all"},
     {"lintVerbose", R, "false", "lint: also list the statements no rule classifies"},

@@ -41,6 +41,24 @@ static bool gate_is_pending(const plan_entry *en, const rw_version *expect)
     return en->mig->type == MIG_VERSIONED && version_cmp(&en->mig->version, expect) <= 0;
 }
 
+/*
+ * 1 when another process holds the migration lock on a database whose
+ * running migrations show as failed rows (no transactional DDL), 0 when
+ * not or when that cannot be told.
+ */
+static int gate_migration_running(const rw_session *s)
+{
+    const db_ops *ops = s->db.ops;
+    if (!ops || ops->ddl_transactions || !ops->lock_is_held || !s->hist.qualified)
+        return 0;
+    bool held = false;
+    rw_err ignored;
+    rw_err_clear(&ignored);
+    if (ops->lock_is_held(s->db.conn, s->hist.schema, s->hist.table, &held, &ignored) != RW_OK)
+        return 0;
+    return held ? 1 : 0;
+}
+
 int gate_evaluate(const rw_session *s, const char *expect_version, gate_result *out, rw_err *e)
 {
     memset(out, 0, sizeof *out);
@@ -69,6 +87,13 @@ int gate_evaluate(const rw_session *s, const char *expect_version, gate_result *
         version_free(&cur);
     }
     version_free(&expect);
+    if (out->nfailed && gate_migration_running(s) == 1) {
+        /* The failed rows are a running migration's: pending until it completes. */
+        for (size_t i = 0; i < out->nfailed; i++)
+            gate_push(&out->pending, &out->npending, out->failed[i]);
+        out->nfailed = 0;
+        out->migration_running = true;
+    }
     /* Without local files every other answer would be vacuous: "all applied" of nothing. */
     if (s->res.missing.len || s->res.nmigs == 0)
         out->status = GATE_NO_MIGRATIONS;
@@ -180,7 +205,9 @@ char *gate_summary(const rw_session *s, const gate_result *g, const char *expect
         if (g->below_expected)
             sb_addf(&sb, ", expected %s", expect_version);
         if (g->npending) {
-            sb_addf(&sb, "; %zu migration%s pending: ", g->npending, g->npending == 1 ? "" : "s");
+            sb_addf(&sb, "; %zu migration%s %s: ", g->npending, g->npending == 1 ? "" : "s",
+                    g->migration_running ? "pending (another process is migrating now)"
+                                         : "pending");
             gate_list_names(&sb, g->pending, g->npending);
         }
         break;

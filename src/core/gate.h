@@ -36,6 +36,7 @@ typedef struct gate_result {
     const plan_entry **drift;        /* applied versioned rows whose checksum differs */
     size_t ndrift;
     bool below_expected;             /* schema version lower than expectVersion */
+    bool migration_running;          /* failed rows belong to a migration running now */
 } gate_result;
 
 /*

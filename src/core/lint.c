@@ -1509,9 +1509,11 @@ static bool lint_runs_in_transaction(const lint_file *f, const sql_script *scrip
            !sql_script_has_nontransactional(script);
 }
 
-static void lint_mixed(lint_file *f, const sql_script *script)
+/* Like migrate: a script whose .conf says executeInTransaction=false may mix. */
+static void lint_mixed(lint_file *f, const sql_script *script, bool conf_in_transaction)
 {
-    if (config_get_bool(f->cfg, "mixed") || !sql_script_has_nontransactional(script) ||
+    if (config_get_bool(f->cfg, "mixed") || !conf_in_transaction ||
+        !sql_script_has_nontransactional(script) ||
         !sql_script_has_transactional(script))
         return;
     for (size_t i = 0; i < script->len; i++)
@@ -1620,7 +1622,7 @@ static void lint_script_in_set(const rw_config *cfg, const sql_dialect *dialect,
                      "\"%s\" is inside the comment above it: that line ends with a bare CR, "
                      "which does not end a comment here; save the file with LF or CRLF line ends",
                      script.hidden_text);
-        lint_mixed(&f, &script);
+        lint_mixed(&f, &script, conf_in_transaction);
         lint_ddl d = {0};
         for (size_t i = 0; new_tables && i < new_tables->len; i++)
             strlist_push(&d.created, new_tables->items[i]);

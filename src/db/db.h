@@ -56,6 +56,12 @@ typedef struct db_ops {
     /* Cross-process lock on the history table (Flyway's lock key). */
     int (*lock)(db_conn *c, const char *schema, const char *table, rw_err *e);
     int (*unlock)(db_conn *c, const char *schema, const char *table, rw_err *e);
+    /*
+     * Whether some connection holds that lock right now, or NULL.  Where DDL
+     * is not transactional a running migration's history row reads as
+     * failed until it completes; a held lock tells the two apart.
+     */
+    int (*lock_is_held)(db_conn *c, const char *schema, const char *table, bool *out, rw_err *e);
 
     int (*schema_exists)(db_conn *c, const char *schema, bool *out, rw_err *e);
     /* Names of the schemas matching one LIKE pattern (?), sorted; NULL: no schemas. */

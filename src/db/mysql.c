@@ -905,6 +905,19 @@ static int my_unlock(db_conn *c, const char *schema, const char *table, rw_err *
     return rc;
 }
 
+static int my_lock_is_held(db_conn *c, const char *schema, const char *table, bool *out,
+                           rw_err *e)
+{
+    char *name = my_lock_name(schema, table);
+    const char *params[] = {name};
+    strbuf holder = STRBUF_INIT;
+    int rc = my_scalar(c, "SELECT IS_USED_LOCK(?)", params, 1, &holder, e);
+    *out = rc == RW_OK && holder.len > 0;
+    sb_free(&holder);
+    free(name);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- schemas */
 
 static int my_exists(db_conn *c, const char *sql, const char *const *params, int nparams,
@@ -1179,6 +1192,7 @@ const db_ops db_mysql_ops = {
     .bool_false = "0",
     .lock = my_lock,
     .unlock = my_unlock,
+    .lock_is_held = my_lock_is_held,
     .schema_exists = my_schema_exists,
     .list_schemas_sql = "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME "
                         "LIKE ? ORDER BY 1",

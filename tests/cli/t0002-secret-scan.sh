@@ -63,4 +63,9 @@ test_expect_success 'a test without secrets in its outputs passes' '
   expect_grep "^ok 1 - nested" nested.tap
 '
 
+test_expect_success 'a failing test without any secret shows its output unmasked' '
+  mkdir plain && printf "first line\nsecond line\n" | secret_redact plain >shown &&
+  printf "first line\nsecond line\n" >want && test_cmp want shown
+'
+
 test_done

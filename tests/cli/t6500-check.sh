@@ -136,4 +136,24 @@ test_expect_failure_code 'an unknown database exits 8' 8 '
 '
 fi
 
+if [ "$RUNWAY_TEST_BACKEND" = mysql ]; then
+  # Without transactional DDL a running migration's row reads as failed until
+  # it completes: while another session holds the migration lock, check
+  # reports it pending, not failed.
+  test_expect_success 'a failed row under a held migration lock is pending (exit 2), not failed' '
+    db_reset && rm -rf sql &&
+    write_migration V1__one.sql "CREATE TABLE one_t (id INT);" &&
+    write_migration V2__two.sql "CREATE TABLE two_t (id INT);" &&
+    rw migrate -target=1 >/dev/null 2>&1 &&
+    db_sql "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) VALUES (2, \"2\", \"two\", \"SQL\", \"V2__two.sql\", 0, \"x\", 0, 0)" &&
+    rw check >out 2>err; test $? -eq 3 &&
+    name=$(mysql_lock_name "$DB_NAME") &&
+    { _my_client mariadb --batch --skip-column-names \
+        -e "SELECT GET_LOCK(\"$name\", 0); DO SLEEP(3);" >holder.out & } &&
+    sleep 1 &&
+    rw check >out 2>err; rc=$?; wait; test $rc -eq 2 &&
+    expect_grep "another process is migrating now" err
+  '
+fi
+
 test_done

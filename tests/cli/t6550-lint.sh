@@ -169,6 +169,17 @@ test_expect_success 'GitHub Actions output escapes %, newlines, commas and colon
   expect_grep "^::warning file=ghesc/V1__esc%2Ca%3Ab.sql,line=2,title=RW104 drop-column::DROP COLUMN a,b:c.x%25y" gh.txt
 '
 
+mkdir -p mixed
+printf "%s\n" "CREATE TABLE t (id int);" "CREATE INDEX CONCURRENTLY t_id ON t (id);" >mixed/V1__mixed.sql
+
+test_expect_success 'a script with executeInTransaction=false in its .conf may mix, as in migrate' '
+  { lint -dialect=postgresql -locations=filesystem:mixed >out; test $? -eq 1; } &&
+  expect_grep "mixed/V1__mixed.sql:2: error RW005" out &&
+  echo "executeInTransaction=false" >mixed/V1__mixed.sql.conf &&
+  lint -dialect=postgresql -locations=filesystem:mixed >out &&
+  ! grep -q RW005 out
+'
+
 mkdir -p style
 printf "%s\n" "CREATE TABLE t (id serial PRIMARY KEY, name varchar(20));" \
   "CREATE WIDGET w;" >style/V1__style.sql

@@ -77,7 +77,9 @@ secret_scan() {
 # secret_redact DIR: copies stdin to stdout with every secret value replaced by ***.
 secret_redact() {
   _secret_list "$1" | cut -f2- >"$1/.secret-patterns"
-  awk 'FNR == NR { if ($0 != "") s[n++] = $0; next }
+  # FILENAME, not FNR == NR: with no secrets the patterns file is empty and
+  # FNR == NR would hold for every output line as well.
+  awk 'FILENAME == ARGV[1] { if ($0 != "") s[n++] = $0; next }
        { for (i = 0; i < n; i++) { out = ""; line = $0
            while ((p = index(line, s[i])) > 0) {
              out = out substr(line, 1, p - 1) "***"; line = substr(line, p + length(s[i])) }
