@@ -541,14 +541,7 @@ static void fleet_cli_entry(void *ud, json_t *entry, const fleet_counts *c)
 
 static int fleet_not_started(bool json, const rw_err *e)
 {
-    if (json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "error", report_error_object(e));
-        report_print_json(stdout, o);
-        json_decref(o);
-    } else {
-        log_error("%s", e->msg);
-    }
+    report_print_error(json, e);
     return FLEET_EXIT_NOT_STARTED;
 }
 

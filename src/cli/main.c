@@ -17,17 +17,6 @@
 
 extern char **environ;
 
-static void main_print_error(bool json, const rw_err *e)
-{
-    if (json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "error", report_error_object(e));
-        report_print_json(stdout, o);
-        json_decref(o);
-    } else {
-        fprintf(stderr, "ERROR: %s\n", e->msg);
-    }
-}
 
 /* Suggests the closest command for a typo. */
 static const char *main_closest_command(const char *name)
@@ -107,7 +96,7 @@ int main(int argc, char **argv)
     rw_err_clear(&e);
     bool json = main_wants_json(argc, argv);
     if (config_load_all(cfg, argc, argv, environ, &commands, &e) != RW_OK) {
-        main_print_error(json, &e);
+        report_print_error(json, &e);
         config_free(cfg);
         strlist_free(&commands);
         return 1;
@@ -134,7 +123,7 @@ int main(int argc, char **argv)
             rw_fail(&e, RW_ERR_CONFIGURATION, "Invalid command: %s%s%s%s. Run 'runway help'.",
                     commands.items[i], near ? " (did you mean '" : "", near ? near : "",
                     near ? "'?)" : "");
-            main_print_error(json, &e);
+            report_print_error(json, &e);
             config_free(cfg);
             strlist_free(&commands);
             return 1;
@@ -158,7 +147,7 @@ int main(int argc, char **argv)
                            !config_is_set(cfg, "sfnTaskToken") && !config_is_set(cfg, "webhookUrl");
         aws_heartbeat *hb = NULL;
         if (aws_heartbeat_start(cfg, &hb, &e) != RW_OK) {
-            main_print_error(json, &e);
+            report_print_error(json, &e);
             exit_code = 1;
             break;
         }

@@ -220,3 +220,15 @@ void report_print_json(FILE *out, json_t *v)
         free(s);
     }
 }
+
+void report_print_error(bool json, const rw_err *e)
+{
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "error", report_error_object(e));
+        report_print_json(stdout, o);
+        json_decref(o);
+    } else {
+        fprintf(stderr, "ERROR: %s\n", e->msg);
+    }
+}

@@ -28,6 +28,8 @@ char *report_iso_utc(const char *installed_on);
 json_t *report_info_entry(const plan_entry *en);
 /* Prints the info table (Category | Version | ... | Undoable). */
 void report_info_table(FILE *out, const rw_plan *plan, const bool *include);
+/* An error that ends a run: {"error": {...}} on stdout with JSON output, else one ERROR line. */
+void report_print_error(bool json, const rw_err *e);
 /* Dumps a JSON value to out, pretty-printed, with a trailing newline. */
 void report_print_json(FILE *out, json_t *v);
 
