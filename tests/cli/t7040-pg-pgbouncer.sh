@@ -1,5 +1,6 @@
 #!/bin/sh
 # backends: postgresql
+# label: e2e
 # PgBouncer between runway and PostgreSQL.  The migration lock is a session
 # advisory lock: in session pooling eight concurrent runs apply every
 # migration exactly once; in transaction pooling runway refuses with an
