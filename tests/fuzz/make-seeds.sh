@@ -7,6 +7,7 @@
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1
+# Without ../shared (a fresh clone) the corpus is skipped: seeds come from the tests alone.
 corpus=${RUNWAY_CORPUS:-$src/../shared/corpus}
 [ -d "$corpus" ] && corpus=$(cd "$corpus" && pwd)
 max=65536

@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../../.." && pwd)
 build=$(cd "$1" && pwd)
 shift
+# Without ../shared (a fresh clone) the corpus files are skipped: only generated inputs are compared.
 corpus=${RUNWAY_CORPUS:-$src/../shared/corpus}
 
 "$here/install.sh"
