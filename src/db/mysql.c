@@ -894,27 +894,32 @@ static int my_lock(db_conn *c, const char *schema, const char *table, rw_err *e)
     return rc;
 }
 
-static int my_unlock(db_conn *c, const char *schema, const char *table, rw_err *e)
+/* Runs sql (one ? for the lock's name) for the lock on schema.table; out gets its value. */
+static int my_lock_query(db_conn *c, const char *sql, const char *schema, const char *table,
+                         strbuf *out, rw_err *e)
 {
     char *name = my_lock_name(schema, table);
     const char *params[] = {name};
-    strbuf got = STRBUF_INIT;
-    int rc = my_scalar(c, "SELECT RELEASE_LOCK(?)", params, 1, &got, e);
-    sb_free(&got);
+    int rc = my_scalar(c, sql, params, 1, out, e);
     free(name);
+    return rc;
+}
+
+static int my_unlock(db_conn *c, const char *schema, const char *table, rw_err *e)
+{
+    strbuf got = STRBUF_INIT;
+    int rc = my_lock_query(c, "SELECT RELEASE_LOCK(?)", schema, table, &got, e);
+    sb_free(&got);
     return rc;
 }
 
 static int my_lock_is_held(db_conn *c, const char *schema, const char *table, bool *out,
                            rw_err *e)
 {
-    char *name = my_lock_name(schema, table);
-    const char *params[] = {name};
     strbuf holder = STRBUF_INIT;
-    int rc = my_scalar(c, "SELECT IS_USED_LOCK(?)", params, 1, &holder, e);
+    int rc = my_lock_query(c, "SELECT IS_USED_LOCK(?)", schema, table, &holder, e);
     *out = rc == RW_OK && holder.len > 0;
     sb_free(&holder);
-    free(name);
     return rc;
 }
 
