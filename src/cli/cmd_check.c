@@ -9,34 +9,26 @@
 #include "core/gate.h"
 #include "core/report.h"
 
-/* Fills r->report for a database that could not be reached. */
-static int check_unreachable(rw_run *r, const char *operation)
+/*
+ * Fills r->report for a database that gave no session: "unreachable" (no
+ * answer) or "refused" (it answered and refused the login or database).
+ */
+static int check_no_session(rw_run *r, const char *operation, const char *status, int exit_code)
 {
     json_t *o = report_new(operation, NULL);
-    json_object_set_new(o, "status", json_string("unreachable"));
-    json_object_set_new(o, "exitCode", json_integer(GATE_EXIT_UNREACHABLE));
+    json_object_set_new(o, "status", json_string(status));
+    json_object_set_new(o, "exitCode", json_integer(exit_code));
     r->report = o;
-    r->exit_code = GATE_EXIT_UNREACHABLE;
-    return r->err.code;
-}
-
-/* Fills r->report for a database that answered and refused the login or database. */
-static int check_refused(rw_run *r, const char *operation)
-{
-    json_t *o = report_new(operation, NULL);
-    json_object_set_new(o, "status", json_string("refused"));
-    json_object_set_new(o, "exitCode", json_integer(GATE_EXIT_REFUSED));
-    r->report = o;
-    r->exit_code = GATE_EXIT_REFUSED;
+    r->exit_code = exit_code;
     return r->err.code;
 }
 
 int cmd_gate_open_failed(rw_run *r, const char *operation)
 {
     if (db_error_is_refusal(&r->err))
-        return check_refused(r, operation);
+        return check_no_session(r, operation, "refused", GATE_EXIT_REFUSED);
     if (r->err.code == RW_ERR_DB_CONNECTION)
-        return check_unreachable(r, operation);
+        return check_no_session(r, operation, "unreachable", GATE_EXIT_UNREACHABLE);
     r->exit_code = GATE_EXIT_ERROR;
     return r->err.code ? (int)r->err.code : RW_ERROR;
 }
