@@ -10,14 +10,15 @@
 
 /*
  * Statements are non-empty, start on a line of the file, in file order, and
- * a parse error names a line of the file.
+ * a parse error names a line of the file.  Lines end as the splitters count
+ * them: at LF, CRLF or a bare CR.
  */
 static inline void fuzz_split(const sql_dialect *dialect, const uint8_t *data, size_t size)
 {
     char *text = fuzz_text(data, size);
     int lines = 1;
     for (size_t i = 0; i < size; i++)
-        lines += text[i] == '\n';
+        lines += sql_is_line_end(text, size, i);
     sql_script s = {0};
     rw_err e;
     rw_err_clear(&e);
