@@ -54,4 +54,50 @@ test_expect_success 'an ordinary transactional migration costs at most two round
 	test $((twenty - one)) -le $((2 * 19))
 '
 
+if [ "$RUNWAY_TEST_BACKEND" = postgresql ]; then
+test_expect_success 'server notices of a batched migration come in the order the statements ran' '
+	write_migration V30__notices.sql "DO \$\$ BEGIN RAISE NOTICE '"'"'first'"'"'; END \$\$;
+CREATE TABLE t30 (id INT);
+DO \$\$ BEGIN RAISE NOTICE '"'"'second'"'"'; END \$\$;
+DROP TABLE IF EXISTS no_such_table;" &&
+	rw migrate >out 2>&1 &&
+	grep "^DB: \|DB: " out | sed "s/.*DB: //" >notices &&
+	printf "%s\n" first second "table \"no_such_table\" does not exist, skipping" >expect &&
+	test_cmp expect notices
+'
+
+test_expect_success 'COPY FROM STDIN and CREATE INDEX CONCURRENTLY still run alone' '
+	write_migration V31__copy.sql "CREATE TABLE t31 (id INT, name TEXT);
+COPY t31 (id, name) FROM STDIN;
+1	one
+2	two
+\\.
+INSERT INTO t31 VALUES (3, '"'"'three'"'"');" &&
+	write_migration V32__concurrently.sql "CREATE INDEX CONCURRENTLY t31_id ON t31 (id);" &&
+	rw migrate &&
+	test "$(db_sql "SELECT string_agg(name, '"'"','"'"' ORDER BY id) FROM t31")" = one,two,three &&
+	test "$(db_sql "SELECT indexname FROM pg_indexes WHERE tablename = '"'"'t31'"'"'")" = t31_id
+'
+fi
+
+test_expect_success 'a failing statement in a batch is reported with its file, line and statement; nothing stays' '
+	write_migration V40__bad.sql "CREATE TABLE t40 (id INT);
+INSERT INTO t40 VALUES (1);
+INSERT INTO t40 VALUES (1, 2, 3);
+CREATE TABLE t40b (id INT);" &&
+	db_state >before &&
+	must_fail "$RUNWAY_BIN" -url="$DB_URL" migrate &&
+	expect_grep "Migration V40__bad.sql failed" err &&
+	expect_grep "Line       : 3" err &&
+	expect_grep "Statement  : INSERT INTO t40 VALUES (1, 2, 3)" err &&
+	db_state >after &&
+	if [ "$RUNWAY_TEST_BACKEND" = postgresql ]; then
+		test_cmp before after && expect_grep "Nothing was changed: fix .*V40__bad.sql:3" err
+	else
+		! db_sql "SELECT 1 FROM t40b" 2>/dev/null &&
+		test "$(db_sql "SELECT success FROM $HISTORY_SCHEMA.flyway_schema_history WHERE version = 40")" = 0
+	fi &&
+	rm sql/V40__bad.sql
+'
+
 test_done
