@@ -120,6 +120,23 @@ typedef struct rw_db {
  */
 bool db_error_is_refusal(const rw_err *e);
 
+/*
+ * Waiting on another process (the migration lock) must end as soon as the
+ * run is asked to stop, as a running statement does.  The stop module tells
+ * how to know (db_set_stop_check: RW_OK, or fills e with why the run
+ * stops); without one nothing stops a wait.
+ */
+typedef int (*db_stop_check)(rw_err *e);
+void db_set_stop_check(db_stop_check check);
+/* RW_OK, or the stop's error when the run was asked to stop. */
+int db_check_stop(rw_err *e);
+/*
+ * Sleeps ms while waiting for the migration lock, or less: when the run is
+ * asked to stop, returns at once with the stop's error, saying it came
+ * while waiting for that lock.
+ */
+int db_lock_wait_ms(long ms, rw_err *e);
+
 /* Finds the driver for cfg's url and connects; errors name the redacted URL. */
 int db_open(const rw_config *cfg, rw_db *db, rw_err *e);
 void db_close(rw_db *db);

@@ -1288,7 +1288,10 @@ static int postgres_lock(db_conn *c, const char *schema, const char *table, rw_e
         if (attempt == 0)
             log_info("Waiting for the lock on the schema history table held by another "
                      "migration...");
-        pg_sleep_ms(1000);
+        if ((rc = db_lock_wait_ms(1000, e)) != RW_OK) {
+            sb_free(&got);
+            return rc;
+        }
     }
     sb_free(&got);
     return pg_apply_timeouts(c, e);
