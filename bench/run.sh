@@ -641,6 +641,7 @@ machine_description() {
   mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
   kernel=$(uname -sr)
   echo "- CPU: $cpu, $(nproc) cores; memory: $mem; $kernel"
+  echo "- Load average (1, 5, 15 min) when the run started: $load_start; when it ended: $(cut -d' ' -f1-3 /proc/loadavg)"
   [ -r /etc/os-release ] && echo "- OS: $(. /etc/os-release; echo "$PRETTY_NAME")"
   echo "- Files and SQLite databases on $(df -P "$work" | awk 'NR == 2 { print $1 }') ($(stat -f -c %T "$work"))"
   echo "- SQLite $(sqlite3 --version | cut -d' ' -f1)$(
@@ -667,6 +668,7 @@ make_set() { # DB KIND N SETDIR
 mysql_cmd=()
 [ -n "${RUNWAY_TEST_MYSQL_URL:-}" ] && mapfile -t mysql_cmd < <(mariadb_args)
 started=$(date +%s)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 cd "$work" || exit 1
 say "runway benchmark: databases:$dbs; sizes: $sizes; peers:$peers; scratch: $work"
 say "start-up (median of many runs):"
