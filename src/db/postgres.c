@@ -752,15 +752,15 @@ static void pg_session_setup(db_conn *c)
 /* The role and search_path a migration may change and Flyway restores. */
 static int pg_remember_state(db_conn *c, rw_err *e)
 {
-    strbuf v = STRBUF_INIT;
-    int rc = pg_query_value(c, "SELECT current_user", NULL, &v, e);
-    if (rc == RW_OK) {
-        c->original_role = sb_detach(&v);
-        rc = pg_query_value(c, "SELECT current_setting('search_path')", NULL, &v, e);
-        if (rc == RW_OK)
-            c->original_search_path = sb_detach(&v);
+    PGresult *res = PQexec(c->pg, "SELECT current_user, current_setting('search_path')");
+    int rc = RW_OK;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        rc = pg_fail_result(c, res, e);
+    } else {
+        c->original_role = xstrdup(PQgetvalue(res, 0, 0));
+        c->original_search_path = xstrdup(PQgetvalue(res, 0, 1));
     }
-    sb_free(&v);
+    PQclear(res);
     return rc;
 }
 
