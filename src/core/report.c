@@ -241,3 +241,61 @@ void report_print_error(bool json, const rw_err *e)
         fprintf(stderr, "ERROR: %s\n", e->msg);
     }
 }
+
+void report_stream_init(report_stream *rs)
+{
+    memset(rs, 0, sizeof *rs);
+    jsonw_init(&rs->w, 2);
+}
+
+bool report_stream_finish(report_stream *rs, const json_t *report)
+{
+    if (rs->started) {
+        jsonw_members_from(&rs->w, report, rs->obj == report ? rs->written : 0);
+        jsonw_end_object(&rs->w);
+    } else {
+        jsonw_value(&rs->w, report);
+    }
+    for (int i = 0; i < rs->w.nsinks; i++)
+        if (fputc('\n', rs->w.sink[i]) == EOF || fflush(rs->w.sink[i]) != 0)
+            rs->w.failed = true;
+    return !rs->w.failed;
+}
+
+void report_array_begin(report_array *a, report_stream *rs, json_t *o, const char *key)
+{
+    a->rs = rs && !rs->started ? rs : NULL;
+    a->obj = o;
+    a->key = key;
+    a->arr = NULL;
+    if (!a->rs) {
+        a->arr = json_array();
+        return;
+    }
+    rs->started = true;
+    rs->obj = o;
+    rs->written = json_object_size(o);
+    jsonw_begin_object(&rs->w);
+    jsonw_members_from(&rs->w, o, 0);
+    jsonw_key(&rs->w, key);
+    jsonw_begin_array(&rs->w);
+}
+
+void report_array_add(report_array *a, json_t *item)
+{
+    if (a->rs) {
+        jsonw_value(&a->rs->w, item);
+        json_decref(item);
+    } else {
+        json_array_append_new(a->arr, item);
+    }
+}
+
+void report_array_end(report_array *a)
+{
+    if (a->rs)
+        jsonw_end_array(&a->rs->w);
+    else
+        json_object_set_new(a->obj, a->key, a->arr);
+    a->arr = NULL;
+}
