@@ -3,8 +3,10 @@
  */
 #include "db/db.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const db_ops *const drivers[] = {&db_sqlite_ops, &db_postgres_ops, &db_mysql_ops};
 
@@ -95,4 +97,47 @@ void db_close(rw_db *db)
         db->ops->close(db->conn);
     db->ops = NULL;
     db->conn = NULL;
+}
+
+static db_stop_check stop_check;
+
+void db_set_stop_check(db_stop_check check)
+{
+    stop_check = check;
+}
+
+int db_check_stop(rw_err *e)
+{
+    return stop_check ? stop_check(e) : RW_OK;
+}
+
+/* Says what the stop interrupted, after the stop's own words. */
+static int db_stopped_waiting_for_lock(rw_err *e)
+{
+    size_t n = strlen(e->msg);
+    snprintf(e->msg + n, sizeof e->msg - n,
+             " while waiting for the lock on the schema history table, held by another "
+             "migration; this run changed nothing while it waited");
+    return e->code;
+}
+
+/*
+ * Sleeps in short slices, so a stop (a signal, the deadline) ends the wait
+ * within a tenth of a second rather than after the whole pause: the
+ * watcher that cancels a running statement has nothing to cancel here.
+ */
+int db_lock_wait_ms(long ms, rw_err *e)
+{
+    int64_t until = rw_now_ms() + ms;
+    for (;;) {
+        if (db_check_stop(e) != RW_OK)
+            return db_stopped_waiting_for_lock(e);
+        int64_t left = until - rw_now_ms();
+        if (left <= 0)
+            return RW_OK;
+        long slice = left < 100 ? (long)left : 100;
+        struct timespec ts = {0, slice * 1000000L};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
+    }
 }

@@ -44,6 +44,14 @@ typedef struct db_ops {
     /* Connects using url, user, password, connectRetries, initSql ... from cfg. */
     int (*connect)(const rw_config *cfg, db_conn **out, rw_err *e);
     void (*close)(db_conn *c);
+    /*
+     * Optional: readies a connection that served one target for the next
+     * target on the same server, whose settings (cfg) differ only in
+     * defaultSchema and schemas: clears what the last target left in the
+     * session and sets it up for cfg as connect would.  An error means the
+     * connection cannot be reused: close it and connect.
+     */
+    int (*rebind)(db_conn *c, const rw_config *cfg, rw_err *e);
 
     /* "SQLite 3.40", "PostgreSQL 15.4" */
     int (*server_version)(db_conn *c, strbuf *out, rw_err *e);
@@ -145,6 +153,23 @@ int db_run_steps(rw_db *db, const db_step *steps, size_t n, size_t *done, rw_err
  * fix these, unlike a server that is not reachable yet.
  */
 bool db_error_is_refusal(const rw_err *e);
+
+/*
+ * Waiting on another process (the migration lock) must end as soon as the
+ * run is asked to stop, as a running statement does.  The stop module tells
+ * how to know (db_set_stop_check: RW_OK, or fills e with why the run
+ * stops); without one nothing stops a wait.
+ */
+typedef int (*db_stop_check)(rw_err *e);
+void db_set_stop_check(db_stop_check check);
+/* RW_OK, or the stop's error when the run was asked to stop. */
+int db_check_stop(rw_err *e);
+/*
+ * Sleeps ms while waiting for the migration lock, or less: when the run is
+ * asked to stop, returns at once with the stop's error, saying it came
+ * while waiting for that lock.
+ */
+int db_lock_wait_ms(long ms, rw_err *e);
 
 /* Finds the driver for cfg's url and connects; errors name the redacted URL. */
 int db_open(const rw_config *cfg, rw_db *db, rw_err *e);
