@@ -4,7 +4,7 @@
 # transactional migration costs at most two, whatever its number of
 # statements; statements that must run alone still do.  Counts only, never
 # times.
-# backends: postgresql
+# backends: postgresql mysql
 . ./lib.sh
 command -v node >/dev/null || skip_all "node is not installed (tools/deps.sh installs it)"
 
