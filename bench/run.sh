@@ -321,11 +321,12 @@ tools_for() { # DB KIND N
   echo "$t"
 }
 # Timed apply runs: fewer at the largest size, where one run takes seconds,
-# and one for sqitch from 1,000 migrations (a client process per change).
+# and one for sqitch from 100 migrations (a client process per change: a
+# quarter of a second each on a busy machine).
 runs_for() { # DB TOOL N
   if [ "$3" -ge "$largest" ] && [ "$largest" -gt 1000 ]; then
     case "$1:$2" in sqlite:client|sqlite:runway) echo "$runs_large" ;; *) echo 1 ;; esac
-  elif [ "$2" = sqitch ] && [ "$3" -ge 1000 ]; then
+  elif [ "$2" = sqitch ] && [ "$3" -ge 100 ]; then
     echo 1
   else
     echo "$runs"
@@ -427,7 +428,7 @@ bench_tool() { # DB KIND N TOOL SETDIR
   # they get ten runs: three left one busy moment decide the median.
   local rr=10 w=2
   [ "$tool" = sqitch ] && rr=3 w=0
-  [ "$tool" = sqitch ] && [ "$n" -ge 1000 ] && rr=1
+  [ "$tool" = sqitch ] && [ "$n" -ge 100 ] && rr=1
   [ "$quick" = 1 ] && rr=3
   for op in noop info; do
     if [ $op = noop ]; then cmd=("${noop_cmd[@]}"); else cmd=("${info_cmd[@]}"); fi
