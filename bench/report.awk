@@ -450,7 +450,7 @@ function latency_table(    i, key, p, t, tools, v, c, delay, line, n, rt, d0c, d
     delay = rss[key, "latency", "runway"]
     print "The apply from an empty database through `bench/latproxy`, which holds every chunk of data"
     print sprintf("%.0f ms", delay / 1000) " in each direction (a round trip costs " sprintf("%.0f ms", 2 * delay / 1000) \
-          " more), the client's and runway's also through it with no delay (what the proxy costs). *over the"
+          " more); runway's apply also through it with no delay, to set against its direct apply: what the proxy costs. *over the"
     print "floor* is (time − the client's time) / (2 × delay) / N: the round trips per migration a tool waits"
     print "for beyond the client's; *counted* is what the proxy counted per migration (connecting included)."
     print "The fastest migration tool is in bold. One run each; the proxy's mean lateness (how far after"
