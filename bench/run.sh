@@ -42,7 +42,8 @@
 #                      applies at N = 1,000 (of BENCH_BEFORE_KINDS: all),
 #                      the round-trip counts, the latency run and the
 #                      memory of every command at the largest size, for
-#                      the before/after section
+#                      the before/after section; BENCH_BEFORE_LABEL names
+#                      it on the page (a commit)
 #   BENCH_DOC          file to write (docs/benchmarks.md; the quick mode
 #                      writes benchmarks-quick.md next to the binary)
 #   BENCH_KEEP=1       keep the scratch directory
@@ -707,6 +708,7 @@ fi
 mkdir -p "$(dirname "$doc")"
 machine_description > "$work/machine.md"
 awk -v machine="$work/machine.md" -v elapsed="$elapsed" -v quick="$quick" \
+    -v before_label="${BENCH_BEFORE_LABEL:-${BENCH_BEFORE:-}}" \
     -v head="$here/doc-head.md" -v tail="$here/doc-tail.md" \
     -f "$here/report.awk" "$results" > "$doc.tmp" || exit 1
 mv "$doc.tmp" "$doc"
