@@ -29,6 +29,14 @@ typedef struct db_ops {
     /* Connects using url, user, password, connectRetries, initSql ... from cfg. */
     int (*connect)(const rw_config *cfg, db_conn **out, rw_err *e);
     void (*close)(db_conn *c);
+    /*
+     * Optional: readies a connection that served one target for the next
+     * target on the same server, whose settings (cfg) differ only in
+     * defaultSchema and schemas: clears what the last target left in the
+     * session and sets it up for cfg as connect would.  An error means the
+     * connection cannot be reused: close it and connect.
+     */
+    int (*rebind)(db_conn *c, const rw_config *cfg, rw_err *e);
 
     /* "SQLite 3.40", "PostgreSQL 15.4" */
     int (*server_version)(db_conn *c, strbuf *out, rw_err *e);

@@ -229,6 +229,7 @@ void db_dryrun_wrap(rw_db *db, FILE *out, const char *header)
     c->out = out;
     c->ops = *db->ops;
     c->ops.close = dry_close;
+    c->ops.rebind = NULL;
     c->ops.server_version = dry_server_version;
     c->ops.current_schema = dry_current_schema;
     c->ops.current_user = dry_current_user;

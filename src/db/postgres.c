@@ -41,6 +41,7 @@ struct db_conn {
     bool pooled;                  /* connected through a pooler (see pg_check_pooler) */
     long server_pid;              /* pg_backend_pid() once connected: the home server process */
     int lock_depth;               /* behind a pooler: advisory locks taken and not released */
+    char *current_schema;         /* the URL's currentSchema, set again by a rebind */
 };
 
 /* ---------------------------------------------------------------- helpers */
@@ -751,15 +752,15 @@ static void pg_session_setup(db_conn *c)
 /* The role and search_path a migration may change and Flyway restores. */
 static int pg_remember_state(db_conn *c, rw_err *e)
 {
-    strbuf v = STRBUF_INIT;
-    int rc = pg_query_value(c, "SELECT current_user", NULL, &v, e);
-    if (rc == RW_OK) {
-        c->original_role = sb_detach(&v);
-        rc = pg_query_value(c, "SELECT current_setting('search_path')", NULL, &v, e);
-        if (rc == RW_OK)
-            c->original_search_path = sb_detach(&v);
+    PGresult *res = PQexec(c->pg, "SELECT current_user, current_setting('search_path')");
+    int rc = RW_OK;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        rc = pg_fail_result(c, res, e);
+    } else {
+        c->original_role = xstrdup(PQgetvalue(res, 0, 0));
+        c->original_search_path = xstrdup(PQgetvalue(res, 0, 1));
     }
-    sb_free(&v);
+    PQclear(res);
     return rc;
 }
 
@@ -926,19 +927,18 @@ static int pg_fail_off_home(db_conn *c, rw_err *e)
     return pg_fail_transaction_pooling(e, "the server process changed between transactions");
 }
 
-static int pg_configure(db_conn *c, const rw_config *cfg, const pg_params *p, rw_err *e)
+/*
+ * The session settings a new connection gets, in order: the server
+ * settings, the URL's currentSchema, the timeouts, initSql, then the
+ * default schema first on the search_path; what a migration may change is
+ * remembered after them.  A rebind runs this again after DISCARD ALL.
+ */
+static int pg_session_state(db_conn *c, const rw_config *cfg, rw_err *e)
 {
-    int rc = pg_cfg_long(cfg, "lockRetryCount", 50, &c->lock_retry_count, e);
-    if (rc != RW_OK)
-        return rc;
-    if (pg_cfg(cfg, "lockTimeout"))
-        c->lock_timeout = xstrdup(pg_cfg(cfg, "lockTimeout"));
-    if (pg_cfg(cfg, "statementTimeout"))
-        c->statement_timeout = xstrdup(pg_cfg(cfg, "statementTimeout"));
-
     pg_session_setup(c);
-    if (p->current_schema) {
-        rc = pg_set_config(c, "search_path", p->current_schema, "currentSchema", e);
+    int rc = RW_OK;
+    if (c->current_schema) {
+        rc = pg_set_config(c, "search_path", c->current_schema, "currentSchema", e);
         if (rc != RW_OK)
             return rc;
     }
@@ -956,6 +956,22 @@ static int pg_configure(db_conn *c, const rw_config *cfg, const pg_params *p, rw
     rc = pg_set_search_path(c, cfg, e);
     if (rc == RW_OK)
         rc = pg_remember_state(c, e);
+    return rc;
+}
+
+static int pg_configure(db_conn *c, const rw_config *cfg, const pg_params *p, rw_err *e)
+{
+    int rc = pg_cfg_long(cfg, "lockRetryCount", 50, &c->lock_retry_count, e);
+    if (rc != RW_OK)
+        return rc;
+    if (pg_cfg(cfg, "lockTimeout"))
+        c->lock_timeout = xstrdup(pg_cfg(cfg, "lockTimeout"));
+    if (pg_cfg(cfg, "statementTimeout"))
+        c->statement_timeout = xstrdup(pg_cfg(cfg, "statementTimeout"));
+
+    if (p->current_schema)
+        c->current_schema = xstrdup(p->current_schema);
+    rc = pg_session_state(c, cfg, e);
     if (rc == RW_OK)
         rc = pg_check_pooler(c, p, e);
     return rc;
@@ -970,7 +986,33 @@ static void postgres_close(db_conn *c)
     free(c->statement_timeout);
     free(c->original_role);
     free(c->original_search_path);
+    free(c->current_schema);
     free(c);
+}
+
+/*
+ * A connection that served one tenant, readied for the next on the same
+ * server (cfg differs only in its schema): DISCARD ALL drops whatever the
+ * last tenant's migrations left in the session (settings, role, temporary
+ * tables, prepared statements, advisory locks), then the session is set up
+ * as a new connection's would be.  The pooler check stays valid: the
+ * server connection is the same.  Saves the connection start and the new
+ * server process warming its catalog caches, per tenant.
+ */
+static int postgres_rebind(db_conn *c, const rw_config *cfg, rw_err *e)
+{
+    if (PQstatus(c->pg) != CONNECTION_OK || PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        return rw_fail(e, RW_ERR_DB_CONNECTION, "the connection is not idle");
+    int rc = pg_run(c, "DISCARD ALL", e);
+    if (rc != RW_OK)
+        return rc;
+    c->lock_depth = 0;
+    c->ran_script = false;
+    c->quiet_notices = false;
+    free(c->original_role);
+    free(c->original_search_path);
+    c->original_role = c->original_search_path = NULL;
+    return pg_session_state(c, cfg, e);
 }
 
 int db_postgres_describe_url(const rw_config *cfg, strbuf *out, rw_err *e)
@@ -1611,6 +1653,7 @@ const db_ops db_postgres_ops = {
     .handles_url = postgres_handles_url,
     .connect = postgres_connect,
     .close = postgres_close,
+    .rebind = postgres_rebind,
     .server_version = postgres_server_version,
     .current_schema = postgres_current_schema,
     .current_user = postgres_current_user,
