@@ -33,6 +33,36 @@ bool db_error_is_refusal(const rw_err *e)
            e->sql_errcode == 1049;
 }
 
+/* One step through the driver's single calls: the behaviour a batch must match. */
+static int db_run_step(rw_db *db, const db_step *step, rw_err *e)
+{
+    switch (step->kind) {
+    case DB_STEP_BEGIN:
+        return db->ops->begin(db->conn, e);
+    case DB_STEP_COMMIT:
+        return db->ops->commit(db->conn, e);
+    case DB_STEP_SCRIPT:
+        return db->ops->exec(db->conn, step->st, e);
+    case DB_STEP_SQL:
+        return db->ops->query(db->conn, step->sql, step->params, step->nparams, NULL, NULL, e);
+    }
+    return rw_fail(e, RW_ERROR, "unknown batch step %d", (int)step->kind);
+}
+
+int db_run_steps(rw_db *db, const db_step *steps, size_t n, size_t *done, rw_err *e)
+{
+    *done = 0;
+    if (db->ops->run_steps)
+        return db->ops->run_steps(db->conn, steps, n, done, e);
+    for (size_t i = 0; i < n; i++) {
+        int rc = db_run_step(db, &steps[i], e);
+        if (rc != RW_OK)
+            return rc;
+        *done = i + 1;
+    }
+    return RW_OK;
+}
+
 int db_open(const rw_config *cfg, rw_db *db, rw_err *e)
 {
     db->ops = NULL;
