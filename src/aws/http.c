@@ -12,6 +12,9 @@
 
 #include <curl/curl.h>
 
+#include "aws/credentials.h"
+#include "core/log.h"
+
 #define DEFAULT_CONNECT_TIMEOUT_MS 5000L
 #define DEFAULT_TIMEOUT_MS 30000L
 #define JSON_CALL_ATTEMPTS 3
@@ -263,10 +266,23 @@ static bool json_error_retryable(const aws_http_response *resp)
     return strstr(sb_str(&resp->body), "Throttling") != NULL;
 }
 
-/* One signed attempt; *retry is set when a later attempt may succeed. */
+/* True when the error text ("Code: message") says our clock is off; learns AWS's time then. */
+static bool json_error_skewed(const aws_http_response *resp, const char *text)
+{
+    char code[64];
+    size_t n = strcspn(text, ":");
+    snprintf(code, sizeof code, "%.*s", (int)n, text);
+    const char *message = text[n] ? text + n + 1 : "";
+    return aws_clock_skew_learn(code, message, aws_http_header(resp, "date"));
+}
+
+/*
+ * One signed attempt; *retry is set when a later attempt may succeed,
+ * *skewed when AWS refused the signing time (aws_clock_now() is corrected).
+ */
 static int json_call_once(const aws_service *svc, const aws_context *ctx, const char *url,
                           const char *host, const char *path, const char *operation,
-                          const char *body, json_t **output, bool *retry, rw_err *e)
+                          const char *body, json_t **output, bool *retry, bool *skewed, rw_err *e)
 {
     strlist headers = {0};
     strlist_push_owned(&headers, xasprintf("Content-Type: application/x-amz-json-%s",
@@ -274,7 +290,8 @@ static int json_call_once(const aws_service *svc, const aws_context *ctx, const 
     strlist_push_owned(&headers, xasprintf("X-Amz-Target: %s.%s", svc->target_prefix, operation));
     sigv4_request sreq = {.method = "POST", .host = host, .path = path, .headers = &headers,
                           .body = body, .body_len = strlen(body)};
-    sigv4_scope scope = {.region = ctx->region, .service = svc->signing_name, .when = time(NULL)};
+    sigv4_scope scope = {.region = ctx->region, .service = svc->signing_name,
+                         .when = aws_clock_now()};
     sigv4_signature sig;
     sigv4_sign_headers(&sreq, &ctx->creds, &scope, &sig);
     strlist_push_owned(&headers, xasprintf("Host: %s", host));
@@ -292,6 +309,7 @@ static int json_call_once(const aws_service *svc, const aws_context *ctx, const 
     int ret = aws_http_perform(&req, &resp, e);
     strlist_free(&headers);
     *retry = ret != RW_OK;
+    *skewed = false;
     if (ret == RW_OK && resp.status == 200) {
         json_error_t jerr;
         *output = resp.body.len ? json_loadb(resp.body.buf, resp.body.len, 0, &jerr)
@@ -303,6 +321,7 @@ static int json_call_once(const aws_service *svc, const aws_context *ctx, const 
         strbuf text = STRBUF_INIT;
         json_error_text(&resp, &text);
         *retry = json_error_retryable(&resp);
+        *skewed = json_error_skewed(&resp, sb_str(&text));
         ret = rw_fail(e, RW_ERR_AWS, "%s %s failed: %s (HTTP %ld)", svc->name, operation,
                       sb_str(&text), resp.status);
         sb_free(&text);
@@ -322,9 +341,19 @@ int aws_json_call(const aws_service *svc, const aws_context *ctx, const char *op
     char *body = NULL;
     if (ret == RW_OK) {
         body = json_dumps(input, JSON_COMPACT);
+        bool skew_retried = false;
         for (int attempt = 1;; attempt++) {
-            bool retry = false;
-            ret = json_call_once(svc, ctx, url, host, path, operation, body, output, &retry, e);
+            bool retry = false, skewed = false;
+            ret = json_call_once(svc, ctx, url, host, path, operation, body, output, &retry,
+                                 &skewed, e);
+            if (ret != RW_OK && skewed && !skew_retried) {
+                /* Once per call: signed again at once with AWS's time, not counted as a retry. */
+                log_warn("%s %s: the local clock is off; signing again with AWS's time",
+                         svc->name, operation);
+                skew_retried = true;
+                attempt--;
+                continue;
+            }
             if (ret == RW_OK || !retry || attempt == JSON_CALL_ATTEMPTS) break;
             aws_http_sleep_ms(200L << attempt);
         }

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <mysql.h>
@@ -390,6 +391,27 @@ static int my_check_tls(MYSQL *m, const my_target *t, rw_err *e)
     return RW_OK;
 }
 
+/*
+ * libmariadb loads the authentication plugins a MySQL 8 (caching_sha2_password)
+ * or MariaDB ed25519 login needs from the folder it was built with, which
+ * only a Debian install has.  The Lambda zip carries them in lib/plugin
+ * beside bootstrap: point libmariadb there when that folder exists, unless
+ * MARIADB_PLUGIN_DIR (which libmariadb reads itself) says otherwise.
+ */
+static void my_set_plugin_dir(MYSQL *m)
+{
+    const char *env = getenv("MARIADB_PLUGIN_DIR");
+    if (env && *env)
+        return;
+    char dir[PATH_MAX];
+    if (!rw_executable_dir(dir, sizeof dir - sizeof "/lib/plugin"))
+        return;
+    strcat(dir, "/lib/plugin");
+    struct stat st;
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+        mysql_optionsv(m, MYSQL_PLUGIN_DIR, dir);
+}
+
 /* One connection attempt to one host; on failure fills e and returns NULL. */
 static MYSQL *my_connect_once(const my_target *t, const char *host_entry, rw_err *e)
 {
@@ -412,6 +434,7 @@ static MYSQL *my_connect_once(const my_target *t, const char *host_entry, rw_err
     /* Like JDBC, a host name always means TCP; a socket is used only when asked for. */
     enum mysql_protocol_type proto = t->socket ? MYSQL_PROTOCOL_SOCKET : MYSQL_PROTOCOL_TCP;
     mysql_optionsv(m, MYSQL_OPT_PROTOCOL, &proto);
+    my_set_plugin_dir(m);
     my_apply_tls(m, t);
 
     char *host = NULL;
@@ -847,13 +870,6 @@ static char *my_lock_name(const char *schema, const char *table)
     return name;
 }
 
-static void my_sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
 /*
  * Waits for the named lock as Flyway does: GET_LOCK with a 10 s timeout,
  * again and again, with no limit unless lockRetryCount was set.  The server
@@ -869,9 +885,14 @@ static int my_lock(db_conn *c, const char *schema, const char *table, rw_err *e)
     int64_t started = rw_now_ms();
     for (long attempt = 1;; attempt++) {
         rc = my_scalar(c, "SELECT GET_LOCK(?,10)", params, 1, &got, e);   /* Flyway's 10 s */
-        if (rc != RW_OK)
+        if (rc == RW_OK && strcmp(sb_str(&got), "1") == 0)
             break;
-        if (strcmp(sb_str(&got), "1") == 0)
+        /* A stop cancels the waiting GET_LOCK (KILL QUERY): the stop is the reason. */
+        if (db_lock_wait_ms(0, e) != RW_OK) {
+            rc = e->code;
+            break;
+        }
+        if (rc != RW_OK)
             break;
         if (got.len == 0) {
             rc = rw_fail(e, RW_ERR_LOCK, "Unable to acquire the MySQL named lock %s", name);
@@ -887,7 +908,8 @@ static int my_lock(db_conn *c, const char *schema, const char *table, rw_err *e)
         }
         log_info("Waiting for lock %s on %s.%s (held by another migration for %ld s)", name,
                  schema, table, (long)((rw_now_ms() - started) / 1000));
-        my_sleep_ms(100);
+        if ((rc = db_lock_wait_ms(100, e)) != RW_OK)
+            break;
     }
     sb_free(&got);
     free(name);
