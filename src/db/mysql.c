@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <mysql.h>
@@ -392,6 +393,27 @@ static int my_check_tls(MYSQL *m, const my_target *t, rw_err *e)
     return RW_OK;
 }
 
+/*
+ * libmariadb loads the authentication plugins a MySQL 8 (caching_sha2_password)
+ * or MariaDB ed25519 login needs from the folder it was built with, which
+ * only a Debian install has.  The Lambda zip carries them in lib/plugin
+ * beside bootstrap: point libmariadb there when that folder exists, unless
+ * MARIADB_PLUGIN_DIR (which libmariadb reads itself) says otherwise.
+ */
+static void my_set_plugin_dir(MYSQL *m)
+{
+    const char *env = getenv("MARIADB_PLUGIN_DIR");
+    if (env && *env)
+        return;
+    char dir[PATH_MAX];
+    if (!rw_executable_dir(dir, sizeof dir - sizeof "/lib/plugin"))
+        return;
+    strcat(dir, "/lib/plugin");
+    struct stat st;
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+        mysql_optionsv(m, MYSQL_PLUGIN_DIR, dir);
+}
+
 /* One connection attempt to one host; on failure fills e and returns NULL. */
 static MYSQL *my_connect_once(const my_target *t, const char *host_entry, rw_err *e)
 {
@@ -414,6 +436,7 @@ static MYSQL *my_connect_once(const my_target *t, const char *host_entry, rw_err
     /* Like JDBC, a host name always means TCP; a socket is used only when asked for. */
     enum mysql_protocol_type proto = t->socket ? MYSQL_PROTOCOL_SOCKET : MYSQL_PROTOCOL_TCP;
     mysql_optionsv(m, MYSQL_OPT_PROTOCOL, &proto);
+    my_set_plugin_dir(m);
     my_apply_tls(m, t);
 
     char *host = NULL;
