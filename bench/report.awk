@@ -1,7 +1,7 @@
 # report.awk - turns the benchmark's results.tsv into docs/benchmarks.md:
 # ratio tables, start-up, sizes and the targets with PASS/FAIL.
 #
-#   awk -v machine=FILE -v head=FILE -v tail=FILE -v elapsed=S -v quick=0|1 \
+#   awk -v machine=FILE -v head=FILE -v tail=FILE [-v notes=FILE] -v elapsed=S -v quick=0|1 \
 #       -f report.awk results.tsv
 #
 # results.tsv rows: db kind n op tool median_ms peak_rss_kb runs status;
@@ -411,14 +411,15 @@ function roundtrip_table(    d, k, lo, hi, i, t, tools, key_lo, key_hi, a, b, li
     any = 0
     for (d = 2; d <= 3; d++)
         for (k = 1; k <= 3; k++)
-            if (num(val(dborder[d] SUBSEP kindorder[k] SUBSEP hi, "roundtrips", "runway"))) any = 1
+            if (num(val(dborder[d] SUBSEP kindorder[k] SUBSEP lo, "roundtrips", "runway"))) any = 1
     if (!any) return
     print "### Round trips per migration"
     print ""
     print "Counted by `bench/latproxy` (a client burst after the server spoke is one round trip): each"
     print "tool applied the " commas(lo) "- and the " commas(hi) "-file sets once through it with no delay; per"
     print "migration is (count at " commas(hi) " − count at " commas(lo) ") / " hi - lo ", the fixed part (connect,"
-    print "history table, locks) is what is left at " commas(lo) " files. " \
+    print "history table, locks) is what is left at " commas(lo) " files (where the " commas(hi) "-file set did not run: the" \
+          " whole count at " commas(lo) "). " \
           (has_before ? "runway-before is the binary of the before/after section." : "")
     print ""
     print "| database | kind | client (floor) | runway | " (has_before ? "runway-before | " : "") "dbmate | sql-migrate | sqitch |"
@@ -427,11 +428,13 @@ function roundtrip_table(    d, k, lo, hi, i, t, tools, key_lo, key_hi, a, b, li
         for (k = 1; k <= 3; k++) {
             key_lo = dborder[d] SUBSEP kindorder[k] SUBSEP lo
             key_hi = dborder[d] SUBSEP kindorder[k] SUBSEP hi
-            if (!num(val(key_hi, "roundtrips", "runway"))) continue
+            if (!num(val(key_lo, "roundtrips", "runway"))) continue
             line = "| " dbname[dborder[d]] " | " kindorder[k]
             for (t = 1; t <= 6; t++) {
                 if (tools[t] == "runway-before" && !has_before) continue
                 a = val(key_lo, "roundtrips", tools[t]); b = val(key_hi, "roundtrips", tools[t])
+                # Without the larger set: the whole count at the smaller one.
+                if (num(a) && !num(b)) { line = line sprintf(" | %d in all", a); continue }
                 if (!num(a) || !num(b)) { line = line " | –"; continue }
                 per = (b - a) / (hi - lo)
                 line = line sprintf(" | %.2f (+%d)", per, a - per * lo + 0.5)
@@ -496,11 +499,11 @@ function latency_table(    i, key, p, t, tools, v, c, delay, line, n, rt, d0c, d
 # and the peak RSS of each reading command at the largest size.
 function before_after(    i, key, p, a, b, line, d, k, ops, v, names, lo, hi, ka, kb, pa, pb) {
     if (!has_before) return
-    print "## Before and after"
+    print "### Before and after"
     print ""
     print "*before* is runway built from " (before_label != "" ? before_label : "the earlier main") ", *after* the runway this page measures;"
-    print "both ran in this same run, alternating with the client in the applies, so the machine's"
-    print "drift weighs on them alike."
+    print "both ran in this same run, one after the other on the same sets, so the machine's drift"
+    print "weighs on them alike."
     print ""
     print "| measure | database | kind | N | before | after | after / before |"
     print "|---|---|---|--:|--:|--:|--:|"
@@ -515,6 +518,11 @@ function before_after(    i, key, p, a, b, line, d, k, ops, v, names, lo, hi, ka
         for (k = 1; k <= 3; k++) {
             ka = dborder[d] SUBSEP kindorder[k] SUBSEP lo
             kb = dborder[d] SUBSEP kindorder[k] SUBSEP hi
+            if (num(val(ka, "roundtrips", "runway-before")) && num(val(ka, "roundtrips", "runway")) &&
+                !num(val(kb, "roundtrips", "runway-before")))
+                print "| round trips, whole apply | " set_label(ka) " | " val(ka, "roundtrips", "runway-before") \
+                      " | " val(ka, "roundtrips", "runway") " | " \
+                      ratio(val(ka, "roundtrips", "runway"), val(ka, "roundtrips", "runway-before")) " |"
             if (!num(val(kb, "roundtrips", "runway-before")) || !num(val(ka, "roundtrips", "runway-before"))) continue
             if (!num(val(kb, "roundtrips", "runway")) || !num(val(ka, "roundtrips", "runway"))) continue
             pa = (val(kb, "roundtrips", "runway-before") - val(ka, "roundtrips", "runway-before")) / (hi - lo)
@@ -527,6 +535,10 @@ function before_after(    i, key, p, a, b, line, d, k, ops, v, names, lo, hi, ka
         a = val(key, "latency", "runway-before"); b = val(key, "latency", "runway")
         if (!num(a) || !num(b)) continue
         print "| latency run | " set_label(key) " | " fmt_ms(a) " | " fmt_ms(b) " | " ratio(b, a) " |"
+        split(key, p, SUBSEP)
+        a = extra1[key, "latency", "runway-before"] / p[3]; b = extra1[key, "latency", "runway"] / p[3]
+        print "| latency run: round trips per migration (counted) | " set_label(key) " | " \
+              sprintf("%.2f | %.2f", a, b) " | " ratio(b, a) " |"
     }
     split("info info_json validate noop", ops, " ")
     names["info"] = "peak RSS, `info`"; names["info_json"] = "peak RSS, `info -outputType=json`"
@@ -576,6 +588,8 @@ END {
     print ""
     cat_file(machine)
     print ""
+    if (notes != "")
+        cat_file(notes)
     print "## Results"
     print ""
     if (quick == 1)
@@ -589,11 +603,11 @@ END {
     op_table("info", "info / status", "client reads history")
     roundtrip_table()
     latency_table()
+    before_after()
     rss_table()
     memory_table()
     startup_table()
     size_table()
-    before_after()
     cat_file(tail)
 }
 

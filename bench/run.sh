@@ -706,10 +706,14 @@ if [ -z "$doc" ]; then
   if [ "$quick" = 1 ]; then doc=$(dirname "$runway_built")/benchmarks-quick.md; else doc=$src/docs/benchmarks.md; fi
 fi
 mkdir -p "$(dirname "$doc")"
+# bench/doc-notes.md: the reading of the last full run, written by hand
+# after it (not for the quick mode's page).
+notes=""
+[ "$quick" != 1 ] && [ -f "$here/doc-notes.md" ] && notes=$here/doc-notes.md
 machine_description > "$work/machine.md"
 awk -v machine="$work/machine.md" -v elapsed="$elapsed" -v quick="$quick" \
     -v before_label="${BENCH_BEFORE_LABEL:-${BENCH_BEFORE:-}}" \
-    -v head="$here/doc-head.md" -v tail="$here/doc-tail.md" \
+    -v head="$here/doc-head.md" -v tail="$here/doc-tail.md" -v notes="$notes" \
     -f "$here/report.awk" "$results" > "$doc.tmp" || exit 1
 mv "$doc.tmp" "$doc"
 cp "$results" "${doc%.md}.tsv" 2>/dev/null || true
