@@ -1,5 +1,5 @@
 /*
- * http.c - libcurl requests with timeouts, and signed AWS JSON-protocol calls.
+ * http.c - libcurl requests with timeouts, and signed AWS JSON- and Query-protocol calls.
  */
 #include "aws/http.h"
 
@@ -328,6 +328,141 @@ int aws_json_call(const aws_service *svc, const aws_context *ctx, const char *op
             if (ret == RW_OK || !retry || attempt == JSON_CALL_ATTEMPTS) break;
             aws_http_sleep_ms(200L << attempt);
         }
+    }
+    free(body);
+    free(host);
+    free(path);
+    free(url);
+    return ret;
+}
+
+/* ---- Query protocol (SNS) ------------------------------------------------ */
+
+/* Decodes the five XML entities and numeric references of text[0..n) into out. */
+static void xml_unescape(strbuf *out, const char *text, size_t n)
+{
+    static const struct {
+        const char *entity;
+        char c;
+    } named[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
+    for (size_t i = 0; i < n;) {
+        bool done = false;
+        for (size_t k = 0; text[i] == '&' && k < sizeof named / sizeof named[0] && !done; k++) {
+            size_t len = strlen(named[k].entity);
+            if (i + len <= n && strncmp(text + i, named[k].entity, len) == 0) {
+                sb_addc(out, named[k].c);
+                i += len;
+                done = true;
+            }
+        }
+        if (!done && text[i] == '&' && i + 2 < n && text[i + 1] == '#') {
+            char *end;
+            bool hex = text[i + 2] == 'x';
+            long c = strtol(text + i + (hex ? 3 : 2), &end, hex ? 16 : 10);
+            if (*end == ';' && c > 0 && c < 128) {
+                sb_addc(out, (char)c);
+                i = (size_t)(end + 1 - text);
+                done = true;
+            }
+        }
+        if (!done) sb_addc(out, text[i++]);
+    }
+}
+
+char *aws_xml_text(const char *xml, const char *name)
+{
+    char *open = xasprintf("<%s>", name);
+    char *close = xasprintf("</%s>", name);
+    const char *start = strstr(xml, open);
+    const char *end = start ? strstr(start + strlen(open), close) : NULL;
+    char *text = NULL;
+    if (end) {
+        start += strlen(open);
+        strbuf sb = STRBUF_INIT;
+        xml_unescape(&sb, start, (size_t)(end - start));
+        text = sb_detach(&sb);
+    }
+    free(open);
+    free(close);
+    return text;
+}
+
+/* "Code: message" from a Query-protocol <ErrorResponse>, or the HTTP status when there is none. */
+static void query_error_text(const aws_http_response *resp, strbuf *out)
+{
+    char *code = aws_xml_text(sb_str(&resp->body), "Code");
+    char *msg = aws_xml_text(sb_str(&resp->body), "Message");
+    if (code) sb_adds(out, code);
+    else sb_addf(out, "HTTP %ld", resp->status);
+    if (msg) sb_addf(out, ": %s", msg);
+    free(code);
+    free(msg);
+}
+
+static bool query_error_retryable(const aws_http_response *resp)
+{
+    if (resp->status >= 500 || resp->status == 429) return true;
+    return strstr(sb_str(&resp->body), "<Code>Throttl") != NULL;
+}
+
+/* One signed form POST; *retry is set when a later attempt may succeed. */
+static int query_call_once(const aws_service *svc, const aws_context *ctx, const char *url,
+                           const char *host, const char *path, const char *action,
+                           const char *body, strbuf *output, bool *retry, rw_err *e)
+{
+    strlist headers = {0};
+    strlist_push(&headers, "Content-Type: application/x-www-form-urlencoded; charset=utf-8");
+    sigv4_request sreq = {.method = "POST", .host = host, .path = path, .headers = &headers,
+                          .body = body, .body_len = strlen(body)};
+    sigv4_scope scope = {.region = ctx->region, .service = svc->signing_name, .when = time(NULL)};
+    sigv4_signature sig;
+    sigv4_sign_headers(&sreq, &ctx->creds, &scope, &sig);
+    strlist_push_owned(&headers, xasprintf("Host: %s", host));
+    strlist_push_owned(&headers, xasprintf("X-Amz-Date: %s", sig.amz_date));
+    if (ctx->creds.session_token)
+        strlist_push_owned(&headers,
+                           xasprintf("X-Amz-Security-Token: %s", ctx->creds.session_token));
+    strlist_push_owned(&headers, xasprintf("Authorization: %s", sig.authorization));
+    sigv4_signature_free(&sig);
+
+    aws_http_request req = {.method = "POST", .url = url, .headers = &headers, .body = body,
+                            .body_len = strlen(body)};
+    aws_http_response resp;
+    aws_http_response_init(&resp);
+    int ret = aws_http_perform(&req, &resp, e);
+    strlist_free(&headers);
+    *retry = ret != RW_OK;
+    if (ret == RW_OK && resp.status == 200) {
+        sb_add(output, sb_str(&resp.body), resp.body.len);
+    } else if (ret == RW_OK) {
+        strbuf text = STRBUF_INIT;
+        query_error_text(&resp, &text);
+        *retry = query_error_retryable(&resp);
+        ret = rw_fail(e, RW_ERR_AWS, "%s %s failed: %s (HTTP %ld)", svc->name, action,
+                      sb_str(&text), resp.status);
+        sb_free(&text);
+    } else {
+        rw_err_prefix(e, "%s %s: ", svc->name, action);
+    }
+    aws_http_response_free(&resp);
+    return ret;
+}
+
+int aws_query_call(const aws_service *svc, const aws_context *ctx, const char *action,
+                   const char *params, strbuf *output, rw_err *e)
+{
+    char *url = aws_endpoint_url(svc, ctx->region);
+    char *host = NULL, *path = NULL;
+    int ret = endpoint_parts(url, &host, &path, e);
+    char *body = xasprintf("Action=%s&Version=%s%s%s", action, svc->query_version,
+                           params && *params ? "&" : "", params ? params : "");
+    for (int attempt = 1; ret == RW_OK; attempt++) {
+        bool retry = false;
+        sb_reset(output);
+        ret = query_call_once(svc, ctx, url, host, path, action, body, output, &retry, e);
+        if (ret == RW_OK || !retry || attempt == JSON_CALL_ATTEMPTS) break;
+        ret = RW_OK;
+        aws_http_sleep_ms(200L << attempt);
     }
     free(body);
     free(host);

@@ -108,6 +108,7 @@ static const config_key known_keys[] = {
     {"awsRegion", R, NULL, "AWS region (default: AWS_REGION)"},
     {"sfnTaskToken", R, NULL, "Step Functions task token to report the result to"},
     {"sfnHeartbeatSeconds", R, NULL, "SendTaskHeartbeat every N seconds while a command with a task token runs"},
+    {"snsTopicArn", R, NULL, "SNS topic each command's result is published to"},
     {"webhookUrl", R, NULL, "URL the JSON report is POSTed to"},
     {"webhookTimeout", R, "10", "webhook timeout in seconds"},
     {"webhookRetries", R, "3", "webhook retries"},
