@@ -17,6 +17,15 @@
 int aws_prepare_config(rw_config *cfg, rw_err *e);
 
 /*
+ * After a login the database refused (PostgreSQL 28P01, MySQL 1045) with
+ * credentials the Parameters and Secrets Lambda extension served, which it
+ * caches for up to 5 minutes across a rotation: reads the secret once
+ * straight from Secrets Manager and sets them again.  True when the caller
+ * should try the login once more; false (nothing changed) otherwise.
+ */
+bool aws_secret_refresh_after_refusal(rw_config *cfg, const rw_err *login);
+
+/*
  * Delivers a finished command's report to the configured destinations
  * (Step Functions task token, SNS topic, webhook, CloudWatch EMF).  A no-op
  * when none is configured.  Each failed delivery is logged here; only a

@@ -104,6 +104,8 @@ static const config_key known_keys[] = {
     {"lockTimeout", R, NULL, "PostgreSQL/MySQL lock wait limit per migration statement (e.g. 5s)"},
     {"statementTimeout", R, NULL, "statement time limit during migrations (e.g. 15min)"},
     {"awsSecretId", R, NULL, "Secrets Manager secret holding the database credentials"},
+    {"awsSecretVersionStage", R, NULL, "version stage of awsSecretId to read (default AWSCURRENT)"},
+    {"awsSecretVersionId", R, NULL, "version id of awsSecretId to read"},
     {"awsIamAuth", R, "false", "connect with an RDS IAM authentication token"},
     {"awsRegion", R, NULL, "AWS region (default: AWS_REGION)"},
     {"sfnTaskToken", R, NULL, "Step Functions task token to report the result to"},

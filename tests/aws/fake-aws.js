@@ -314,9 +314,11 @@ function secretsExtension(req, res) {
     return send(res, 401, { message: 'bad token' });
   }
   const id = u.searchParams.get('secretId');
-  const secret = (scenario.secrets || {})[id];
+  // extensionSecrets: what the extension still has cached (e.g. from before a rotation).
+  const secret = (scenario.extensionSecrets || {})[id] || (scenario.secrets || {})[id];
   if (!secret) return send(res, 400, { __type: 'ResourceNotFoundException', message: 'not found' });
-  log({ kind: 'extension', secretId: id });
+  log({ kind: 'extension', secretId: id, versionStage: u.searchParams.get('versionStage'),
+        versionId: u.searchParams.get('versionId') });
   send(res, 200, Object.assign({ Name: id, VersionStages: ['AWSCURRENT'] }, secret));
 }
 
