@@ -6,6 +6,9 @@
 #
 # results.tsv rows: db kind n op tool median_ms peak_rss_kb runs status;
 # size rows: - - - size tool bytes stripped_bytes libraries tree_bytes.
+# Other ops: roundtrips (the count in the time column), latency and
+# latency0 (the delay in the RSS column, then round trips per run and the
+# proxy's mean lateness in us), mem_* (peak RSS of one command).
 BEGIN {
     FS = "\t"
     split("sqlite postgresql mysql", dborder, " ")
@@ -28,10 +31,14 @@ $4 == "startup" {
 }
 {
     key = $1 SUBSEP $2 SUBSEP $3
-    if (!(key in seen)) { seen[key] = 1; sets[++nsets] = key }
     ms[key, $4, $5] = $6
     rss[key, $4, $5] = $7
     status[key, $4, $5] = $9
+    extra1[key, $4, $5] = $10
+    extra2[key, $4, $5] = $11
+    if ($4 == "latency" && !(key in lat_seen)) { lat_seen[key] = 1; lat_sets[++nlat] = key }
+    if ($4 != "apply" && $4 != "noop" && $4 != "info") next
+    if (!(key in seen)) { seen[key] = 1; sets[++nsets] = key }
     if (!($3 in nseen)) { nseen[$3] = 1; ns[++nn] = $3 + 0 }
 }
 
@@ -106,20 +113,38 @@ function set_label(key,    p) {
     return dbname[p[1]] " | " p[2] " | " commas(p[3])
 }
 
-function op_table(op, title, client_label,    i, key, p, c, r, line, best, b, t) {
+# The fastest migration tool of a set (runway or a peer), "" when none ran.
+function fastest_tool(key, op,    t, b, best, who) {
+    best = val(key, op, "runway"); who = num(best) ? "runway" : ""
+    for (t = 1; t <= 3; t++) {
+        b = val(key, op, peerorder[t])
+        if (num(b) && (who == "" || b + 0 < best + 0)) { best = b; who = peerorder[t] }
+    }
+    return who
+}
+
+# A time, in bold when its tool is the fastest migration tool of the set.
+function fmt_mark(key, op, tool, fast) {
+    return tool == fast ? "**" fmt_ms(val(key, op, tool)) "**" : fmt_ms(val(key, op, tool))
+}
+
+function op_table(op, title, client_label,    i, key, p, c, r, line, best, b, t, fast) {
     print "### " title
+    print ""
+    print "The fastest migration tool of each row is in bold (the client is the floor, not a tool)."
     print ""
     print "| database | kind | N | " client_label " | runway | runway / client | dbmate | sql-migrate | sqitch | fastest peer / runway |"
     print "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"
     for (i = 1; i <= norder; i++) {
         key = order[i]
         split(key, p, SUBSEP)
+        fast = fastest_tool(key, op)
         c = val(key, op, "client"); r = val(key, op, "runway")
-        line = "| " set_label(key) " | " fmt_ms(c) " | " fmt_ms(r) " | " ratio(r, c)
+        line = "| " set_label(key) " | " fmt_ms(c) " | " fmt_mark(key, op, "runway", fast) " | " ratio(r, c)
         best = ""
         for (t = 1; t <= 3; t++) {
             b = val(key, op, peerorder[t])
-            line = line " | " fmt_ms(b)
+            line = line " | " fmt_mark(key, op, peerorder[t], fast)
             if (num(b) && (best == "" || b + 0 < best + 0)) best = b
         }
         print line " | " ratio(best, r) " |"
@@ -215,6 +240,8 @@ function targets(    i, key, p, c, r, worst, worstkey, ok, d, n1k, n10k, m, k, v
     if (worst > 0)
         target_row("apply-all within 1.2× of the database client (N ≥ 1,000)", \
                    sprintf("worst %.2f× (%s)", worst, cell_label(worstkey)), worst <= 1.2)
+    peer_targets()
+    latency_target()
     # No-op rerun on SQLite: under 20 ms at 1,000 and 100 ms at 10,000, on
     # the dml sets (one table: the time is runway's own); the other kinds
     # are listed with what SQLite alone needs to open their schema.
@@ -306,8 +333,240 @@ function targets(    i, key, p, c, r, worst, worstkey, ok, d, n1k, n10k, m, k, v
     print ""
 }
 
+# runway against the peers: the fastest tool in every set of 1,000 files
+# or more that a peer ran, and within 1.1x of the fastest at 10 files.
+function peer_targets(    i, key, p, fast, line, ok, r, b, worst, worstkey, cells) {
+    line = ""; ok = 1; cells = 0
+    for (i = 1; i <= norder; i++) {
+        key = order[i]
+        split(key, p, SUBSEP)
+        if (p[3] + 0 < 1000) continue
+        fast = fastest_tool(key, "apply")
+        if (fast == "") continue
+        if (!has_peer(key, "apply")) continue
+        cells++
+        if (fast != "runway") {
+            ok = 0
+            line = line sprintf("%s%s: %s %s, runway %s", line == "" ? "" : "; ", cell_label(key), \
+                                fast, fmt_ms(val(key, "apply", fast)), fmt_ms(val(key, "apply", "runway")))
+        }
+    }
+    if (cells > 0)
+        target_row("runway the fastest migration tool at N ≥ 1,000 (apply, every set a peer ran)", \
+                   ok ? sprintf("fastest in all %d sets", cells) : "behind in: " line, ok)
+    worst = 0
+    for (i = 1; i <= norder; i++) {
+        key = order[i]
+        split(key, p, SUBSEP)
+        if (p[3] + 0 != 10) continue
+        fast = fastest_tool(key, "apply")
+        if (fast == "" || fast == "runway") { if (worst < 1 && fast == "runway") { worst = 1; worstkey = key }; continue }
+        r = val(key, "apply", "runway"); b = val(key, "apply", fast)
+        if (num(r) && num(b) && r / b > worst) { worst = r / b; worstkey = key; wfast = fast }
+    }
+    if (worst > 0)
+        target_row("at N = 10 within 1.1× of the fastest migration tool (apply)", \
+                   worst == 1 ? "runway fastest in every set" : \
+                   sprintf("worst %.2f× (%s, %s)", worst, cell_label(worstkey), wfast), worst <= 1.1)
+}
+
+function has_peer(key, op,    t) {
+    for (t = 1; t <= 3; t++)
+        if (num(val(key, op, peerorder[t]))) return 1
+    return 0
+}
+
+# The latency run's verdict: runway the fastest tool through the proxy.
+function latency_target(    i, key, who, t, v, best, line, ok, tools) {
+    if (nlat == 0) return
+    split("runway dbmate sql-migrate", tools, " ")
+    line = ""; ok = 1
+    for (i = 1; i <= nlat; i++) {
+        key = lat_sets[i]
+        best = ""; who = ""
+        for (t = 1; t <= 3; t++) {
+            v = val(key, "latency", tools[t])
+            if (num(v) && (who == "" || v + 0 < best + 0)) { best = v; who = tools[t] }
+        }
+        if (who == "") continue
+        if (who != "runway") ok = 0
+        line = line sprintf("%s%s: %s fastest%s", line == "" ? "" : "; ", cell_label(key), who, \
+                            who == "runway" ? "" : sprintf(" (%s, runway %s)", fmt_ms(best), \
+                                                           fmt_ms(val(key, "latency", "runway"))))
+    }
+    if (line != "")
+        target_row("latency run (1 ms each way): runway the fastest migration tool", line, ok)
+}
+
+# Round trips per migration, counted by latproxy: the count at the larger
+# of the two small sizes less the count at the smaller, over the difference
+# in files (connecting and the history table's creation cancel out), and
+# what is left at the smaller size as the fixed part.
+function roundtrip_table(    d, k, lo, hi, i, t, tools, key_lo, key_hi, a, b, line, any, per) {
+    lo = 10; hi = 100
+    split("client runway runway-before dbmate sql-migrate sqitch", tools, " ")
+    any = 0
+    for (d = 2; d <= 3; d++)
+        for (k = 1; k <= 3; k++)
+            if (num(val(dborder[d] SUBSEP kindorder[k] SUBSEP hi, "roundtrips", "runway"))) any = 1
+    if (!any) return
+    print "### Round trips per migration"
+    print ""
+    print "Counted by `bench/latproxy` (a client burst after the server spoke is one round trip): each"
+    print "tool applied the " commas(lo) "- and the " commas(hi) "-file sets once through it with no delay; per"
+    print "migration is (count at " commas(hi) " − count at " commas(lo) ") / " hi - lo ", the fixed part (connect,"
+    print "history table, locks) is what is left at " commas(lo) " files. " \
+          (has_before ? "runway-before is the binary of the before/after section." : "")
+    print ""
+    print "| database | kind | client (floor) | runway | " (has_before ? "runway-before | " : "") "dbmate | sql-migrate | sqitch |"
+    print "|---|---|--:|--:|" (has_before ? "--:|" : "") "--:|--:|--:|"
+    for (d = 2; d <= 3; d++)
+        for (k = 1; k <= 3; k++) {
+            key_lo = dborder[d] SUBSEP kindorder[k] SUBSEP lo
+            key_hi = dborder[d] SUBSEP kindorder[k] SUBSEP hi
+            if (!num(val(key_hi, "roundtrips", "runway"))) continue
+            line = "| " dbname[dborder[d]] " | " kindorder[k]
+            for (t = 1; t <= 6; t++) {
+                if (tools[t] == "runway-before" && !has_before) continue
+                a = val(key_lo, "roundtrips", tools[t]); b = val(key_hi, "roundtrips", tools[t])
+                if (!num(a) || !num(b)) { line = line " | –"; continue }
+                per = (b - a) / (hi - lo)
+                line = line sprintf(" | %.2f (+%d)", per, a - per * lo + 0.5)
+            }
+            print line " |"
+        }
+    print ""
+}
+
+# The latency run: each tool's apply through latproxy, with no delay and
+# with DELAY each way; runway's time over the client's, in round trips of
+# 2 x DELAY per migration, next to what the proxy counted.
+function latency_table(    i, key, p, t, tools, v, c, delay, line, n, rt, d0c, d0r, direct) {
+    if (nlat == 0) return
+    split("client runway runway-before dbmate sql-migrate", tools, " ")
+    print "### Latency run"
+    print ""
+    key = lat_sets[1]
+    delay = rss[key, "latency", "runway"]
+    print "The apply from an empty database through `bench/latproxy`, which holds every chunk of data"
+    print sprintf("%.0f ms", delay / 1000) " in each direction (a round trip costs " sprintf("%.0f ms", 2 * delay / 1000) \
+          " more), the client's and runway's also through it with no delay (what the proxy costs). *over the"
+    print "floor* is (time − the client's time) / (2 × delay) / N: the round trips per migration a tool waits"
+    print "for beyond the client's; *counted* is what the proxy counted per migration (connecting included)."
+    print "The fastest migration tool is in bold. One run each; the proxy's mean lateness (how far after"
+    print "its due time a chunk left) is in the last column."
+    print ""
+    print "| database | kind | N | tool | direct | proxy, no delay | proxy, " sprintf("%.0f ms", delay / 1000) " each way | over the floor | counted | lateness |"
+    print "|---|---|--:|---|--:|--:|--:|--:|--:|--:|"
+    for (i = 1; i <= nlat; i++) {
+        key = lat_sets[i]
+        split(key, p, SUBSEP)
+        n = p[3] + 0
+        c = val(key, "latency", "client")
+        fast = ""; best = ""
+        for (t = 2; t <= 5; t++) {
+            if (tools[t] == "runway-before") continue
+            v = val(key, "latency", tools[t])
+            if (num(v) && (fast == "" || v + 0 < best + 0)) { best = v; fast = tools[t] }
+        }
+        for (t = 1; t <= 5; t++) {
+            v = val(key, "latency", tools[t])
+            if (v == "") continue
+            direct = val(key, "apply", tools[t])
+            line = "| " set_label(key) " | " tools[t] " | " fmt_ms(direct) " | " fmt_ms(val(key, "latency0", tools[t])) \
+                   " | " (tools[t] == fast ? "**" fmt_ms(v) "**" : fmt_ms(v))
+            if (num(v) && num(c) && tools[t] != "client")
+                line = line sprintf(" | %+.2f", (v - c) / (2 * delay / 1000) / n)
+            else
+                line = line " | –"
+            rt = extra1[key, "latency", tools[t]]
+            line = line (num(v) && rt != "" ? sprintf(" | %.2f", rt / n) : " | –")
+            line = line " | " (extra2[key, "latency", tools[t]] != "" ? extra2[key, "latency", tools[t]] " µs" : "–") " |"
+            print line
+        }
+    }
+    print ""
+}
+
+# Before and after: runway-before (BENCH_BEFORE) against runway, in the
+# same run: the applies at 1,000 files, the round trips, the latency run
+# and the peak RSS of each reading command at the largest size.
+function before_after(    i, key, p, a, b, line, d, k, ops, v, names, lo, hi, ka, kb, pa, pb) {
+    if (!has_before) return
+    print "## Before and after"
+    print ""
+    print "*before* is runway built from " (before_label != "" ? before_label : "the earlier main") ", *after* the runway this page measures;"
+    print "both ran in this same run, alternating with the client in the applies, so the machine's"
+    print "drift weighs on them alike."
+    print ""
+    print "| measure | database | kind | N | before | after | after / before |"
+    print "|---|---|---|--:|--:|--:|--:|"
+    for (i = 1; i <= norder; i++) {
+        key = order[i]
+        a = val(key, "apply", "runway-before"); b = val(key, "apply", "runway")
+        if (!num(a) || !num(b)) continue
+        print "| apply | " set_label(key) " | " fmt_ms(a) " | " fmt_ms(b) " | " ratio(b, a) " |"
+    }
+    lo = 10; hi = 100
+    for (d = 2; d <= 3; d++)
+        for (k = 1; k <= 3; k++) {
+            ka = dborder[d] SUBSEP kindorder[k] SUBSEP lo
+            kb = dborder[d] SUBSEP kindorder[k] SUBSEP hi
+            if (!num(val(kb, "roundtrips", "runway-before")) || !num(val(ka, "roundtrips", "runway-before"))) continue
+            if (!num(val(kb, "roundtrips", "runway")) || !num(val(ka, "roundtrips", "runway"))) continue
+            pa = (val(kb, "roundtrips", "runway-before") - val(ka, "roundtrips", "runway-before")) / (hi - lo)
+            pb = (val(kb, "roundtrips", "runway") - val(ka, "roundtrips", "runway")) / (hi - lo)
+            print "| round trips per migration | " dbname[dborder[d]] " | " kindorder[k] " | – | " \
+                  sprintf("%.2f | %.2f | %s", pa, pb, ratio(pb, pa)) " |"
+        }
+    for (i = 1; i <= nlat; i++) {
+        key = lat_sets[i]
+        a = val(key, "latency", "runway-before"); b = val(key, "latency", "runway")
+        if (!num(a) || !num(b)) continue
+        print "| latency run | " set_label(key) " | " fmt_ms(a) " | " fmt_ms(b) " | " ratio(b, a) " |"
+    }
+    split("info info_json validate noop", ops, " ")
+    names["info"] = "peak RSS, `info`"; names["info_json"] = "peak RSS, `info -outputType=json`"
+    names["validate"] = "peak RSS, `validate`"; names["noop"] = "peak RSS, no-op `migrate`"
+    for (v = 1; v <= 4; v++)
+        for (i = 1; i <= norder; i++) {
+            key = order[i]
+            if (!((key, "mem_" ops[v], "runway") in rss)) continue
+            a = rss[key, "mem_" ops[v], "runway-before"]; b = rss[key, "mem_" ops[v], "runway"]
+            if (!num(a) || !num(b)) continue
+            print "| " names[ops[v]] " | " set_label(key) " | " fmt_kb(a) " | " fmt_kb(b) " | " ratio(b, a) " |"
+        }
+    print ""
+}
+
+# Peak RSS of every reading command at the largest size (mem_* rows).
+function memory_table(    i, key, ops, v, line, any) {
+    split("info info_json validate noop", ops, " ")
+    any = 0
+    for (i = 1; i <= norder; i++)
+        if ((order[i], "mem_info", "runway") in rss) any = 1
+    if (!any) return
+    print "### Peak RSS of runway's commands at the largest size"
+    print ""
+    print "| database | kind | N | `info` | `info -outputType=json` | `validate` | no-op `migrate` |"
+    print "|---|---|--:|--:|--:|--:|--:|"
+    for (i = 1; i <= norder; i++) {
+        key = order[i]
+        if (!((key, "mem_info", "runway") in rss)) continue
+        line = "| " set_label(key)
+        for (v = 1; v <= 4; v++)
+            line = line " | " fmt_kb(rss[key, "mem_" ops[v], "runway"])
+        print line " |"
+    }
+    print ""
+}
+
 END {
     sort_sizes()
+    for (i = 1; i <= nsets; i++)
+        if (num(val(sets[i], "apply", "runway-before")) || num(val(sets[i], "roundtrips", "runway-before"))) has_before = 1
+    for (i = 1; i <= nlat; i++)
+        if (num(val(lat_sets[i], "latency", "runway-before"))) has_before = 1
     norder = ordered_sets()
     cat_file(head)
     print "## Machine"
@@ -325,9 +584,13 @@ END {
     op_table("apply", "Apply all migrations to an empty database", "client (floor)")
     op_table("noop", "No-op rerun (everything applied)", "client reads history")
     op_table("info", "info / status", "client reads history")
+    roundtrip_table()
+    latency_table()
     rss_table()
+    memory_table()
     startup_table()
     size_table()
+    before_after()
     cat_file(tail)
 }
 

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # run.sh RUNWAY_BINARY - the benchmark behind `make bench`.
 #
-# Generates migration sets (N = 10, 1,000, 10,000; kinds ddl, dml, proc),
-# then times, as medians of repeated runs and side by side in one run:
+# Generates migration sets (N = 10, 100, 1,000, 10,000; kinds ddl, dml,
+# proc), then times, as medians of repeated runs and side by side in one run:
 #   runway       migrate / migrate again (no-op) / info
 #   client       the database's own client running floor.sql: the same
 #                statements, each file in its own transaction plus one
 #                history-row insert, all in one process (the physical floor)
 #   dbmate, sql-migrate, sqitch   the same files in their layouts
 # plus start-up time, peak RSS, binary size and the runtime file tree.
+# On the servers it also runs
+#   round trips  every tool's apply at N = 10 and 100 once more through
+#                bench/latproxy with no delay, which counts them
+#   latency run  the apply of N = 1,000 ddl migrations through latproxy
+#                holding each direction for 1 ms (a network round trip of
+#                2 ms): client, runway, dbmate, sql-migrate
 # Prints a table of ratios with the targets' PASS/FAIL and writes
 # docs/benchmarks.md.
 #
@@ -18,7 +24,7 @@
 # Knobs (environment):
 #   BENCH_QUICK=1      small and fast (N = 10 and 100, two runs): a smoke test
 #   BENCH_DBS          "sqlite postgresql mysql" (those available)
-#   BENCH_SIZES        "10 1000 10000"
+#   BENCH_SIZES        "10 100 1000 10000"
 #   BENCH_KINDS        "ddl dml proc"
 #   BENCH_KINDS_LARGE  kinds timed at the largest size ("dml")
 #   BENCH_RUNS         timed apply runs of the peers at N <= 1000 (3);
@@ -28,6 +34,14 @@
 #                      SQLite (3; one on the servers); no-op and info take
 #                      ten (sqitch three)
 #   BENCH_PEERS        "dbmate sql-migrate sqitch" (those installed)
+#   BENCH_SQITCH_MAX   the largest N sqitch runs (1000; quick: 100)
+#   BENCH_LATENCY_N, BENCH_LATENCY_KINDS, BENCH_LATENCY_DELAY_US,
+#   BENCH_LATENCY_RUNS the latency run: 1000 migrations, "ddl", 1000 us each
+#                      way, one timed run per tool ("" kinds: no latency run)
+#   BENCH_BEFORE       an older runway binary: it runs next to runway in the
+#                      applies at N = 1,000, the round-trip counts, the
+#                      latency run and the memory of every command at the
+#                      largest size, for the before/after section
 #   BENCH_DOC          file to write (docs/benchmarks.md; the quick mode
 #                      writes benchmarks-quick.md next to the binary)
 #   BENCH_KEEP=1       keep the scratch directory
@@ -49,7 +63,7 @@ if [ "$quick" = 1 ]; then
   runs_large=${BENCH_RUNS_LARGE:-2}
   pair_runs=${BENCH_PAIR_RUNS:-2}
 else
-  sizes=${BENCH_SIZES:-10 1000 10000}
+  sizes=${BENCH_SIZES:-10 100 1000 10000}
   kinds_large=${BENCH_KINDS_LARGE:-dml}
   runs=${BENCH_RUNS:-3}
   runs_large=${BENCH_RUNS_LARGE:-3}
@@ -57,8 +71,13 @@ else
 fi
 kinds=${BENCH_KINDS:-ddl dml proc}
 # sqitch starts a client process per change: it runs up to this many migrations.
-sqitch_max=${BENCH_SQITCH_MAX:-100}
-[ "$quick" = 1 ] && sqitch_max=${BENCH_SQITCH_MAX:-10}
+sqitch_max=${BENCH_SQITCH_MAX:-1000}
+[ "$quick" = 1 ] && sqitch_max=${BENCH_SQITCH_MAX:-100}
+latency_n=${BENCH_LATENCY_N:-1000}
+[ "$quick" = 1 ] && latency_n=${BENCH_LATENCY_N:-100}
+latency_kinds=${BENCH_LATENCY_KINDS-ddl}
+latency_delay_us=${BENCH_LATENCY_DELAY_US:-1000}
+latency_runs=${BENCH_LATENCY_RUNS:-1}
 largest=$(printf '%s\n' $sizes | sort -n | tail -n 1)
 
 # Scratch space on tmpfs when there is one: the database files and the
@@ -76,6 +95,15 @@ trap 'exit 130' INT TERM
 # Time a copy, so a rebuild during the run cannot change or break it.
 runway=$work/runway
 cp "$runway_built" "$runway"
+runway_before=""
+if [ -n "${BENCH_BEFORE:-}" ]; then
+  [ -x "$BENCH_BEFORE" ] || { echo "run.sh: BENCH_BEFORE=$BENCH_BEFORE is not an executable" >&2; exit 2; }
+  runway_before=$work/runway-before
+  cp "$BENCH_BEFORE" "$runway_before"
+fi
+# The delaying, counting proxy is built next to runway (bench/CMakeLists.txt).
+latproxy=$(dirname "$runway_built")/bench/latproxy
+[ -x "$latproxy" ] || { latproxy=""; echo "note: bench/latproxy not built: no round-trip counts, no latency run" >&2; }
 results=$work/results.tsv
 : > "$results"
 log=$work/bench.log
@@ -112,6 +140,10 @@ psql_bin=$(ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n 
 
 # The database clients read their connection settings from the environment;
 # runway gets its own URL per database (FLYWAY_URL) below.
+# pg_port and my_port are where the tools connect: the servers, or the
+# proxy in front of them while round trips are counted or delayed.
+pg_port=${RUNWAY_TEST_PG_PORT:-}
+my_port=${RUNWAY_TEST_MYSQL_PORT:-}
 if [ -n "${RUNWAY_TEST_PG_URL:-}" ]; then
   export PGHOST=$RUNWAY_TEST_PG_HOST PGPORT=$RUNWAY_TEST_PG_PORT PGUSER=$RUNWAY_TEST_PG_USER
   export PGPASSWORD=$RUNWAY_TEST_PG_PASSWORD PGOPTIONS='-c client_min_messages=warning'
@@ -164,34 +196,36 @@ rss_cmd() {
 
 # ---- per-database settings -------------------------------------------------
 
-# url_for DB TOOL: connection strings for runway (JDBC), dbmate and sqitch.
-runway_url() {
+# Connection strings for runway and runway-before (JDBC; TOOL names the
+# database, as bench/reset.sh does), dbmate, sqitch and sql-migrate.
+runway_url() { # DB TOOL
+  local name=bench_${2//-/_}
   case "$1" in
-    sqlite) echo "jdbc:sqlite:$work/runway.db" ;;
-    postgresql) echo "jdbc:postgresql://$PGHOST:$PGPORT/bench_runway?user=$PGUSER&password=$PGPASSWORD" ;;
-    mysql) echo "jdbc:mysql://$RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT/bench_runway?user=$RUNWAY_TEST_MYSQL_USER&password=$MYSQL_PWD&sslMode=DISABLED" ;;
+    sqlite) echo "jdbc:sqlite:$work/$2.db" ;;
+    postgresql) echo "jdbc:postgresql://$PGHOST:$pg_port/$name?user=$PGUSER&password=$PGPASSWORD" ;;
+    mysql) echo "jdbc:mysql://$RUNWAY_TEST_MYSQL_HOST:$my_port/$name?user=$RUNWAY_TEST_MYSQL_USER&password=$MYSQL_PWD&sslMode=DISABLED" ;;
   esac
 }
 dbmate_url() {
   case "$1" in
     sqlite) echo "sqlite:$work/dbmate.db" ;;
-    postgresql) echo "postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/bench_dbmate?sslmode=disable" ;;
-    mysql) echo "mysql://$RUNWAY_TEST_MYSQL_USER:$MYSQL_PWD@$RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT/bench_dbmate" ;;
+    postgresql) echo "postgres://$PGUSER:$PGPASSWORD@$PGHOST:$pg_port/bench_dbmate?sslmode=disable" ;;
+    mysql) echo "mysql://$RUNWAY_TEST_MYSQL_USER:$MYSQL_PWD@$RUNWAY_TEST_MYSQL_HOST:$my_port/bench_dbmate" ;;
   esac
 }
 sqitch_target() {
   case "$1" in
     sqlite) echo "db:sqlite:$work/sqitch-target.db" ;;
-    postgresql) echo "db:pg://$PGUSER@$PGHOST:$PGPORT/bench_sqitch" ;;
-    mysql) echo "db:mysql://$RUNWAY_TEST_MYSQL_USER@$RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT/bench_sqitch" ;;
+    postgresql) echo "db:pg://$PGUSER@$PGHOST:$pg_port/bench_sqitch" ;;
+    mysql) echo "db:mysql://$RUNWAY_TEST_MYSQL_USER@$RUNWAY_TEST_MYSQL_HOST:$my_port/bench_sqitch" ;;
   esac
 }
 sqlmigrate_config() { # DB SETDIR
   local dialect ds
   case "$1" in
     sqlite) dialect=sqlite3 ds="$work/sql-migrate.db" ;;
-    postgresql) dialect=postgres ds="host=$PGHOST port=$PGPORT user=$PGUSER password=$PGPASSWORD dbname=bench_sql_migrate sslmode=disable" ;;
-    mysql) dialect=mysql ds="$RUNWAY_TEST_MYSQL_USER:$MYSQL_PWD@tcp($RUNWAY_TEST_MYSQL_HOST:$RUNWAY_TEST_MYSQL_PORT)/bench_sql_migrate?multiStatements=true&parseTime=true" ;;
+    postgresql) dialect=postgres ds="host=$PGHOST port=$pg_port user=$PGUSER password=$PGPASSWORD dbname=bench_sql_migrate sslmode=disable" ;;
+    mysql) dialect=mysql ds="$RUNWAY_TEST_MYSQL_USER:$MYSQL_PWD@tcp($RUNWAY_TEST_MYSQL_HOST:$my_port)/bench_sql_migrate?multiStatements=true&parseTime=true" ;;
   esac
   ( umask 077; printf 'bench:\n  dialect: %s\n  datasource: "%s"\n  dir: %s\n  table: migrations\n' \
       "$dialect" "$ds" "$2/sqlmigrate" > "$2/sqlmigrate.yml" )
@@ -200,7 +234,7 @@ sqlmigrate_config() { # DB SETDIR
 
 mariadb_args() {
   printf '%s\n' mariadb --no-defaults --protocol=tcp --host="$RUNWAY_TEST_MYSQL_HOST" \
-    --port="$RUNWAY_TEST_MYSQL_PORT" --user="$RUNWAY_TEST_MYSQL_USER" --batch
+    --port="$my_port" --user="$RUNWAY_TEST_MYSQL_USER" --batch
 }
 
 # Sets apply_cmd, noop_cmd and info_cmd: a tool's three timed commands.
@@ -211,18 +245,20 @@ tool_cmds() { # DB TOOL SETDIR
   local my=() reg=()
   [ "$db" = mysql ] && mapfile -t my < <(mariadb_args)
   case "$tool" in
-    runway)
-      apply_cmd=("$runway" "-locations=filesystem:$set/flyway" migrate)
+    runway|runway-before)
+      local bin=$runway
+      [ "$tool" = runway-before ] && bin=$runway_before
+      apply_cmd=("$bin" "-locations=filesystem:$set/flyway" migrate)
       noop_cmd=("${apply_cmd[@]}")
-      info_cmd=("$runway" "-locations=filesystem:$set/flyway" info) ;;
+      info_cmd=("$bin" "-locations=filesystem:$set/flyway" info) ;;
     client)
       case "$db" in
         sqlite)
           apply_cmd=(sqlite3 -bail "$work/client.db" ".read $set/floor.sql")
           noop_cmd=(sqlite3 "$work/client.db" "$q") ;;
         postgresql)
-          apply_cmd=("$psql_bin" -X -q -v ON_ERROR_STOP=1 -d bench_client -f "$set/floor.sql")
-          noop_cmd=("$psql_bin" -X -q -d bench_client -c "$q") ;;
+          apply_cmd=("$psql_bin" -X -q -v ON_ERROR_STOP=1 -p "$pg_port" -d bench_client -f "$set/floor.sql")
+          noop_cmd=("$psql_bin" -X -q -p "$pg_port" -d bench_client -c "$q") ;;
         mysql)
           apply_cmd=("${my[@]}" bench_client -e "source $set/floor.sql")
           noop_cmd=("${my[@]}" bench_client -e "$q") ;;
@@ -234,6 +270,7 @@ tool_cmds() { # DB TOOL SETDIR
       noop_cmd=("${apply_cmd[@]}")
       info_cmd=("$dbmate_bin" --url "$(dbmate_url "$db")" --migrations-dir "$set/dbmate" status) ;;
     sql-migrate)
+      sqlmigrate_config "$db" "$set"
       apply_cmd=(sql-migrate up "-config=$set/sqlmigrate.yml" -env=bench)
       noop_cmd=("${apply_cmd[@]}")
       info_cmd=(sql-migrate status "-config=$set/sqlmigrate.yml" -env=bench) ;;
@@ -248,7 +285,7 @@ tool_cmds() { # DB TOOL SETDIR
 
 # Rows in a tool's history table after an apply: proof the run did the work.
 history_count() { # DB TOOL
-  local db=$1 tool=$2 table=flyway_schema_history name=bench_${2//-/_} my=()
+  local db=$1 tool=$2 table=flyway_schema_history name=bench_${2//-/_} my=() my_port=$RUNWAY_TEST_MYSQL_PORT
   case "$tool" in
     dbmate) table=schema_migrations ;;
     sql-migrate) table=migrations ;;
@@ -269,22 +306,27 @@ history_count() { # DB TOOL
   esac
 }
 
-# Which tools run for a database, kind and size: sqitch, which starts a
-# client process per change, up to 100 migrations; the Go tools up to 1,000
-# and, on SQLite, at the largest size; the client and runway everywhere.
+# Which tools run for a database, kind and size: the client, runway and
+# every peer up to sqitch_max (1,000) migrations, and at the largest size
+# the Go tools on SQLite, where one run takes seconds (on a server: a
+# minute).  runway-before, when given, runs at 1,000.
 tools_for() { # DB KIND N
   local t="client runway" p
+  [ -n "$runway_before" ] && [ "$3" = 1000 ] && t="$t runway-before"
   for p in $peers; do
     if [ "$p" = sqitch ] && [ "$3" -gt "$sqitch_max" ]; then continue; fi
-    if [ "$3" -gt 1000 ] && [ "$1" != sqlite ]; then continue; fi
+    if [ "$3" -gt 1000 ] && { [ "$1" != sqlite ] || [ "$p" = sqitch ]; }; then continue; fi
     t="$t $p"
   done
   echo "$t"
 }
-# Timed apply runs: fewer at the largest size, where one run takes seconds.
+# Timed apply runs: fewer at the largest size, where one run takes seconds,
+# and one for sqitch from 1,000 migrations (a client process per change).
 runs_for() { # DB TOOL N
   if [ "$3" -ge "$largest" ] && [ "$largest" -gt 1000 ]; then
     case "$1:$2" in sqlite:client|sqlite:runway) echo "$runs_large" ;; *) echo 1 ;; esac
+  elif [ "$2" = sqitch ] && [ "$3" -ge 1000 ]; then
+    echo 1
   else
     echo "$runs"
   fi
@@ -296,23 +338,39 @@ median() {
     m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m }'
 }
 
+# Runs a tool's command with FLYWAY_URL set for runway and runway-before
+# (the other tools carry their connection in their arguments).
+with_url() { # DB TOOL CMD...
+  local db=$1 tool=$2
+  shift 2
+  case "$tool" in
+    runway|runway-before) FLYWAY_URL=$(runway_url "$db" "$tool") "$@" ;;
+    *) "$@" ;;
+  esac
+}
+
 # Times the client's and runway's apply on one set in alternating rounds
 # (client first, then runway first, ...), so that the machine's drift over
 # the minutes a cell takes falls on both alike: the ratio of the two
-# medians is what the 1.2x target reads.  Sets pair_ms[client] and
-# pair_ms[runway]; a tool whose run failed is left out.
+# medians is what the 1.2x target reads.  runway-before, when it runs at
+# this size, joins the rotation.  Sets pair_ms[TOOL]; a tool whose run
+# failed is left out.
 declare -A pair_ms
 bench_pair_apply() { # DB N SETDIR
-  local db=$1 n=$2 set=$3 r round tool ms order
+  local db=$1 n=$2 set=$3 r round tool ms order members=(client runway) i
   local -A samples=()
+  [[ " $(tools_for "$db" - "$n") " == *" runway-before "* ]] && members+=(runway-before)
   r=$(runs_for "$db" runway "$n")
   [ "$n" -le 1000 ] && r=$pair_runs
   pair_ms=()
   pair_runs_done=$r
-  for tool in client runway; do rm -f "$work/rss-apply-$tool.txt"; done
+  for tool in "${members[@]}"; do rm -f "$work/rss-apply-$tool.txt"; done
   for ((round = 0; round < r; round++)); do
-    order="client runway"
-    ((round % 2)) && order="runway client"
+    # Each round starts one further along: client runway, runway client, ...
+    order=""
+    for ((i = 0; i < ${#members[@]}; i++)); do
+      order="$order ${members[(round + i) % ${#members[@]}]}"
+    done
     # Cells that take under a second per run get more rounds: they are
     # cheap, and the ones most at the mercy of a busy moment.
     if [ "$round" = 1 ] && [ "$n" -le 1000 ] && [ "$quick" != 1 ] &&
@@ -323,17 +381,15 @@ bench_pair_apply() { # DB N SETDIR
     for tool in $order; do
       [ "${samples[$tool]-}" = failed ] && continue
       tool_cmds "$db" "$tool" "$set"
-      [ "$tool" = runway ] && export FLYWAY_URL=$(runway_url "$db")
-      if ms=$(time_cmd 1 0 "$here/reset.sh $db $tool $work" \
+      if ms=$(with_url "$db" "$tool" time_cmd 1 0 "$here/reset.sh $db $tool $work" \
               /usr/bin/time -a -o "$work/rss-apply-$tool.txt" -f %M "${apply_cmd[@]}"); then
         samples[$tool]+="$ms"$'\n'
       else
         samples[$tool]=failed
       fi
-      unset FLYWAY_URL
     done
   done
-  for tool in client runway; do
+  for tool in "${members[@]}"; do
     [ "${samples[$tool]-failed}" = failed ] && continue
     pair_ms[$tool]=$(printf '%s' "${samples[$tool]}" | median)
   done
@@ -345,11 +401,10 @@ bench_tool() { # DB KIND N TOOL SETDIR
   local db=$1 kind=$2 n=$3 tool=$4 set=$5 r ms rss rssf=$work/rss-apply.txt got status
   r=$(runs_for "$db" "$tool" "$n")
   tool_cmds "$db" "$tool" "$set"
-  [ "$tool" = runway ] && export FLYWAY_URL=$(runway_url "$db")
   rm -f "$rssf"
   local timed=1
   case "$tool" in
-    client|runway)
+    client|runway|runway-before)
       r=$pair_runs_done rssf=$work/rss-apply-$tool.txt ms=${pair_ms[$tool]-}
       [ -n "$ms" ] || timed=0 ;;
     *)
@@ -366,24 +421,157 @@ bench_tool() { # DB KIND N TOOL SETDIR
   status=ok
   [ "$got" = "$n" ] || { status="rows=$got"; say "  $tool: history holds $got rows, expected $n"; }
   record "$db" "$kind" "$n" apply "$tool" "$ms" "$(max_rss "$rssf")" "$r" "$status"
-  say "  $(printf '%-12s apply %10s ms' "$tool" "$ms")"
+  say "  $(printf '%-13s apply %10s ms' "$tool" "$ms")"
   local op cmd
   # The no-op rerun and info take a fraction of a second (sqitch: more), so
   # they get ten runs: three left one busy moment decide the median.
   local rr=10 w=2
   [ "$tool" = sqitch ] && rr=3 w=0
+  [ "$tool" = sqitch ] && [ "$n" -ge 1000 ] && rr=1
   [ "$quick" = 1 ] && rr=3
   for op in noop info; do
     if [ $op = noop ]; then cmd=("${noop_cmd[@]}"); else cmd=("${info_cmd[@]}"); fi
-    if ms=$(time_cmd "$rr" "$w" "" "${cmd[@]}") && rss=$(rss_cmd "${cmd[@]}"); then
+    if ms=$(with_url "$db" "$tool" time_cmd "$rr" "$w" "" "${cmd[@]}") &&
+       rss=$(with_url "$db" "$tool" rss_cmd "${cmd[@]}"); then
       record "$db" "$kind" "$n" $op "$tool" "$ms" "$rss" "$rr" ok
-      say "  $(printf '%-12s %-5s %10s ms' "$tool" "$op" "$ms")"
+      say "  $(printf '%-13s %-5s %10s ms' "$tool" "$op" "$ms")"
     else
       record "$db" "$kind" "$n" $op "$tool" - - "$r" failed
       say "  $tool: $op FAILED"
     fi
   done
-  unset FLYWAY_URL
+}
+
+# Peak RSS of runway's reading commands at the largest size, on the
+# database runway just migrated: info as text and as JSON, validate, the
+# no-op migrate.  runway-before, when given, reads the same database.
+bench_memory() { # DB KIND N SETDIR
+  local db=$1 kind=$2 n=$3 set=$4 tool bin op rss
+  local -a args
+  for tool in runway ${runway_before:+runway-before}; do
+    bin=$runway
+    [ "$tool" = runway-before ] && bin=$runway_before
+    for op in info info_json validate noop; do
+      args=("-locations=filesystem:$set/flyway")
+      case "$op" in
+        info) args+=(info) ;;
+        info_json) args+=(-outputType=json info) ;;
+        validate) args+=(validate) ;;
+        noop) args+=(migrate) ;;
+      esac
+      if rss=$(FLYWAY_URL=$(runway_url "$db" runway) rss_cmd "$bin" "${args[@]}"); then
+        record "$db" "$kind" "$n" "mem_$op" "$tool" - "$rss" 1 ok
+      else
+        record "$db" "$kind" "$n" "mem_$op" "$tool" - - 1 failed
+      fi
+    done
+  done
+}
+
+# ---- round trips -------------------------------------------------------------
+
+# Starts latproxy in front of DB's server, holding each direction DELAY_US,
+# and points pg_port / my_port at it.  proxy_stop stops it, points them back
+# at the server and leaves its counts line in proxy_counts.
+proxy_start() { # DB DELAY_US
+  local host port i=0
+  case "$1" in
+    postgresql) host=$RUNWAY_TEST_PG_HOST port=$RUNWAY_TEST_PG_PORT ;;
+    *) host=$RUNWAY_TEST_MYSQL_HOST port=$RUNWAY_TEST_MYSQL_PORT ;;
+  esac
+  rm -f "$work/proxy.port" "$work/proxy.counts"
+  "$latproxy" -d "$2" -o "$work/proxy.counts" "$host" "$port" >"$work/proxy.port" 2>>"$log" &
+  proxy_pid=$!
+  until grep -q '^port ' "$work/proxy.port" 2>/dev/null; do
+    ((i++ < 200)) || { say "latproxy did not start"; return 1; }
+    sleep 0.05
+  done
+  port=$(awk '{ print $2 }' "$work/proxy.port")
+  case "$1" in postgresql) pg_port=$port ;; *) my_port=$port ;; esac
+}
+proxy_stop() {
+  kill -TERM "$proxy_pid" && wait "$proxy_pid"
+  pg_port=${RUNWAY_TEST_PG_PORT:-} my_port=${RUNWAY_TEST_MYSQL_PORT:-}
+  proxy_counts=$(cat "$work/proxy.counts")
+}
+# One field of a counts line: counts_field "connections=1 round_trips=9 ..." round_trips
+counts_field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
+
+# One apply of each tool from an empty database through latproxy with no
+# delay: the round trips it takes for N migrations, recorded as op
+# "roundtrips" (the count in the time column).
+bench_round_trips() { # DB KIND N SETDIR
+  local db=$1 kind=$2 n=$3 set=$4 tool counts got
+  [ -n "$latproxy" ] && [ "$db" != sqlite ] || return 0
+  local tools
+  tools=$(tools_for "$db" "$kind" "$n")
+  [ -n "$runway_before" ] && [[ " $tools " != *" runway-before "* ]] && tools="$tools runway-before"
+  for tool in $tools; do
+    "$here/reset.sh" "$db" "$tool" "$work" || continue
+    proxy_start "$db" 0 || return 1
+    tool_cmds "$db" "$tool" "$set"
+    with_url "$db" "$tool" "${apply_cmd[@]}" >>"$log" 2>&1
+    local rc=$?
+    proxy_stop
+    counts=$proxy_counts
+    got=$(history_count "$db" "$tool" | tr -d ' ')
+    if [ $rc = 0 ] && [ "$got" = "$n" ]; then
+      record "$db" "$kind" "$n" roundtrips "$tool" "$(counts_field "$counts" round_trips)" - 1 ok
+      say "  $(printf '%-13s round trips %6s' "$tool" "$(counts_field "$counts" round_trips)")"
+    else
+      record "$db" "$kind" "$n" roundtrips "$tool" - - 1 failed
+    fi
+  done
+}
+
+# The latency run: the apply of N migrations through latproxy holding each
+# direction DELAY_US, for the client, runway (and runway-before), dbmate
+# and sql-migrate; first the client and runway through the proxy with no
+# delay, which shows what the proxy itself costs.  Recorded as op
+# "latency" (and "latency0"), with the proxy's round trips per run and
+# its mean lateness in the extra columns.
+bench_latency() {
+  local db kind n=$latency_n set tool delay op ms counts got rt late
+  [ -n "$latproxy" ] && [ -n "$latency_kinds" ] || return 0
+  for db in $dbs; do
+    [ "$db" = sqlite ] && continue
+    for kind in $latency_kinds; do
+      set=$work/sets/latency-$db-$kind
+      make_set "$db" "$kind" "$n" "$set" || return 1
+      say "$db, $kind, N=$n, through latproxy:"
+      for delay in 0 "$latency_delay_us"; do
+        for tool in client runway ${runway_before:+runway-before} $peers; do
+          [ "$tool" = sqitch ] && continue   # a client process per change: minutes
+          if [ "$delay" = 0 ]; then
+            op=latency0
+            case "$tool" in client|runway) ;; *) continue ;; esac
+          else
+            op=latency
+          fi
+          proxy_start "$db" "$delay" || return 1
+          tool_cmds "$db" "$tool" "$set"
+          ms=$(with_url "$db" "$tool" time_cmd "$latency_runs" 0 "$here/reset.sh $db $tool $work" \
+               "${apply_cmd[@]}")
+          local rc=$?
+          proxy_stop
+          counts=$proxy_counts
+          got=$(history_count "$db" "$tool" | tr -d ' ')
+          rt=$(counts_field "$counts" round_trips)
+          late=$(counts_field "$counts" late_mean_us)
+          if [ $rc = 0 ] && [ "$got" = "$n" ]; then
+            rt=$(awk -v t="$rt" -v r="$latency_runs" 'BEGIN { printf "%.0f", t / r }')
+            record "$db" "$kind" "$n" "$op" "$tool" "$ms" "$delay" "$latency_runs" ok "$rt" "$late"
+            say "  $(printf '%-13s %5s us each way %10s ms %7s round trips (late %s us)' \
+                 "$tool" "$delay" "$ms" "$rt" "$late")"
+          else
+            record "$db" "$kind" "$n" "$op" "$tool" - "$delay" "$latency_runs" failed
+            say "  $tool: FAILED through the proxy"
+          fi
+        done
+      done
+      rm -rf "$set"
+    done
+  done
 }
 
 # ---- start-up, sizes, machine ----------------------------------------------
@@ -453,6 +641,7 @@ machine_description() {
   mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
   kernel=$(uname -sr)
   echo "- CPU: $cpu, $(nproc) cores; memory: $mem; $kernel"
+  echo "- Load average (1, 5, 15 min) when the run started: $load_start; when it ended: $(cut -d' ' -f1-3 /proc/loadavg)"
   [ -r /etc/os-release ] && echo "- OS: $(. /etc/os-release; echo "$PRETTY_NAME")"
   echo "- Files and SQLite databases on $(df -P "$work" | awk 'NR == 2 { print $1 }') ($(stat -f -c %T "$work"))"
   echo "- SQLite $(sqlite3 --version | cut -d' ' -f1)$(
@@ -464,16 +653,28 @@ machine_description() {
   echo "- runway: $("$runway" --version 2>&1 | head -n 1), built $(stat -c %y "$runway_built" | cut -d. -f1) from $(git -C "$src" describe --always --dirty 2>/dev/null || echo "an unknown commit")"
 }
 
+# Writes the migration set of DB, KIND and N into SETDIR in every tool's layout.
+make_set() { # DB KIND N SETDIR
+  local db=$1 engine=$1 set=$4
+  mkdir -p "$set"/{flyway,dbmate,sqlmigrate,sqitch/deploy}
+  awk -v kind="$2" -v n="$3" -v db="$db" -v out="$set" -f "$here/gen.awk" || return 1
+  [ "$db" = postgresql ] && engine=pg
+  printf '[core]\n\tengine = %s\n[engine "pg"]\n\tclient = %s\n' "$engine" "$psql_bin" \
+    > "$set/sqitch/sqitch.conf"
+}
+
 # ---- main --------------------------------------------------------------------
 
 mysql_cmd=()
 [ -n "${RUNWAY_TEST_MYSQL_URL:-}" ] && mapfile -t mysql_cmd < <(mariadb_args)
 started=$(date +%s)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 cd "$work" || exit 1
 say "runway benchmark: databases:$dbs; sizes: $sizes; peers:$peers; scratch: $work"
 say "start-up (median of many runs):"
 bench_startup
 bench_sizes
+bench_latency
 
 for db in $dbs; do
   for n in $sizes; do
@@ -481,18 +682,14 @@ for db in $dbs; do
     [ "$n" = "$largest" ] && [ "$largest" -gt 1000 ] && ks=$kinds_large
     for kind in $ks; do
       set_dir=$work/sets/$db-$kind-$n
-      mkdir -p "$set_dir"/{flyway,dbmate,sqlmigrate,sqitch/deploy}
-      awk -v kind="$kind" -v n="$n" -v db="$db" -v out="$set_dir" -f "$here/gen.awk" || exit 1
-      sqlmigrate_config "$db" "$set_dir"
-      engine=$db
-      [ "$db" = postgresql ] && engine=pg
-      printf '[core]\n\tengine = %s\n[engine "pg"]\n\tclient = %s\n' "$engine" "$psql_bin" \
-        > "$set_dir/sqitch/sqitch.conf"
+      make_set "$db" "$kind" "$n" "$set_dir" || exit 1
       say "$db, $kind, N=$n:"
       bench_pair_apply "$db" "$n" "$set_dir"
       for tool in $(tools_for "$db" "$kind" "$n"); do
         bench_tool "$db" "$kind" "$n" "$tool" "$set_dir"
       done
+      [ "$n" = "$largest" ] && [ "$largest" -gt 1000 ] && bench_memory "$db" "$kind" "$n" "$set_dir"
+      [ "$n" -le 100 ] && bench_round_trips "$db" "$kind" "$n" "$set_dir"
       rm -rf "$set_dir"
     done
   done

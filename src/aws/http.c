@@ -12,6 +12,10 @@
 
 #include <curl/curl.h>
 
+#include "aws/credentials.h"
+#include "aws/xml.h"
+#include "core/log.h"
+
 #define DEFAULT_CONNECT_TIMEOUT_MS 5000L
 #define DEFAULT_TIMEOUT_MS 30000L
 #define JSON_CALL_ATTEMPTS 3
@@ -263,10 +267,23 @@ static bool json_error_retryable(const aws_http_response *resp)
     return strstr(sb_str(&resp->body), "Throttling") != NULL;
 }
 
-/* One signed attempt; *retry is set when a later attempt may succeed. */
+/* True when the error text ("Code: message") says our clock is off; learns AWS's time then. */
+static bool json_error_skewed(const aws_http_response *resp, const char *text)
+{
+    char code[64];
+    size_t n = strcspn(text, ":");
+    snprintf(code, sizeof code, "%.*s", (int)n, text);
+    const char *message = text[n] ? text + n + 1 : "";
+    return aws_clock_skew_learn(code, message, aws_http_header(resp, "date"));
+}
+
+/*
+ * One signed attempt; *retry is set when a later attempt may succeed,
+ * *skewed when AWS refused the signing time (aws_clock_now() is corrected).
+ */
 static int json_call_once(const aws_service *svc, const aws_context *ctx, const char *url,
                           const char *host, const char *path, const char *operation,
-                          const char *body, json_t **output, bool *retry, rw_err *e)
+                          const char *body, json_t **output, bool *retry, bool *skewed, rw_err *e)
 {
     strlist headers = {0};
     strlist_push_owned(&headers, xasprintf("Content-Type: application/x-amz-json-%s",
@@ -274,7 +291,8 @@ static int json_call_once(const aws_service *svc, const aws_context *ctx, const 
     strlist_push_owned(&headers, xasprintf("X-Amz-Target: %s.%s", svc->target_prefix, operation));
     sigv4_request sreq = {.method = "POST", .host = host, .path = path, .headers = &headers,
                           .body = body, .body_len = strlen(body)};
-    sigv4_scope scope = {.region = ctx->region, .service = svc->signing_name, .when = time(NULL)};
+    sigv4_scope scope = {.region = ctx->region, .service = svc->signing_name,
+                         .when = aws_clock_now()};
     sigv4_signature sig;
     sigv4_sign_headers(&sreq, &ctx->creds, &scope, &sig);
     strlist_push_owned(&headers, xasprintf("Host: %s", host));
@@ -292,6 +310,7 @@ static int json_call_once(const aws_service *svc, const aws_context *ctx, const 
     int ret = aws_http_perform(&req, &resp, e);
     strlist_free(&headers);
     *retry = ret != RW_OK;
+    *skewed = false;
     if (ret == RW_OK && resp.status == 200) {
         json_error_t jerr;
         *output = resp.body.len ? json_loadb(resp.body.buf, resp.body.len, 0, &jerr)
@@ -303,6 +322,7 @@ static int json_call_once(const aws_service *svc, const aws_context *ctx, const 
         strbuf text = STRBUF_INIT;
         json_error_text(&resp, &text);
         *retry = json_error_retryable(&resp);
+        *skewed = json_error_skewed(&resp, sb_str(&text));
         ret = rw_fail(e, RW_ERR_AWS, "%s %s failed: %s (HTTP %ld)", svc->name, operation,
                       sb_str(&text), resp.status);
         sb_free(&text);
@@ -322,9 +342,19 @@ int aws_json_call(const aws_service *svc, const aws_context *ctx, const char *op
     char *body = NULL;
     if (ret == RW_OK) {
         body = json_dumps(input, JSON_COMPACT);
+        bool skew_retried = false;
         for (int attempt = 1;; attempt++) {
-            bool retry = false;
-            ret = json_call_once(svc, ctx, url, host, path, operation, body, output, &retry, e);
+            bool retry = false, skewed = false;
+            ret = json_call_once(svc, ctx, url, host, path, operation, body, output, &retry,
+                                 &skewed, e);
+            if (ret != RW_OK && skewed && !skew_retried) {
+                /* Once per call: signed again at once with AWS's time, not counted as a retry. */
+                log_warn("%s %s: the local clock is off; signing again with AWS's time",
+                         svc->name, operation);
+                skew_retried = true;
+                attempt--;
+                continue;
+            }
             if (ret == RW_OK || !retry || attempt == JSON_CALL_ATTEMPTS) break;
             aws_http_sleep_ms(200L << attempt);
         }
@@ -338,65 +368,22 @@ int aws_json_call(const aws_service *svc, const aws_context *ctx, const char *op
 
 /* ---- Query protocol (SNS) ------------------------------------------------ */
 
-/* Decodes the five XML entities and numeric references of text[0..n) into out. */
-static void xml_unescape(strbuf *out, const char *text, size_t n)
+/*
+ * "Code: message" from a Query-protocol <ErrorResponse>, or the HTTP status
+ * when there is none; true when it says our clock is off (AWS's time is learnt).
+ */
+static bool query_error_text(const aws_http_response *resp, strbuf *out)
 {
-    static const struct {
-        const char *entity;
-        char c;
-    } named[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
-    for (size_t i = 0; i < n;) {
-        bool done = false;
-        for (size_t k = 0; text[i] == '&' && k < sizeof named / sizeof named[0] && !done; k++) {
-            size_t len = strlen(named[k].entity);
-            if (i + len <= n && strncmp(text + i, named[k].entity, len) == 0) {
-                sb_addc(out, named[k].c);
-                i += len;
-                done = true;
-            }
-        }
-        if (!done && text[i] == '&' && i + 2 < n && text[i + 1] == '#') {
-            char *end;
-            bool hex = text[i + 2] == 'x';
-            long c = strtol(text + i + (hex ? 3 : 2), &end, hex ? 16 : 10);
-            if (*end == ';' && c > 0 && c < 128) {
-                sb_addc(out, (char)c);
-                i = (size_t)(end + 1 - text);
-                done = true;
-            }
-        }
-        if (!done) sb_addc(out, text[i++]);
-    }
-}
-
-char *aws_xml_text(const char *xml, const char *name)
-{
-    char *open = xasprintf("<%s>", name);
-    char *close = xasprintf("</%s>", name);
-    const char *start = strstr(xml, open);
-    const char *end = start ? strstr(start + strlen(open), close) : NULL;
-    char *text = NULL;
-    if (end) {
-        start += strlen(open);
-        strbuf sb = STRBUF_INIT;
-        xml_unescape(&sb, start, (size_t)(end - start));
-        text = sb_detach(&sb);
-    }
-    free(open);
-    free(close);
-    return text;
-}
-
-/* "Code: message" from a Query-protocol <ErrorResponse>, or the HTTP status when there is none. */
-static void query_error_text(const aws_http_response *resp, strbuf *out)
-{
-    char *code = aws_xml_text(sb_str(&resp->body), "Code");
-    char *msg = aws_xml_text(sb_str(&resp->body), "Message");
+    aws_xml_span body = {sb_str(&resp->body), resp->body.len};
+    char *code = aws_xml_child_text(body, "Error", "Code");
+    char *msg = aws_xml_child_text(body, "Error", "Message");
     if (code) sb_adds(out, code);
     else sb_addf(out, "HTTP %ld", resp->status);
     if (msg) sb_addf(out, ": %s", msg);
+    bool skewed = code && aws_clock_skew_learn(code, msg ? msg : "", aws_http_header(resp, "date"));
     free(code);
     free(msg);
+    return skewed;
 }
 
 static bool query_error_retryable(const aws_http_response *resp)
@@ -405,16 +392,21 @@ static bool query_error_retryable(const aws_http_response *resp)
     return strstr(sb_str(&resp->body), "<Code>Throttl") != NULL;
 }
 
-/* One signed form POST; *retry is set when a later attempt may succeed. */
+/*
+ * One signed form POST; *retry is set when a later attempt may succeed,
+ * *skewed when AWS refused the signing time (aws_clock_now() is corrected).
+ */
 static int query_call_once(const aws_service *svc, const aws_context *ctx, const char *url,
                            const char *host, const char *path, const char *action,
-                           const char *body, strbuf *output, bool *retry, rw_err *e)
+                           const char *body, strbuf *output, bool *retry, bool *skewed,
+                           rw_err *e)
 {
     strlist headers = {0};
     strlist_push(&headers, "Content-Type: application/x-www-form-urlencoded; charset=utf-8");
     sigv4_request sreq = {.method = "POST", .host = host, .path = path, .headers = &headers,
                           .body = body, .body_len = strlen(body)};
-    sigv4_scope scope = {.region = ctx->region, .service = svc->signing_name, .when = time(NULL)};
+    sigv4_scope scope = {.region = ctx->region, .service = svc->signing_name,
+                         .when = aws_clock_now()};
     sigv4_signature sig;
     sigv4_sign_headers(&sreq, &ctx->creds, &scope, &sig);
     strlist_push_owned(&headers, xasprintf("Host: %s", host));
@@ -432,11 +424,12 @@ static int query_call_once(const aws_service *svc, const aws_context *ctx, const
     int ret = aws_http_perform(&req, &resp, e);
     strlist_free(&headers);
     *retry = ret != RW_OK;
+    *skewed = false;
     if (ret == RW_OK && resp.status == 200) {
         sb_add(output, sb_str(&resp.body), resp.body.len);
     } else if (ret == RW_OK) {
         strbuf text = STRBUF_INIT;
-        query_error_text(&resp, &text);
+        *skewed = query_error_text(&resp, &text);
         *retry = query_error_retryable(&resp);
         ret = rw_fail(e, RW_ERR_AWS, "%s %s failed: %s (HTTP %ld)", svc->name, action,
                       sb_str(&text), resp.status);
@@ -456,10 +449,20 @@ int aws_query_call(const aws_service *svc, const aws_context *ctx, const char *a
     int ret = endpoint_parts(url, &host, &path, e);
     char *body = xasprintf("Action=%s&Version=%s%s%s", action, svc->query_version,
                            params && *params ? "&" : "", params ? params : "");
+    bool skew_retried = false;
     for (int attempt = 1; ret == RW_OK; attempt++) {
-        bool retry = false;
+        bool retry = false, skewed = false;
         sb_reset(output);
-        ret = query_call_once(svc, ctx, url, host, path, action, body, output, &retry, e);
+        ret = query_call_once(svc, ctx, url, host, path, action, body, output, &retry, &skewed, e);
+        if (ret != RW_OK && skewed && !skew_retried) {
+            /* Once per call, as aws_json_call does: signed again at once with AWS's time. */
+            log_warn("%s %s: the local clock is off; signing again with AWS's time", svc->name,
+                     action);
+            skew_retried = true;
+            attempt--;
+            ret = RW_OK;
+            continue;
+        }
         if (ret == RW_OK || !retry || attempt == JSON_CALL_ATTEMPTS) break;
         ret = RW_OK;
         aws_http_sleep_ms(200L << attempt);

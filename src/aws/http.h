@@ -83,7 +83,4 @@ int aws_json_call(const aws_service *svc, const aws_context *ctx, const char *op
 int aws_query_call(const aws_service *svc, const aws_context *ctx, const char *action,
                    const char *params, strbuf *output, rw_err *e);
 
-/* The text of the first <name>...</name> element of xml, entities decoded; NULL if none. */
-char *aws_xml_text(const char *xml, const char *name);
-
 #endif

@@ -501,7 +501,7 @@ static int iam_prepare(rw_config *cfg, rw_err *e)
     aws_credentials creds;
     int ret = aws_credentials_load(&creds, e);
     if (ret == RW_OK) {
-        ret = aws_iam_apply(cfg, &creds, region, time(NULL), e);
+        ret = aws_iam_apply(cfg, &creds, region, aws_clock_now(), e);
         aws_credentials_free(&creds);
     }
     free(region);

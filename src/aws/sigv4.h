@@ -17,6 +17,7 @@ typedef struct aws_credentials {
     char *access_key_id;
     char *secret_access_key;
     char *session_token;
+    time_t expiration;      /* when temporary credentials stop working; 0: never */
 } aws_credentials;
 
 /* The request being signed, described as it goes on the wire. */

@@ -13,6 +13,7 @@
 #include "aws/credentials.h"
 #include "aws/http.h"
 #include "aws/sigv4.h"
+#include "aws/xml.h"
 #include "core/log.h"
 #include "build_info.h"
 
@@ -209,7 +210,8 @@ int aws_sns_report(const char *topic_arn, const char *command, json_t *report, b
     strbuf out = STRBUF_INIT;
     int ret = aws_query_call(&aws_sns, &ctx, "Publish", params, &out, e);
     if (ret == RW_OK) {
-        char *id = aws_xml_text(sb_str(&out), "MessageId");
+        aws_xml_span xml = {sb_str(&out), out.len};
+        char *id = aws_xml_child_text(xml, "PublishResult", "MessageId");
         log_info("%s result published to SNS topic %s (message %s)", command, topic_arn,
                  id ? id : "?");
         free(id);

@@ -33,11 +33,25 @@ int cmd_gate_open_failed(rw_run *r, const char *operation)
     return r->err.code ? (int)r->err.code : RW_ERROR;
 }
 
+/*
+ * The gate's JSON carries every warning its text output printed: the scan's
+ * (a skipped location, no migrations found) come first, as they are logged
+ * first, ahead of the session's (files ignored for their names).  A pipeline
+ * reading only the JSON learns why the gate saw what it saw.
+ */
+static void check_add_scan_warnings(json_t *report, const rw_session *s)
+{
+    json_t *w = json_object_get(report, "warnings");
+    for (size_t i = 0; i < s->res.warnings.len; i++)
+        json_array_insert_new(w, i, json_string(s->res.warnings.items[i]));
+}
+
 int cmd_gate_finish(rw_run *r, rw_session *s, const gate_result *g, const char *operation)
 {
     const char *expect = config_get(r->cfg, "expectVersion");
     char *summary = gate_summary(s, g, expect);
     json_t *o = report_new(operation, s);
+    check_add_scan_warnings(o, s);
     json_object_set_new(o, "schemaName", json_string(session_schema(s)));
     gate_report(o, g, expect);
     json_object_set_new(o, "message", json_string(summary));

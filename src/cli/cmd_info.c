@@ -61,14 +61,16 @@ int cmd_info(rw_run *r)
         const char *cur = plan_info_version(&s.plan);
         bool *inc = info_filter(r, &s.plan);
         json_t *o = report_new("info", &s);
+        r->report = o;
         json_object_set_new(o, "schemaVersion", cur ? json_string(cur) : json_null());
         json_object_set_new(o, "schemaName", report_schema_name(s.cfg));
         if (!r->summary_only) {
-            json_t *arr = json_array();
+            report_array arr;
+            report_array_begin(&arr, r->stream, o, "migrations");
             for (size_t i = 0; i < s.plan.len; i++)
                 if (!inc || inc[i])
-                    json_array_append_new(arr, report_info_entry(&s.plan.items[i]));
-            json_object_set_new(o, "migrations", arr);
+                    report_array_add(&arr, report_info_entry(&s.plan.items[i]));
+            report_array_end(&arr);
         }
         bool all_empty = true;
         if (s.db.ops->schema_is_empty(s.db.conn, session_schema(&s), &all_empty, &r->err) != RW_OK)
@@ -79,7 +81,6 @@ int cmd_info(rw_run *r)
         json_object_set_new(o, "timestamp", json_string(ts));
         json_object_set_new(o, "exception", json_null());
         json_object_set_new(o, "licenseFailed", json_false());
-        r->report = o;
         if (r->out) {
             fprintf(r->out, "Schema version: %s\n\n", cur ? cur : "<< Empty Schema >>");
             report_info_table(r->out, &s.plan, inc);

@@ -12,8 +12,9 @@
 #include "core/report.h"
 
 static json_t *migrate_report(rw_session *s, const migrate_result *res, bool success,
-                              bool summary_only)
+                              const rw_run *r)
 {
+    bool summary_only = r->summary_only;
     json_t *o = report_new("migrate", s);
     json_object_set_new(o, "initialSchemaVersion",
                         res->initial_version ? json_string(res->initial_version) : json_null());
@@ -22,7 +23,9 @@ static json_t *migrate_report(rw_session *s, const migrate_result *res, bool suc
                                                       ? json_string(res->target_version)
                                                       : json_null());
     json_object_set_new(o, "schemaName", report_schema_name(s->cfg));
-    json_t *arr = json_array();
+    report_array arr;
+    if (!summary_only)
+        report_array_begin(&arr, r->stream, o, "migrations");
     int total = 0;
     for (size_t i = 0; i < res->napplied; i++) {
         const rw_migration *m = res->applied[i].mig;
@@ -38,12 +41,10 @@ static json_t *migrate_report(rw_session *s, const migrate_result *res, bool suc
         json_object_set_new(it, "type", json_string("SQL"));
         json_object_set_new(it, "filepath", json_string(m->path));
         json_object_set_new(it, "executionTime", json_integer(res->applied[i].execution_time));
-        json_array_append_new(arr, it);
+        report_array_add(&arr, it);
     }
-    if (summary_only)
-        json_decref(arr);
-    else
-        json_object_set_new(o, "migrations", arr);
+    if (!summary_only)
+        report_array_end(&arr);
     json_object_set_new(o, "migrationsExecuted", json_integer((json_int_t)res->napplied));
     json_object_set_new(o, "success", json_boolean(success));
     json_object_set_new(o, "totalMigrationTime", json_integer(total));
@@ -104,7 +105,7 @@ int cmd_migrate(rw_run *r)
          * prints the error document alone.
          */
         if (rc == RW_OK || res.failed) {
-            r->report = migrate_report(&s, &res, rc == RW_OK, r->summary_only);
+            r->report = migrate_report(&s, &res, rc == RW_OK, r);
             json_object_set_new(r->report, "dryRun", json_boolean(dry_run));
             json_object_set_new(r->report, "exception",
                                 rc == RW_OK ? json_null() : json_string(r->err.msg));

@@ -13,6 +13,8 @@
 #include "core/config.h"
 #include "core/util.h"
 
+struct report_stream;
+
 typedef struct rw_run {
     rw_config *cfg;
     bool json;             /* -outputType=json: human output is suppressed */
@@ -23,6 +25,7 @@ typedef struct rw_run {
     bool stopped_by_deadline; /* set by migrate when it left migrations pending */
     int exit_code;         /* 0 success, 1 failure; commands may use others (check) */
     bool summary_only;     /* nobody reads per-migration details: leave them out of report */
+    struct report_stream *stream; /* when set, report's long array is written as produced */
 } rw_run;
 
 typedef struct rw_command {

@@ -53,6 +53,54 @@ static void main_write_output_file(const char *path, json_t *v)
     fclose(f);
 }
 
+/*
+ * One command whose JSON goes only to stdout or -outputFile can write it as
+ * it is produced: Step Functions and webhooks need the document whole.
+ */
+static bool main_can_stream(const rw_config *cfg, bool json)
+{
+    const char *of = config_get(cfg, "outputFile");
+    const char *token = config_get(cfg, "sfnTaskToken");
+    const char *url = config_get(cfg, "webhookUrl");
+    return (json || (of && *of)) && !(token && *token) && !(url && *url);
+}
+
+/*
+ * Runs one command with its report streamed to stdout (with JSON output)
+ * and -outputFile: the same document main() prints for one command, but
+ * info's and migrate's per-migration entries leave memory as they are made.
+ */
+static int main_run_streamed(rw_config *cfg, const rw_command *c, bool json)
+{
+    report_stream rs;
+    report_stream_init(&rs);
+    if (json)
+        jsonw_add_sink(&rs.w, stdout);
+    const char *of = config_get(cfg, "outputFile");
+    FILE *file = NULL;
+    if (of && *of) {
+        file = fopen(of, "w");
+        if (!file)
+            log_error("Unable to write %s", of);
+        jsonw_add_sink(&rs.w, file);
+    }
+    rw_run run = {.cfg = cfg, .json = json, .out = json ? NULL : stdout, .stream = &rs};
+    /* Per-migration details cost memory at 10,000 migrations: build them only for readers. */
+    run.summary_only = !json && !file;
+    int exit_code = command_execute(c, &run);
+    if (exit_code != 0 && !json)
+        log_error("%s", run.err.msg);
+    rw_err ae;
+    rw_err_clear(&ae);
+    if (aws_report_result(cfg, c->name, run.report, exit_code == 0, &ae) != RW_OK)
+        log_warn("Reporting the result failed: %s", ae.msg);
+    report_stream_finish(&rs, run.report);
+    if (file)
+        fclose(file);
+    json_decref(run.report);
+    return stop_signal() ? stop_exit_code() : exit_code;
+}
+
 /* -color=always|never|auto; auto means a terminal and no NO_COLOR (https://no-color.org). */
 static void main_set_color(const rw_config *cfg)
 {
@@ -138,6 +186,13 @@ int main(int argc, char **argv)
     }
     if (fleet_requested(cfg)) {
         int code = fleet_main(cfg, &commands, json, environ);
+        config_free(cfg);
+        strlist_free(&commands);
+        return code;
+    }
+
+    if (commands.len == 1 && main_can_stream(cfg, json)) {
+        int code = main_run_streamed(cfg, command_find(commands.items[0]), json);
         config_free(cfg);
         strlist_free(&commands);
         return code;

@@ -1381,18 +1381,14 @@ static void lint_long_identifiers(lint_file *f, const lint_tokens *ts)
     }
 }
 
-/* BEGIN, COMMIT, ROLLBACK and their synonyms at the top level of a script. */
-static bool lint_is_transaction_control(const lint_file *f, const lint_tokens *ts)
+/*
+ * BEGIN, COMMIT, ROLLBACK and their synonyms, read from the splitter's
+ * per-statement flag: the one migrate refuses on (sql_script_find_txn_control),
+ * so lint warns about exactly the statements migrate would stop at.
+ */
+static bool lint_is_transaction_control(const sql_statement *st)
 {
-    if (tk_is(ts, 0, "COMMIT") || (tk_is(ts, 0, "START") && tk_is(ts, 1, "TRANSACTION")))
-        return true;
-    if (tk_is(ts, 0, "BEGIN"))
-        return !tk_is(ts, 1, "NOT"); /* MariaDB's BEGIN NOT ATOMIC block */
-    if (tk_is(ts, 0, "ROLLBACK"))
-        return !lint_range_has(ts, 1, ts->n, "TO");
-    if (tk_is(ts, 0, "END") || tk_is(ts, 0, "ABORT"))
-        return !f->mysql;
-    return false;
+    return st->txn != SQL_TXN_NONE && st->txn != SQL_TXN_SAVEPOINT;
 }
 
 static void lint_statement(lint_file *f, lint_ddl *d, const lint_tokens *ts)
@@ -1567,12 +1563,12 @@ static void lint_statements(lint_file *f, lint_ddl *d, const sql_script *script,
         lint_stmt_class c = lint_classify(f, &ts);
         if (c == STMT_UNCLASSIFIED)
             lint_note_unclassified(f, st);
-        if (c != STMT_INVALID && in_transaction && lint_is_transaction_control(f, &ts))
-            lint_add(f, "RW014", ts.t[0].line,
+        if (in_transaction && lint_is_transaction_control(st))
+            lint_add(f, "RW014", st->line,
                      "%s inside a migration that runs in a transaction ends runway's "
                      "transaction: the migration is no longer all or nothing; remove it, or set "
                      "executeInTransaction=false in %s.conf",
-                     ts.t[0].text, strrchr(f->path, '/') ? strrchr(f->path, '/') + 1 : f->path);
+                     sql_txn_name(st), strrchr(f->path, '/') ? strrchr(f->path, '/') + 1 : f->path);
         if (c != STMT_INVALID && (f->pg || f->mysql))
             lint_statement(f, d, &ts);
         lint_tokens_free(&ts);

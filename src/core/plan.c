@@ -71,14 +71,26 @@ static bool row_is_undo(const rw_history_row *r)
     return rw_starts_with(r->type, "UNDO_");
 }
 
+/*
+ * Rows Flyway writes for itself rather than for a migration (its
+ * CoreMigrationType.isSynthetic()): the schema creation marker, the
+ * baseline row of the baseline command, and repair's DELETE markers.
+ * Flyway shows them with an empty category; a B file's SQL_BASELINE row is
+ * a migration and shows as "Baseline".
+ */
+static bool row_is_synthetic(const rw_history_row *r)
+{
+    return row_is_type(r, "SCHEMA") || row_is_type(r, "BASELINE") || row_is_type(r, "DELETE");
+}
+
 const char *plan_entry_category(const plan_entry *en)
 {
-    if (en->row && row_is_baseline(en->row))
-        return "Baseline";
-    if (en->row && row_is_type(en->row, "SCHEMA"))
+    if (en->row && row_is_synthetic(en->row))
         return "";
     const char *v = plan_entry_version(en);
-    return v ? "Versioned" : "Repeatable";
+    if (!v)
+        return "Repeatable";
+    return en->row && row_is_baseline(en->row) ? "Baseline" : "Versioned";
 }
 
 const char *plan_entry_version(const plan_entry *en)
@@ -93,9 +105,18 @@ const char *plan_entry_description(const plan_entry *en)
     return en->row ? en->row->description : en->mig->description;
 }
 
+/* The type as Flyway names it: the legacy names older releases wrote read as today's. */
 const char *plan_entry_type(const plan_entry *en)
 {
-    return en->row ? en->row->type : "SQL";
+    if (!en->row)
+        return "SQL";
+    if (row_is_type(en->row, "SQL_STATE_SCRIPT"))
+        return "SQL_BASELINE";
+    if (row_is_type(en->row, "JDBC_STATE_SCRIPT"))
+        return "JDBC_BASELINE";
+    if (row_is_type(en->row, "SPRING_JDBC"))
+        return "JDBC";
+    return en->row->type;
 }
 
 bool plan_entry_is_pending(const plan_entry *en)
@@ -246,6 +267,37 @@ static void plan_mark_cancelled(const rw_history *h, bool *deleted, bool *undone
     }
 }
 
+static bool state_is_below_baseline(rw_state s)
+{
+    return s == ST_BELOW_BASELINE || s == ST_BASELINE_IGNORED;
+}
+
+/*
+ * Flyway lists files at or below the baseline before every history row
+ * (MigrationInfoImpl.compareTo puts "Below Baseline" and "Ignored
+ * (Baseline)" ahead of any applied entry), so they read in version order
+ * above the BASELINE row instead of trailing after the applied ones.  A
+ * stable partition: each group keeps its own order.
+ */
+static void plan_baseline_first(rw_plan *p)
+{
+    size_t nbelow = 0;
+    for (size_t i = 0; i < p->len; i++)
+        nbelow += state_is_below_baseline(p->items[i].state);
+    if (nbelow == 0)
+        return;
+    plan_entry *sorted = xmalloc(p->cap * sizeof *sorted);
+    size_t below = 0, rest = nbelow;
+    for (size_t i = 0; i < p->len; i++) {
+        if (state_is_below_baseline(p->items[i].state))
+            sorted[below++] = p->items[i];
+        else
+            sorted[rest++] = p->items[i];
+    }
+    free(p->items);
+    p->items = sorted;
+}
+
 int plan_build(const rw_resources *res, const rw_history *hist, const char *target,
                bool out_of_order, rw_plan *p, rw_err *e)
 {
@@ -291,7 +343,7 @@ int plan_build(const rw_resources *res, const rw_history *hist, const char *targ
             }
             continue;
         }
-        if (row_is_baseline(r))
+        if (row_is_baseline(r) && (!baseline || version_cmp(&r->ver, baseline) > 0))
             baseline = &r->ver;
         /* The highest applied version is the highest seen so far at the end. */
         if (max_so_far && version_cmp(&r->ver, max_so_far) < 0)
@@ -324,6 +376,8 @@ int plan_build(const rw_resources *res, const rw_history *hist, const char *targ
         }
         if (row_is_baseline(r)) {
             en->state = ST_BASELINE;
+            if (r->version)
+                en->undo = plan_find_undo(res, &r->ver);
             continue;
         }
         if (deleted[i]) {
@@ -399,6 +453,8 @@ int plan_build(const rw_resources *res, const rw_history *hist, const char *targ
     free(ooo);
     free(latest);
     free(paired);
+    if (rc == RW_OK)
+        plan_baseline_first(p);
     if (rc != RW_OK) {
         plan_free(p);
     } else if (p->len < p->cap) {

@@ -94,11 +94,20 @@ char *report_iso_utc(const char *on)
     return sb_detach(&sb);
 }
 
-static const char *report_undoable(const plan_entry *en)
+/*
+ * The Undoable column, as Flyway fills it: empty for repeatables and undone
+ * versions, "No" for every other version (a BASELINE row included) unless
+ * a U file exists and the migration did not fail.  The table leaves deleted
+ * versions empty too (MigrationInfoDumper); the JSON does not
+ * (CommandResultFactory).
+ */
+static const char *report_undoable(const plan_entry *en, bool table)
 {
-    if (!plan_entry_version(en) || strcmp(plan_entry_category(en), "Versioned") != 0)
+    if (!plan_entry_version(en) || en->state == ST_UNDONE)
         return "";
-    return en->undo ? "Yes" : "No";
+    if (table && (en->state == ST_DELETED || strcmp(plan_entry_type(en), "DELETE") == 0))
+        return "";
+    return en->undo && !plan_state_is_failed(en->state) ? "Yes" : "No";
 }
 
 json_t *report_info_entry(const plan_entry *en)
@@ -114,7 +123,7 @@ json_t *report_info_entry(const plan_entry *en)
     json_object_set_new(o, "installedOnUTC", json_string(iso));
     free(iso);
     json_object_set_new(o, "state", json_string(plan_state_name(en->state)));
-    json_object_set_new(o, "undoable", json_string(report_undoable(en)));
+    json_object_set_new(o, "undoable", json_string(report_undoable(en, false)));
     json_object_set_new(o, "filepath", json_string(en->mig ? en->mig->path : ""));
     json_object_set_new(o, "undoFilepath", json_string(en->undo ? en->undo->path : ""));
     json_object_set_new(o, "installedBy", json_string(en->row ? en->row->installed_by : ""));
@@ -165,7 +174,7 @@ static void report_cells(const plan_entry *en, const char **cells, char *on)
         snprintf(on, 20, "%s", en->row->installed_on);
     cells[4] = on;
     cells[5] = plan_state_name(en->state);
-    cells[6] = report_undoable(en);
+    cells[6] = report_undoable(en, true);
 }
 
 void report_info_table(FILE *out, const rw_plan *plan, const bool *include)
@@ -231,4 +240,62 @@ void report_print_error(bool json, const rw_err *e)
     } else {
         fprintf(stderr, "ERROR: %s\n", e->msg);
     }
+}
+
+void report_stream_init(report_stream *rs)
+{
+    memset(rs, 0, sizeof *rs);
+    jsonw_init(&rs->w, 2);
+}
+
+bool report_stream_finish(report_stream *rs, const json_t *report)
+{
+    if (rs->started) {
+        jsonw_members_from(&rs->w, report, rs->obj == report ? rs->written : 0);
+        jsonw_end_object(&rs->w);
+    } else {
+        jsonw_value(&rs->w, report);
+    }
+    for (int i = 0; i < rs->w.nsinks; i++)
+        if (fputc('\n', rs->w.sink[i]) == EOF || fflush(rs->w.sink[i]) != 0)
+            rs->w.failed = true;
+    return !rs->w.failed;
+}
+
+void report_array_begin(report_array *a, report_stream *rs, json_t *o, const char *key)
+{
+    a->rs = rs && !rs->started ? rs : NULL;
+    a->obj = o;
+    a->key = key;
+    a->arr = NULL;
+    if (!a->rs) {
+        a->arr = json_array();
+        return;
+    }
+    rs->started = true;
+    rs->obj = o;
+    rs->written = json_object_size(o);
+    jsonw_begin_object(&rs->w);
+    jsonw_members_from(&rs->w, o, 0);
+    jsonw_key(&rs->w, key);
+    jsonw_begin_array(&rs->w);
+}
+
+void report_array_add(report_array *a, json_t *item)
+{
+    if (a->rs) {
+        jsonw_value(&a->rs->w, item);
+        json_decref(item);
+    } else {
+        json_array_append_new(a->arr, item);
+    }
+}
+
+void report_array_end(report_array *a)
+{
+    if (a->rs)
+        jsonw_end_array(&a->rs->w);
+    else
+        json_object_set_new(a->obj, a->key, a->arr);
+    a->arr = NULL;
 }

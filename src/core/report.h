@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "core/jsonw.h"
 #include "core/session.h"
 
 /* A result object with the fields every Flyway result has. */
@@ -32,5 +33,39 @@ void report_info_table(FILE *out, const rw_plan *plan, const bool *include);
 void report_print_error(bool json, const rw_err *e);
 /* Dumps a JSON value to out, pretty-printed, with a trailing newline. */
 void report_print_json(FILE *out, json_t *v);
+
+/*
+ * A report written while it is produced.  A command builds its result
+ * object's small members in memory as before; when it reaches the long
+ * array (info's and migrate's "migrations"), the members so far and the
+ * array go out entry by entry, and report_stream_finish() writes the
+ * members added after it.  Members written out must not be set again.
+ * Without a stream the array is built in memory, as the Lambda runtime,
+ * Step Functions and webhooks need the document whole.
+ */
+typedef struct report_stream {
+    jsonw w;
+    bool started;      /* the object is open on the sinks */
+    const json_t *obj; /* the report whose first `written` members are out */
+    size_t written;
+} report_stream;
+
+/* A stream with no sinks yet (jsonw_add_sink(&rs->w, f)); pretty-printed as report_print_json. */
+void report_stream_init(report_stream *rs);
+/* Writes the rest of report (all of it when nothing was streamed) and a newline; false on a write error. */
+bool report_stream_finish(report_stream *rs, const json_t *report);
+
+/* The long array of a report: streamed when rs is set, else built in o. */
+typedef struct report_array {
+    report_stream *rs;
+    json_t *obj;
+    json_t *arr;
+    const char *key;
+} report_array;
+
+void report_array_begin(report_array *a, report_stream *rs, json_t *o, const char *key);
+/* Adds one entry (taking the reference): written and freed at once when streaming. */
+void report_array_add(report_array *a, json_t *item);
+void report_array_end(report_array *a);
 
 #endif

@@ -16,6 +16,7 @@ const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
 const aws4 = require('aws4');
+const fakeSts = require('./fake-sts');
 
 const dir = process.argv[2];
 if (!dir) {
@@ -32,6 +33,13 @@ let base = '';
 let current = null; // { id, answered }
 let webhookFailures = (scenario.webhook && scenario.webhook.failFirst) || 0;
 let cfnFailures = (scenario.cfn && scenario.cfn.failFirst) || 0;
+// "clock": {"offsetMs": N} runs the fake's clock N ms ahead (its Date header
+// and the signing-time check); "skew": {"failFirst": N} refuses the first N
+// correctly signed requests with AWS's clock-skew error.  POST /fake/clock
+// {"offsetMs": N, "failFirst": N} changes both while the fake runs.
+let clockOffset = (scenario.clock && scenario.clock.offsetMs) || 0;
+let skewFailures = (scenario.skew && scenario.skew.failFirst) || 0;
+const now = () => Date.now() + clockOffset;
 
 // Every entry carries t, the time it was logged (ms since the epoch), so tests
 // can compare answers with an invocation's deadline.
@@ -42,7 +50,8 @@ function log(entry) {
 
 function send(res, status, body, headers) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, Object.assign({ 'Content-Type': 'application/json' }, headers || {}));
+  res.writeHead(status, Object.assign({ 'Content-Type': 'application/json',
+                                        Date: new Date(now()).toUTCString() }, headers || {}));
   res.end(text);
 }
 
@@ -50,11 +59,21 @@ function parseJson(text) {
   try { return JSON.parse(text); } catch (e) { return undefined; }
 }
 
+// AWS's words for a signing time too far from its clock.
+function skewReason(when, at) {
+  const fmt = (ms) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return when < at
+    ? 'Signature expired: ' + fmt(when) + ' is now earlier than ' + fmt(at - 15 * 60e3) + ' (' + fmt(at) + ' - 15 min.)'
+    : 'Signature not yet current: ' + fmt(when) + ' is still later than ' + fmt(at + 15 * 60e3) + ' (' + fmt(at) + ' + 15 min.)';
+}
+
 // Verifies a header-signed AWS request by re-signing it with aws4 from the
 // headers it claims to have signed; returns null when valid, else a reason.
-function verifyHeaderSignature(req, body, service, requireToken, opts) {
-  const o = opts || {};
-  const wantRegion = o.region || region;
+// A valid one is logged as "signed" with its access key.  required: the headers that must be
+// signed (default: a JSON-protocol call's); scopeRegion: the region it must be signed for
+// (default: the scenario's; SNS signs for the topic ARN's).
+function verifyHeaderSignature(req, body, service, requireToken, required, scopeRegionWanted) {
+  const wantRegion = scopeRegionWanted || region;
   const auth = req.headers['authorization'] || '';
   const m = auth.match(/^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/);
   if (!m) return 'malformed Authorization header';
@@ -66,7 +85,7 @@ function verifyHeaderSignature(req, body, service, requireToken, opts) {
   const names = signedNames.split(';');
   const sorted = names.slice().sort();
   if (names.join(';') !== sorted.join(';')) return 'SignedHeaders not sorted';
-  for (const need of o.signed || ['host', 'x-amz-date', 'content-type', 'x-amz-target']) {
+  for (const need of required || ['host', 'x-amz-date', 'content-type', 'x-amz-target']) {
     if (!names.includes(need)) return 'header not signed: ' + need;
   }
   if (key.token) {
@@ -82,13 +101,18 @@ function verifyHeaderSignature(req, body, service, requireToken, opts) {
   }
   const amzDate = req.headers['x-amz-date'];
   const when = Date.parse(amzDate.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
-  if (!(Math.abs(Date.now() - when) < 15 * 60 * 1000)) return 'x-amz-date outside 15 minutes';
-  const signOpts = { method: req.method, host: req.headers.host, path: req.url, service,
-                     region: wantRegion, headers, body };
+  if (!(Math.abs(now() - when) < 15 * 60 * 1000)) return skewReason(when, now());
+  const opts = { method: req.method, host: req.headers.host, path: req.url, service,
+                 region: wantRegion, headers, body };
   // aws4 adds Content-Length to what it signs unless told the request did not sign it.
-  if (!names.includes('content-length')) signOpts.extraHeadersToIgnore = { 'content-length': true };
-  aws4.sign(signOpts, { accessKeyId: akid, secretAccessKey: key.secret });
-  if (signOpts.headers.Authorization !== auth) return 'signature does not match';
+  if (!names.includes('content-length')) opts.extraHeadersToIgnore = { 'content-length': true };
+  aws4.sign(opts, { accessKeyId: akid, secretAccessKey: key.secret });
+  if (opts.headers.Authorization !== auth) return 'signature does not match';
+  if (skewFailures > 0) {
+    skewFailures--;
+    return skewReason(when, now() + 16 * 60e3);
+  }
+  log({ kind: 'signed', service, akid, amzDate });
   return null;
 }
 
@@ -261,7 +285,7 @@ function sns(req, res, body) {
   };
   const topicRegion = topic.split(':')[3];
   const why = verifyHeaderSignature(req, body, 'sns', !!scenario.requireSessionToken,
-                                    { region: topicRegion, signed: ['host', 'x-amz-date', 'content-type'] });
+                                    ['host', 'x-amz-date', 'content-type'], topicRegion);
   if (why) return reject(403, 'InvalidClientTokenId', why);
   if (form.get('Action') !== 'Publish') return reject(400, 'InvalidAction', 'unsupported action ' + form.get('Action'));
   if (form.get('Version') !== '2010-03-31') return reject(400, 'InvalidParameter', 'Version must be 2010-03-31');
@@ -334,6 +358,8 @@ function webhook(req, res, body) {
   send(res, 200, { ok: true });
 }
 
+const sts = fakeSts({ dir, scenario, keys, log, send, verifyHeaderSignature, now });
+
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
@@ -343,6 +369,15 @@ const server = http.createServer((req, res) => {
       if (req.url.startsWith(RUNTIME + '/')) return runtimeApi(req, res, body);
       if (req.method === 'PUT' && req.url.startsWith('/cfn-response/')) return cfnResponse(req, res, body);
       if (req.method === 'POST' && req.url === '/' && req.headers['x-amz-target']) return awsJson(req, res, body);
+      if (req.url === '/' && sts.isSts(req, body)) return sts.sts(req, res, body);
+      if (req.method === 'POST' && req.url === '/fake/clock') {
+        const c = parseJson(body) || {};
+        clockOffset = c.offsetMs || 0;
+        skewFailures = c.failFirst || 0;
+        log({ kind: 'clock', offsetMs: clockOffset, failFirst: skewFailures });
+        return send(res, 200, { ok: true });
+      }
+      if (sts.isImds(req)) return sts.imds(req, res);
       if (req.method === 'POST' && req.url === '/' &&
           (req.headers['content-type'] || '').startsWith('application/x-www-form-urlencoded')) return sns(req, res, body);
       if (req.method === 'GET' && req.url.startsWith('/creds')) return containerCredentials(req, res);

@@ -50,6 +50,17 @@ aws_fake_stop() {
   FAKE_PID=
 }
 
+# fake_clock OFFSET_MS [FAIL_FIRST]: runs the fake's clock OFFSET_MS ahead of
+# this machine's, and/or refuses the next FAIL_FIRST signed requests with
+# AWS's clock-skew error (0 0 puts it back).
+fake_clock() {
+  node -e 'const [port, offsetMs, failFirst] = process.argv.slice(1).map(Number);
+    const req = require("http").request({ port, host: "127.0.0.1", method: "POST", path: "/fake/clock" },
+      (res) => process.exit(res.statusCode === 200 ? 0 : 1));
+    req.on("error", () => process.exit(1));
+    req.end(JSON.stringify({ offsetMs, failFirst }));' "$FAKE_PORT" "$1" "${2:-0}"
+}
+
 # fake_query EXPR: evaluates a JavaScript expression over the fake's request log.
 fake_query() { node "$AWS_FAKE_HOME/fake-log.js" "$FAKE_DIR" "$1"; }
 
@@ -66,7 +77,8 @@ fake_expect() {
 # (aws_fake_start points AWS_ENDPOINT_URL at the fake).
 aws_fake_env() {
   export AWS_ACCESS_KEY_ID=$FAKE_AKID AWS_SECRET_ACCESS_KEY=$FAKE_SECRET AWS_REGION=us-east-1
-  unset AWS_SESSION_TOKEN AWS_DEFAULT_REGION AWS_CONTAINER_CREDENTIALS_FULL_URI \
+  unset AWS_SESSION_TOKEN AWS_DEFAULT_REGION AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_PROFILE \
+    AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_ARN AWS_ROLE_SESSION_NAME AWS_EC2_METADATA_SERVICE_ENDPOINT \
     AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_AUTHORIZATION_TOKEN \
     AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE AWS_LAMBDA_RUNTIME_API AWS_LAMBDA_FUNCTION_NAME \
     PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ECS_CONTAINER_METADATA_URI_V4 AWS_EXECUTION_ENV

@@ -9,6 +9,10 @@ const log = fs.existsSync(file)
   ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
   : [];
 const of = (kind) => log.filter((e) => e.kind === kind);
+// last('sts'): the latest entry of a kind; signer('states'): the access key
+// that signed the latest verified request to a service.
+const last = (kind) => of(kind).slice(-1)[0] || {};
+const signer = (service) => (of('signed').filter((e) => e.service === service).slice(-1)[0] || {}).akid;
 // eslint-disable-next-line no-new-func
-const value = new Function('log', 'of', 'return (' + process.argv[3] + ');')(log, of);
+const value = new Function('log', 'of', 'last', 'signer', 'return (' + process.argv[3] + ');')(log, of, last, signer);
 process.stdout.write((typeof value === 'string' ? value : JSON.stringify(value)) + '\n');

@@ -23,6 +23,12 @@ TRASH=$(mktemp -d "${TMPDIR:-/tmp}/runway-$test_name_base.XXXXXX")
 cd "$TRASH" || exit 1
 trap 'backend_cleanup 2>/dev/null; rm -rf "$TRASH"' EXIT
 unset $(env | grep -E '^(FLYWAY|RUNWAY_TEST_X)_' | cut -d= -f1) 2>/dev/null || true
+# No test reads this machine's AWS profiles or asks its instance metadata
+# service for credentials: a test that wants either points these at its own.
+export AWS_CONFIG_FILE="$TRASH/.aws/config" AWS_SHARED_CREDENTIALS_FILE="$TRASH/.aws/credentials"
+export AWS_EC2_METADATA_DISABLED=true
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_ARN \
+  AWS_ROLE_SESSION_NAME AWS_EC2_METADATA_SERVICE_ENDPOINT 2>/dev/null || true
 
 . "$RUNWAY_SOURCE_DIR/tests/lib/secrets.sh"
 

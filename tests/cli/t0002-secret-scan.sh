@@ -2,6 +2,8 @@
 # The suite's secret check (tests/lib/secrets.sh, run by lib.sh after every
 # test): it must catch a secret in any captured output, name the file and
 # the secret without printing the value, and leave inputs alone.
+# Shell only (no runway C code): not run again under the sanitizers.
+# label: nosan
 . ./lib.sh
 
 SECRET='s3cret-Value/+=42'

@@ -1,6 +1,8 @@
 #!/bin/sh
 # tools/deps.sh checks what each target needs by the command, pkg-config
 # module or Perl module it provides, and waits for the dpkg lock.
+# Shell only (tools/deps.sh, stub commands): not run again under the sanitizers.
+# label: nosan
 . ./lib.sh
 
 deps=$RUNWAY_SOURCE_DIR/tools/deps.sh

@@ -1,6 +1,8 @@
 #!/bin/sh
 # A fresh clone has no ../shared/corpus: the tests that read it skip with the
 # reason, and RUNWAY_REQUIRE_CORPUS=1 (as .ci/run sets it) makes them fail.
+# Shell only (how the scripts skip): not run again under the sanitizers.
+# label: nosan
 . ./lib.sh
 
 cli_dir=$RUNWAY_SOURCE_DIR/tests/cli

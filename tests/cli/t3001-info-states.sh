@@ -128,18 +128,17 @@ test_expect_success 'Baseline, Below Baseline and Ignored (Baseline)' '
 	db_reset && db_sql "CREATE TABLE legacy (id INT)" &&
 	rw -baselineVersion=2 baseline &&
 	expect_state 2 Baseline &&
-	expect_state 1 "Below Baseline" &&
-	state_of 2 | head -1 >got && echo "Baseline" >expect && test_cmp expect got
+	expect_state 1 "Below Baseline"
 '
 
-test_expect_success 'Ignored (Baseline): a file with the baseline version' '
-	rw info -outputType=json | jq -r ".migrations[] | select(.version == \"2\") | .state" | sort >got &&
-	printf "Baseline\nIgnored (Baseline)\n" >expect && test_cmp expect got
+test_expect_success 'Ignored (Baseline): a file with the baseline version, listed before the BASELINE row' '
+	state_of 2 >got &&
+	printf "Ignored (Baseline)\nBaseline\n" >expect && test_cmp expect got
 '
 
-test_expect_success 'the info table lists Baseline as category with type BASELINE' '
+test_expect_success 'the BASELINE row has no category and type BASELINE, as Flyway shows its own rows' '
 	rw info >table &&
-	expect_grep "| Baseline *| 2 *| << Flyway Baseline >> | BASELINE " table
+	expect_grep "^|            | 2  *| << Flyway Baseline >> | BASELINE | [-0-9: ]* | Baseline  *| No  *|$" table
 '
 
 test_expect_success 'infoOfState filters the rows' '
@@ -174,6 +173,171 @@ test_expect_success 'infoSinceVersion and infoUntilVersion limit the versions sh
 	echo 3 >expect && test_cmp expect got &&
 	rw -infoUntilVersion=1 info -outputType=json | jq -r ".migrations[] | select(.version != \"\") | .version" >got &&
 	echo 1 >expect && test_cmp expect got
+'
+
+# ---- info after a baseline, line for line as Flyway 9.22.3 ------------------
+
+# info_table [args]: the info table with installed-on times masked (same width).
+info_table() {
+	rw "$@" info 2>/dev/null |
+		sed -E "s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/YYYY-MM-DD HH:MM:SS/"
+}
+
+# info_rows [args]: the JSON entries as category|version|description|type|state|undoable.
+info_rows() {
+	rw "$@" info -outputType=json 2>/dev/null |
+		jq -r ".migrations[] | [.category, .version, .description, .type, .state, .undoable] | join(\"|\")"
+}
+
+# A schema that already holds tables and four files, two of them at or below
+# the version it is baselined at.
+baselined_project() {
+	db_reset && db_sql "CREATE TABLE legacy (id INT)" &&
+	rm -rf sql && mkdir sql &&
+	for i in 1 2 3 4; do write_migration "V${i}__m$i.sql" "CREATE TABLE m$i (id INT);" || return 1; done &&
+	write_migration R__rv.sql "CREATE VIEW rv AS SELECT 1 AS x;" &&
+	rw -baselineVersion="$1" baseline 2>/dev/null
+}
+
+test_expect_success 'info after a baseline: files at and below it first, then the BASELINE row, then pending' '
+	baselined_project 2 &&
+	info_table >got &&
+	cat >expect <<-\EOF &&
+	Schema version: 2
+
+	+------------+---------+-----------------------+----------+---------------------+--------------------+----------+
+	| Category   | Version | Description           | Type     | Installed On        | State              | Undoable |
+	+------------+---------+-----------------------+----------+---------------------+--------------------+----------+
+	| Versioned  | 1       | m1                    | SQL      |                     | Below Baseline     | No       |
+	| Versioned  | 2       | m2                    | SQL      |                     | Ignored (Baseline) | No       |
+	|            | 2       | << Flyway Baseline >> | BASELINE | YYYY-MM-DD HH:MM:SS | Baseline           | No       |
+	| Versioned  | 3       | m3                    | SQL      |                     | Pending            | No       |
+	| Versioned  | 4       | m4                    | SQL      |                     | Pending            | No       |
+	| Repeatable |         | rv                    | SQL      |                     | Pending            |          |
+	+------------+---------+-----------------------+----------+---------------------+--------------------+----------+
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'info JSON after a baseline: the same order, categories and states' '
+	info_rows >got &&
+	cat >expect <<-\EOF &&
+	Versioned|1|m1|SQL|Below Baseline|No
+	Versioned|2|m2|SQL|Ignored (Baseline)|No
+	|2|<< Flyway Baseline >>|BASELINE|Baseline|No
+	Versioned|3|m3|SQL|Pending|No
+	Versioned|4|m4|SQL|Pending|No
+	Repeatable||rv|SQL|Pending|
+	EOF
+	test_cmp expect got &&
+	rw info -outputType=json 2>/dev/null | jq -e ".schemaVersion == \"2\"" >/dev/null
+'
+
+test_expect_success 'info after migrating past a baseline keeps the files below it at the top' '
+	rw migrate 2>/dev/null &&
+	info_table >got &&
+	cat >expect <<-\EOF &&
+	Schema version: 4
+
+	+------------+---------+-----------------------+----------+---------------------+--------------------+----------+
+	| Category   | Version | Description           | Type     | Installed On        | State              | Undoable |
+	+------------+---------+-----------------------+----------+---------------------+--------------------+----------+
+	| Versioned  | 1       | m1                    | SQL      |                     | Below Baseline     | No       |
+	| Versioned  | 2       | m2                    | SQL      |                     | Ignored (Baseline) | No       |
+	|            | 2       | << Flyway Baseline >> | BASELINE | YYYY-MM-DD HH:MM:SS | Baseline           | No       |
+	| Versioned  | 3       | m3                    | SQL      | YYYY-MM-DD HH:MM:SS | Success            | No       |
+	| Versioned  | 4       | m4                    | SQL      | YYYY-MM-DD HH:MM:SS | Success            | No       |
+	| Repeatable |         | rv                    | SQL      | YYYY-MM-DD HH:MM:SS | Success            |          |
+	+------------+---------+-----------------------+----------+---------------------+--------------------+----------+
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'a new file below the baseline is Below Baseline, one above it but below the schema is Ignored' '
+	write_migration V1_5__late_low.sql "CREATE TABLE late_low (id INT);" &&
+	write_migration V2_5__late_high.sql "CREATE TABLE late_high (id INT);" &&
+	info_rows >got &&
+	cat >expect <<-\EOF &&
+	Versioned|1|m1|SQL|Below Baseline|No
+	Versioned|1.5|late low|SQL|Below Baseline|No
+	Versioned|2|m2|SQL|Ignored (Baseline)|No
+	|2|<< Flyway Baseline >>|BASELINE|Baseline|No
+	Versioned|3|m3|SQL|Success|No
+	Versioned|4|m4|SQL|Success|No
+	Repeatable||rv|SQL|Success|
+	Versioned|2.5|late high|SQL|Ignored|No
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'ignoreMigrationPatterns changes what validate accepts, not the states info shows' '
+	info_rows -ignoreMigrationPatterns="*:ignored" >got2 &&
+	test_cmp got got2 &&
+	must_fail rw validate &&
+	expect_grep "Detected resolved migration not applied to database: 2.5" err &&
+	! grep -q "1.5" err &&
+	rw -ignoreMigrationPatterns="*:ignored" validate 2>/dev/null &&
+	rw -ignoreMigrationPatterns="*:ignored" migrate 2>/dev/null &&
+	info_rows >got2 && test_cmp got got2
+'
+
+test_expect_success 'with outOfOrder the file above the baseline is Pending, the one below stays Below Baseline' '
+	info_rows -outOfOrder=true | grep "late" >got &&
+	cat >expect <<-\EOF &&
+	Versioned|1.5|late low|SQL|Below Baseline|No
+	Versioned|2.5|late high|SQL|Pending|No
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'migrate with outOfOrder applies only the file above the baseline, listed last as Out of Order' '
+	rw -outOfOrder=true migrate 2>/dev/null &&
+	info_rows >got &&
+	cat >expect <<-\EOF &&
+	Versioned|1|m1|SQL|Below Baseline|No
+	Versioned|1.5|late low|SQL|Below Baseline|No
+	Versioned|2|m2|SQL|Ignored (Baseline)|No
+	|2|<< Flyway Baseline >>|BASELINE|Baseline|No
+	Versioned|3|m3|SQL|Success|No
+	Versioned|4|m4|SQL|Success|No
+	Repeatable||rv|SQL|Success|
+	Versioned|2.5|late high|SQL|Out of Order|No
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'a baselineVersion between files: the files below it first, no Ignored (Baseline)' '
+	baselined_project 2.5 &&
+	info_rows >got &&
+	cat >expect <<-\EOF &&
+	Versioned|1|m1|SQL|Below Baseline|No
+	Versioned|2|m2|SQL|Below Baseline|No
+	|2.5|<< Flyway Baseline >>|BASELINE|Baseline|No
+	Versioned|3|m3|SQL|Pending|No
+	Versioned|4|m4|SQL|Pending|No
+	Repeatable||rv|SQL|Pending|
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'info reads the baseline from the history row, not from -baselineVersion' '
+	info_rows -baselineVersion=4 >got2 &&
+	test_cmp got got2
+'
+
+test_expect_success 'baselineOnMigrate: the same listing after the baseline migrate makes itself' '
+	db_reset && db_sql "CREATE TABLE legacy (id INT)" &&
+	rw -baselineOnMigrate=true -baselineVersion=2 migrate 2>/dev/null &&
+	info_rows >got &&
+	cat >expect <<-\EOF &&
+	Versioned|1|m1|SQL|Below Baseline|No
+	Versioned|2|m2|SQL|Ignored (Baseline)|No
+	|2|<< Flyway Baseline >>|BASELINE|Baseline|No
+	Versioned|3|m3|SQL|Success|No
+	Versioned|4|m4|SQL|Success|No
+	Repeatable||rv|SQL|Success|
+	EOF
+	test_cmp expect got
 '
 
 test_done

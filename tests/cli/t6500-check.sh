@@ -117,6 +117,18 @@ test_expect_success 'no migrations in JSON says so, naming the folder' '
   expect_grep "No migrations found in empty ($TRASH/empty)" out.json
 '
 
+test_expect_success 'check JSON warnings hold the scan warnings the text prints, in the same order' '
+  mkdir -p named && printf "SELECT 1;\n" >named/V1__ok.sql && printf "SELECT 1;\n" >named/V2_no_separator.sql &&
+  rw -locations=filesystem:named,filesystem:gone check >out 2>err; test $? -eq 7 &&
+  sed -n "s/^WARNING: //p" err >text_warnings &&
+  test $(wc -l <text_warnings) -eq 2 &&
+  expect_grep "^Skipping filesystem location: gone (NOT_FOUND)" text_warnings &&
+  expect_grep "did not follow the filename convention" text_warnings &&
+  rw -locations=filesystem:named,filesystem:gone -outputType=json check >out.json 2>/dev/null; test $? -eq 7 &&
+  jq -r ".warnings[]" out.json >json_warnings &&
+  test_cmp text_warnings json_warnings
+'
+
 # The URL of the test database with the password or the database name replaced.
 wrong_password_url() { printf '%s' "$DB_URL" | sed 's/password=[^&]*/password=not-the-password/'; }
 unknown_database_url() { printf '%s' "$DB_URL" | sed "s#/$DB_NAME?#/no_such_database?#"; }

@@ -4,6 +4,9 @@
 # safety finding needs a runway finding on the same statement, or an entry
 # with the reason runway is right in tests/lint-compare/squawk-exceptions.txt.
 # backends: sqlite
+# A third-party comparison, not run again under the sanitizers: t6550-lint
+# runs the lint code there.
+# label: nosan
 . ./lib.sh
 
 require_corpus

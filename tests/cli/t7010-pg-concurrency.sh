@@ -85,17 +85,24 @@ test_expect_success 'the lock of a killed run is released: the next run does not
 test_expect_success 'CREATE INDEX CONCURRENTLY completes while another run waits on the lock' '
   { db_reset && rm -rf sql &&
     write_migration V1__big.sql "CREATE TABLE big (a INT, b TEXT);
-INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 20000) g;" &&
-    write_migration V2__cic.sql "SELECT pg_sleep(3);
+INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 20000) g;
+CREATE TABLE gate (id INT);
+INSERT INTO gate VALUES (1);" &&
+    write_migration V2__cic.sql "DO \$\$ BEGIN
+  FOR i IN 1..1200 LOOP EXIT WHEN NOT EXISTS (SELECT 1 FROM gate); PERFORM pg_sleep(0.05); END LOOP;
+END \$\$;
 CREATE INDEX CONCURRENTLY big_a_idx ON big (a);
 CREATE UNIQUE INDEX CONCURRENTLY big_b_idx ON big (b);" &&
     write_migration V3__after.sql "CREATE TABLE after_cic (id INT);" &&
     timeout 120 "$RUNWAY_BIN" -url="$DB_URL" -target=1 migrate >first.out 2>&1; } || exit 1
   timeout 120 "$RUNWAY_BIN" -url="$DB_URL" -mixed=true migrate >holder.out 2>&1 &
   holder=$!
-  wait_for_query "SELECT pg_sleep(3)%" || exit 1
+  wait_for_query "DO %gate%" || exit 1
   timeout 120 "$RUNWAY_BIN" -url="$DB_URL" -mixed=true migrate >waiter.out 2>&1 &
   waiter=$!
+  # The holder stays at its gate (up to a minute) until the waiter waits.
+  for _ in $(seq 1 600); do grep -q "Waiting for the lock" waiter.out && break; sleep 0.1; done
+  db_sql "DELETE FROM gate" >/dev/null
   { wait $holder || { echo "holder failed"; cat holder.out; false; }; } &&
   { wait $waiter || { echo "waiter failed"; cat waiter.out; false; }; } &&
   grep -q "Waiting for the lock" waiter.out &&

@@ -85,7 +85,7 @@ if env_lines=$("$RUNWAY_SOURCE_DIR/tests/lib/pg-server.sh" start "$srv" 2>"$TRAS
   trap '"$RUNWAY_SOURCE_DIR/tests/lib/pg-server.sh" stop "$srv" >/dev/null 2>&1; backend_cleanup 2>/dev/null; rm -rf "$TRASH"' EXIT
 fi
 private() { "$RUNWAY_SOURCE_DIR/tests/lib/pg-server.sh" "$1" "$srv"; }
-private_sql() { PGPASSWORD=$RUNWAY_TEST_PG_PASSWORD psql -X -A -t -q -h 127.0.0.1 -p "$RUNWAY_TEST_PG_PORT" -U "$RUNWAY_TEST_PG_USER" -d postgres -c "$1"; }
+private_sql() { PGPASSWORD=$RUNWAY_TEST_PG_PASSWORD "${RUNWAY_TEST_PG_BINDIR:+$RUNWAY_TEST_PG_BINDIR/}psql" -X -A -t -q -h 127.0.0.1 -p "$RUNWAY_TEST_PG_PORT" -U "$RUNWAY_TEST_PG_USER" -d postgres -c "$1"; }
 
 if [ -z "$private_url" ]; then
   echo "# skipping the restart tests: no private server ($(head -n 1 "$TRASH/srv.err"))"

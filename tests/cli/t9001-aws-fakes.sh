@@ -3,6 +3,9 @@
 # package) accepts a request signed by curl's own SigV4 code and rejects one
 # signed with the wrong secret, so the runway tests built on them can fail.
 # backends: sqlite
+# The fakes only (curl and Node, no runway C code): not run again under the
+# sanitizers.
+# label: nosan
 . ./lib.sh
 . "$RUNWAY_SOURCE_DIR/tests/aws/fake-lib.sh"
 aws_fake_require

@@ -8,19 +8,27 @@
 # because runway silently picked up the test harness's credentials.
 
 # Runs a PostgreSQL client program against database $1 with the test user.
+# The server's own binaries when pg-server.sh named them: Debian's psql on
+# PATH is a Perl wrapper that doubles the cost of every call.
 _pg_client() {
   local prog=$1 db=$2
   shift 2
   PGHOST=$RUNWAY_TEST_PG_HOST PGPORT=$RUNWAY_TEST_PG_PORT PGUSER=$RUNWAY_TEST_PG_USER \
     PGPASSWORD=$RUNWAY_TEST_PG_PASSWORD PGDATABASE=$db PGCONNECT_TIMEOUT=10 \
-    timeout 300 "$prog" "$@"
+    timeout 300 "${RUNWAY_TEST_PG_BINDIR:+$RUNWAY_TEST_PG_BINDIR/}$prog" "$@"
 }
 
-_pg_admin() { PGOPTIONS='-c client_min_messages=warning' _pg_client psql postgres -X -q -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
+# Runs statements on the postgres database, each in its own transaction,
+# in one client call: _pg_admin SQL [SQL...].
+_pg_admin() {
+  local n=$#
+  while [ "$n" -gt 0 ]; do set -- "$@" -c "$1"; shift; n=$((n - 1)); done
+  PGOPTIONS='-c client_min_messages=warning' _pg_client psql postgres -X -q -v ON_ERROR_STOP=1 "$@" >/dev/null
+}
 
 _pg_create_db() {
-  _pg_admin "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" &&
-    _pg_admin "CREATE DATABASE \"$DB_NAME\" TEMPLATE template0 ENCODING 'UTF8'"
+  _pg_admin "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" \
+    "CREATE DATABASE \"$DB_NAME\" TEMPLATE template0 ENCODING 'UTF8'"
 }
 
 backend_init() {

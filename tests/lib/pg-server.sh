@@ -4,6 +4,7 @@
 #   pg-server.sh start ROOT   initdb into ROOT/pg, listen on 127.0.0.1 (free
 #                             port) and a unix socket in ROOT/pg-sock, print
 #                             `export RUNWAY_TEST_PG_*=...` lines on stdout
+#                             (RUNWAY_TEST_PG_BINDIR: its psql and pg_dump)
 #   pg-server.sh stop ROOT    stop that server
 #   pg-server.sh halt ROOT    stop it, keeping its data (fault tests)
 #   pg-server.sh resume ROOT  start a halted server again on its port
@@ -136,6 +137,7 @@ export RUNWAY_TEST_PG_PORT='$port'
 export RUNWAY_TEST_PG_USER='$user'
 export RUNWAY_TEST_PG_PASSWORD='$password'
 export RUNWAY_TEST_PG_SOCKET_DIR='$sock'
+export RUNWAY_TEST_PG_BINDIR='$bin'
 EOF
 }
 

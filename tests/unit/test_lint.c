@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/lint.h"
@@ -258,6 +259,67 @@ static void test_transaction_control_in_a_transactional_migration(void **state)
     lint_report_free(&rep);
 }
 
+/* The RW014 lines of a lint run, as "2 3". */
+static char *rw014_lines(const char *dialect, const char *sql)
+{
+    lint_report rep = run(dialect, sql);
+    strbuf got = STRBUF_INIT;
+    for (size_t i = 0; i < rep.len; i++)
+        if (strcmp(rep.items[i].rule->id, "RW014") == 0)
+            sb_addf(&got, "%s%d", got.len ? " " : "", rep.items[i].line);
+    lint_report_free(&rep);
+    return sb_detach(&got);
+}
+
+/* The lines of the statements migrate refuses in a transaction: the splitter's flag. */
+static char *txn_flag_lines(const char *dialect, const char *sql)
+{
+    sql_script script = {0};
+    rw_err e;
+    rw_err_clear(&e);
+    assert_int_equal(sql_dialect_find(dialect)->split(sql, strlen(sql), &script, &e), RW_OK);
+    strbuf got = STRBUF_INIT;
+    for (size_t i = 0; i < script.len; i++)
+        if (script.stmts[i].txn != SQL_TXN_NONE && script.stmts[i].txn != SQL_TXN_SAVEPOINT)
+            sb_addf(&got, "%s%d", got.len ? " " : "", script.stmts[i].line);
+    sql_script_free(&script);
+    return sb_detach(&got);
+}
+
+static void test_transaction_control_flags_the_statements_migrate_refuses(void **state)
+{
+    (void)state;
+    static const char *const cases[][3] = {
+        {"postgresql",
+         "CREATE TABLE t (id int);\nPREPARE TRANSACTION 'x';\nCOMMIT PREPARED 'x';\n"
+         "ROLLBACK PREPARED 'y';\nROLLBACK WORK TO SAVEPOINT s;\n-- note\nabort;\n"
+         "DO $$ BEGIN COMMIT; END $$;\nEND TRANSACTION;\n",
+         "2 7 9"},
+        {"sqlite", "BEGIN IMMEDIATE;\nCREATE TABLE t (id int);\n/* done */ COMMIT;\n", "1 3"},
+        {"mysql",
+         "BEGIN NOT ATOMIC SELECT 1; END;\nSTART TRANSACTION;\nINSERT INTO t VALUES (1);\n"
+         "ROLLBACK TO SAVEPOINT s;\nCOMMIT WORK;\n",
+         "2 5"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *lint_lines = rw014_lines(cases[i][0], cases[i][1]);
+        char *split_lines = txn_flag_lines(cases[i][0], cases[i][1]);
+        assert_string_equal(split_lines, cases[i][2]);
+        assert_string_equal(lint_lines, split_lines);
+        free(lint_lines);
+        free(split_lines);
+    }
+}
+
+static void test_transaction_control_message_names_the_statement_as_migrate_does(void **state)
+{
+    (void)state;
+    lint_report rep = run("postgresql", "CREATE TABLE t (id int);\nprepare transaction 'x';\n");
+    assert_int_equal(rep.len, 1);
+    assert_non_null(strstr(rep.items[0].message, "PREPARE TRANSACTION inside a migration"));
+    lint_report_free(&rep);
+}
+
 static void test_identifier_over_63_bytes(void **state)
 {
     (void)state;
@@ -382,6 +444,8 @@ int main(void)
         cmocka_unit_test(test_enum_values_and_triggers_need_a_lock_timeout),
         cmocka_unit_test(test_truncate_cascade_and_drop_not_null),
         cmocka_unit_test(test_transaction_control_in_a_transactional_migration),
+        cmocka_unit_test(test_transaction_control_flags_the_statements_migrate_refuses),
+        cmocka_unit_test(test_transaction_control_message_names_the_statement_as_migrate_does),
         cmocka_unit_test(test_identifier_over_63_bytes),
         cmocka_unit_test(test_create_table_if_not_exists_may_already_exist),
         cmocka_unit_test(test_misspelt_keywords_are_syntax_errors),

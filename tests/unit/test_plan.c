@@ -170,8 +170,51 @@ static void test_baseline_states(void **state)
     add_row("2", "<< Flyway Baseline >>", "BASELINE", 0, true);
     build(NULL, false);
     assert_string_equal(state_of("1", 0), "Below Baseline");
-    assert_string_equal(state_of("2", 0), "Baseline");
+    assert_string_equal(state_of("2", 0), "Ignored (Baseline)");
+    assert_string_equal(state_of("2", 1), "Baseline");
     assert_string_equal(state_of("3", 0), "Pending");
+}
+
+/* Flyway lists files at or below the baseline first, then the rows, then the pending files. */
+static void test_below_baseline_entries_come_before_the_history_rows(void **state)
+{
+    (void)state;
+    add_file("1", "below", 1);
+    add_file("2", "at", 2);
+    add_file("3", "above", 3);
+    add_file("4", "pending", 4);
+    add_file(NULL, "view", 5);
+    add_row("2", "<< Flyway Baseline >>", "BASELINE", 0, true);
+    add_row("3", "above", "SQL", 3, true);
+    build(NULL, false);
+    static const char *const want[] = {"Below Baseline", "Ignored (Baseline)", "Baseline",
+                                       "Success", "Pending", "Pending"};
+    assert_int_equal(plan.len, 6);
+    for (size_t i = 0; i < plan.len; i++)
+        assert_string_equal(plan_state_name(plan.items[i].state), want[i]);
+    assert_string_equal(plan_entry_description(&plan.items[5]), "view");
+}
+
+static void test_the_baseline_row_has_no_category_a_baseline_migration_has(void **state)
+{
+    (void)state;
+    add_row("1", "<< Flyway Baseline >>", "BASELINE", 0, true);
+    add_row("2", "state", "SQL_STATE_SCRIPT", 0, true);
+    build(NULL, false);
+    assert_string_equal(plan_entry_category(&plan.items[0]), "");
+    assert_string_equal(plan_entry_type(&plan.items[0]), "BASELINE");
+    assert_string_equal(plan_entry_category(&plan.items[1]), "Baseline");
+    assert_string_equal(plan_entry_type(&plan.items[1]), "SQL_BASELINE");
+}
+
+static void test_the_newest_baseline_row_sets_the_baseline(void **state)
+{
+    (void)state;
+    add_file("2", "two", 2);
+    add_row("3", "<< Flyway Baseline >>", "BASELINE", 0, true);
+    add_row("1", "<< Flyway Baseline >>", "BASELINE", 0, true);
+    build(NULL, false);
+    assert_string_equal(state_of("2", 0), "Below Baseline");
 }
 
 static void test_above_target(void **state)
@@ -299,6 +342,9 @@ int main(void)
         T(test_out_of_order_row),
         T(test_repeatables_outdated_superseded),
         T(test_baseline_states),
+        T(test_below_baseline_entries_come_before_the_history_rows),
+        T(test_the_baseline_row_has_no_category_a_baseline_migration_has),
+        T(test_the_newest_baseline_row_sets_the_baseline),
         T(test_above_target),
         T(test_deleted_row),
         T(test_invalid_target),
