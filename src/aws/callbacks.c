@@ -16,6 +16,7 @@
 #include "aws/credentials.h"
 #include "aws/http.h"
 #include "aws/sns.h"
+#include "core/jsonw.h"
 #include "core/log.h"
 
 #define SFN_OUTPUT_MAX 262144
@@ -62,11 +63,35 @@ static char *truncate_utf8(const char *s, size_t max)
     return xstrndup(s, max);
 }
 
+char *aws_report_text_within(json_t *report, size_t max)
+{
+    if (max == 0) return NULL;
+    /* Unbuffered, so the write that crosses max fails at once; the pages past what was written stay untouched. */
+    char *buf = xmalloc(max + 2);
+    FILE *f = fmemopen(buf, max + 2, "w");
+    if (!f) {
+        free(buf);
+        return NULL;
+    }
+    setvbuf(f, NULL, _IONBF, 0);
+    jsonw w;
+    jsonw_init(&w, 0);
+    jsonw_add_sink(&w, f);
+    jsonw_value(&w, report);
+    long len = ftell(f);
+    fclose(f);
+    if (w.failed || len < 0 || (size_t)len > max) {
+        free(buf);
+        return NULL;
+    }
+    buf[len] = '\0';
+    return xrealloc(buf, (size_t)len + 1);
+}
+
 char *aws_report_text(json_t *report, size_t max)
 {
-    char *text = json_dumps(report, JSON_COMPACT);
-    if (text && strlen(text) <= max) return text;
-    free(text);
+    char *text = aws_report_text_within(report, max);
+    if (text) return text;
     static const char *const kept[] = {"operation", "success", "migrationsExecuted",
                                        "schemaVersion", "initialSchemaVersion",
                                        "targetSchemaVersion", "error"};

@@ -296,9 +296,8 @@ static int runtime_respond(const runtime *rt, const invocation *inv, json_t *res
 {
     char *path = xasprintf("/invocation/%s/response", inv->request_id);
     /* Lambda refuses a larger result (413) and the answer would be lost. */
-    char *body = json_dumps(result, JSON_COMPACT);
-    if (strlen(body) > LAMBDA_RESULT_MAX) {
-        free(body);
+    char *body = aws_report_text_within(result, LAMBDA_RESULT_MAX);
+    if (!body) {
         log_warn("the result is over Lambda's 6 MB limit: returning its summary instead");
         body = aws_report_text(result, 0);
     }

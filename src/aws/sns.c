@@ -79,7 +79,9 @@ static void sns_version_after_failure(json_t *summary, json_t *report)
             return;
         }
     }
-    sns_copy(summary, "schemaVersionAfter", report, "initialSchemaVersion");
+    /* A streamed report keeps no per-migration list: the version is known only if none ran. */
+    if (json_integer_value(json_object_get(report, "migrationsExecuted")) == 0)
+        sns_copy(summary, "schemaVersionAfter", report, "initialSchemaVersion");
 }
 
 static json_t *sns_summary(const char *command, json_t *report, bool success,

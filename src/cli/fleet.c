@@ -2,13 +2,16 @@
  * fleet.c - one command line over many targets.
  *
  * The migration files are scanned, parsed and checksummed once, in this
- * process; each target then runs in a child forked from it, so it starts
- * with the scan already in memory, its own connection and its own lock,
- * and a crash or a stuck connection in one target cannot take the others
- * down.  At most -parallel children run at once.  Each child sends one
- * JSON line about its target back through a pipe; this process prints a
- * line per target as it finishes and streams the JSON report, so its
- * memory does not grow with the number of targets.
+ * process; -parallel workers forked from it then take the targets one at
+ * a time, so each starts with the scan already in memory, and a crash or a
+ * stuck connection in one worker cannot take the others down.  A worker
+ * keeps its connection from one target to the next on the same server
+ * (the tenants of one server): the next tenant gets it rebound to its
+ * schema, with its own lock and session state, instead of a new
+ * connection and a cold server process.  Each worker sends one JSON line
+ * per target back through a pipe; this process prints a line per target
+ * as it finishes and streams the JSON report, so its memory does not grow
+ * with the number of targets.
  */
 #include "cli/fleet.h"
 
@@ -217,19 +220,42 @@ static json_t *fleet_target_result(const fleet_target *t, const strlist *command
     return o;
 }
 
-/* A child's whole life: this target's settings, the commands in order, one line back. */
-static void fleet_child(rw_config *cfg, const strlist *commands, const fleet_target *t,
-                        int64_t deadline_ms, int fd)
+typedef struct fleet_slot {
+    pid_t pid;      /* the worker, 0 when none */
+    int to;         /* writes it the index of its next target; -1 once closed */
+    int from;       /* reads the line of each target it finishes */
+    size_t target;  /* the target it runs, when busy */
+    bool busy;
+    strbuf buf;
+} fleet_slot;
+
+typedef struct fleet_run {
+    rw_config *cfg;
+    const strlist *commands;
+    fleet_targets *targets;
+    bool fail_fast;
+    bool spawn_failed; /* a worker could not be started: start no other target */
+    size_t next;       /* the next target to start */
+    fleet_counts counts;
+    int parallel;
+    fleet_slot *slots;
+    size_t workers;    /* workers alive */
+    fleet_entry_fn on_entry;
+    void *ud;
+    int64_t deadline_ms; /* handed to each target's migrate: no migration starts after it */
+} fleet_run;
+
+/*
+ * One target, in a worker: its settings on a copy of the run's, the
+ * commands in order.  Returns the line to send back.
+ */
+static char *fleet_run_one(const rw_config *base, const strlist *commands, const fleet_target *t,
+                           int64_t deadline_ms)
 {
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGHUP, SIG_DFL);
     char prefix[128];
     snprintf(prefix, sizeof prefix, "[%s] ", t->name);
     log_set_prefix(prefix);
-    /* Progress comes from the line each target sends back; their own info lines would flood. */
-    if (log_get_level() == LOG_INFO)
-        log_set_level(LOG_WARN);
+    rw_config *cfg = config_copy(base);
     int64_t start = rw_now_ms();
     json_t **reports = xcalloc(commands->len + 1, sizeof *reports);
     int exit_code = 0;
@@ -250,70 +276,132 @@ static void fleet_child(rw_config *cfg, const strlist *commands, const fleet_tar
     }
     json_t *line = fleet_target_result(t, commands, reports, exit_code, rw_now_ms() - start);
     char *text = json_dumps(line, JSON_COMPACT);
-    size_t len = strlen(text), off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, text + off, len - off);
+    json_decref(line);
+    for (size_t i = 0; i < commands->len; i++)
+        json_decref(reports[i]);
+    free(reports);
+    config_free(cfg);
+    log_set_prefix(NULL);
+    return text;
+}
+
+static bool fleet_write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
-            break;
-        off += (size_t)w;
+            return false;
+        p += w;
+        len -= (size_t)w;
     }
-    _exit(exit_code == 0 ? 0 : 1);
+    return true;
 }
 
-typedef struct fleet_slot {
-    pid_t pid;
-    int fd;
-    size_t target;
-    strbuf buf;
-} fleet_slot;
-
-typedef struct fleet_run {
-    rw_config *cfg;
-    const strlist *commands;
-    fleet_targets *targets;
-    bool fail_fast;
-    size_t next;      /* the next target to start */
-    fleet_counts counts;
-    int parallel;
-    fleet_slot *slots;
-    size_t running;
-    fleet_entry_fn on_entry;
-    void *ud;
-    int64_t deadline_ms; /* handed to each target's migrate: no migration starts after it */
-} fleet_run;
-
-static int fleet_start(fleet_run *fr, fleet_slot *slot)
+/* The next target a worker is given; false when its input closes: no more work. */
+static bool fleet_read_index(int fd, size_t *out)
 {
-    int p[2];
-    if (pipe(p) != 0)
+    char *p = (char *)out;
+    size_t got = 0;
+    while (got < sizeof *out) {
+        ssize_t n = read(fd, p + got, sizeof *out - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        got += (size_t)n;
+    }
+    return true;
+}
+
+/*
+ * A worker's whole life: it reads the index of a target from in, runs it
+ * and writes the target's line to out, until in closes.  Its connection
+ * outlives each target (session_keep_connection): the next tenant of the
+ * same server takes it over, already warm, instead of connecting again.
+ */
+static void fleet_worker(const fleet_run *fr, int in, int out)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    /* Progress comes from the line each target sends back; their own info lines would flood. */
+    if (log_get_level() == LOG_INFO)
+        log_set_level(LOG_WARN);
+    session_keep_connection(true);
+    size_t index;
+    while (fleet_read_index(in, &index) && index < fr->targets->len) {
+        char *text = fleet_run_one(fr->cfg, fr->commands, &fr->targets->items[index],
+                                   fr->deadline_ms);
+        bool ok = fleet_write_all(out, text, strlen(text)) && fleet_write_all(out, "\n", 1);
+        free(text);
+        if (!ok)
+            break;
+    }
+    session_keep_connection(false);
+    _exit(0);
+}
+
+/* Starts a worker in slot; the child never returns. */
+static int fleet_spawn(fleet_run *fr, fleet_slot *slot)
+{
+    int to[2], from[2];
+    if (pipe(to) != 0)
         return -1;
+    if (pipe(from) != 0) {
+        close(to[0]);
+        close(to[1]);
+        return -1;
+    }
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
     if (pid < 0) {
-        close(p[0]);
-        close(p[1]);
+        close(to[0]);
+        close(to[1]);
+        close(from[0]);
+        close(from[1]);
         return -1;
     }
     if (pid == 0) {
-        close(p[0]);
-        for (int i = 0; i < fr->parallel; i++)
-            if (fr->slots[i].pid > 0)
-                close(fr->slots[i].fd);
-        fleet_child(fr->cfg, fr->commands, &fr->targets->items[fr->next], fr->deadline_ms, p[1]);
+        /* Another worker's pipes held open here would hide its end of input. */
+        for (int i = 0; i < fr->parallel; i++) {
+            if (fr->slots[i].pid <= 0)
+                continue;
+            close(fr->slots[i].from);
+            if (fr->slots[i].to >= 0)
+                close(fr->slots[i].to);
+        }
+        close(to[1]);
+        close(from[0]);
+        fleet_worker(fr, to[0], from[1]);
     }
-    close(p[1]);
+    close(to[0]);
+    close(from[1]);
     slot->pid = pid;
-    slot->fd = p[0];
-    slot->target = fr->next++;
+    slot->to = to[1];
+    slot->from = from[0];
+    slot->busy = false;
     sb_reset(&slot->buf);
-    fr->running++;
+    fr->workers++;
     return 0;
 }
 
-/* The entry for a target whose process ended without sending its line. */
+/* Hands the next target to an idle worker; a worker gone meanwhile reports it lost. */
+static void fleet_assign(fleet_run *fr, fleet_slot *slot)
+{
+    slot->target = fr->next++;
+    slot->busy = true;
+    if (!fleet_write_all(slot->to, &slot->target, sizeof slot->target)) {
+        close(slot->to);
+        slot->to = -1;
+    }
+}
+
+/* The entry for a target whose worker ended without sending its line. */
 static json_t *fleet_lost_result(const fleet_target *t, int status)
 {
     json_t *o = json_object();
@@ -374,28 +462,56 @@ static void fleet_finish_target(fleet_run *fr, json_t *entry)
     fr->on_entry(fr->ud, entry, c);
 }
 
-/* Reads what a child sent; on end of file reaps it and reports its target. */
+/* A line from a worker: its target is done and the worker is free. */
+static void fleet_take_line(fleet_run *fr, fleet_slot *slot, const char *line)
+{
+    json_t *entry = json_loads(line, 0, NULL);
+    if (!entry)
+        entry = fleet_lost_result(&fr->targets->items[slot->target], 0);
+    slot->busy = false;
+    fleet_finish_target(fr, entry);
+    json_decref(entry);
+}
+
+/*
+ * Reads what a worker sent and hands on each complete line.  At end of file
+ * the worker is gone: it is reaped, and a target it was running is
+ * reported with how the worker ended.
+ */
 static void fleet_drain(fleet_run *fr, fleet_slot *slot)
 {
     char buf[4096];
-    ssize_t n = read(slot->fd, buf, sizeof buf);
+    ssize_t n = read(slot->from, buf, sizeof buf);
     if (n < 0 && errno == EINTR)
         return;
     if (n > 0) {
         sb_add(&slot->buf, buf, (size_t)n);
+        char *nl;
+        while ((nl = memchr(slot->buf.buf, '\n', slot->buf.len)) != NULL) {
+            *nl = '\0';
+            fleet_take_line(fr, slot, slot->buf.buf);
+            size_t used = (size_t)(nl + 1 - slot->buf.buf);
+            memmove(slot->buf.buf, nl + 1, slot->buf.len - used);
+            slot->buf.len -= used;
+            slot->buf.buf[slot->buf.len] = '\0';
+        }
         return;
     }
-    close(slot->fd);
+    close(slot->from);
+    if (slot->to >= 0)
+        close(slot->to);
+    slot->to = -1;
     int status = 0;
     while (waitpid(slot->pid, &status, 0) < 0 && errno == EINTR)
         ;
     slot->pid = 0;
-    fr->running--;
-    json_t *entry = slot->buf.len ? json_loads(sb_str(&slot->buf), 0, NULL) : NULL;
-    if (!entry)
-        entry = fleet_lost_result(&fr->targets->items[slot->target], status);
-    fleet_finish_target(fr, entry);
-    json_decref(entry);
+    fr->workers--;
+    if (slot->busy) {
+        slot->busy = false;
+        json_t *entry = fleet_lost_result(&fr->targets->items[slot->target], status);
+        fleet_finish_target(fr, entry);
+        json_decref(entry);
+    }
 }
 
 static void fleet_forward_signal(fleet_run *fr, int sig)
@@ -405,30 +521,49 @@ static void fleet_forward_signal(fleet_run *fr, int sig)
             kill(fr->slots[i].pid, sig);
 }
 
-/* Starts targets while slots are free and waits for whatever finishes next. */
+/*
+ * Gives each idle worker the next target, starting workers as needed; once
+ * no target is left to start (all handed out, -failFast, a signal), closes
+ * the idle workers' input so they end.
+ */
+static void fleet_dispatch(fleet_run *fr)
+{
+    for (int i = 0; i < fr->parallel; i++) {
+        fleet_slot *slot = &fr->slots[i];
+        bool more = !fleet_signal && !(fr->fail_fast && fr->counts.failed) && !fr->spawn_failed &&
+                    fr->next < fr->targets->len;
+        if (more && !slot->busy) {
+            if (slot->pid == 0 && fleet_spawn(fr, slot) != 0) {
+                log_error("Unable to start a process for target %s: %s",
+                          fr->targets->items[fr->next].name, strerror(errno));
+                fr->spawn_failed = true;
+                continue;
+            }
+            fleet_assign(fr, slot);
+        } else if (!more && slot->pid > 0 && !slot->busy && slot->to >= 0) {
+            close(slot->to);
+            slot->to = -1;
+        }
+    }
+}
+
+/* Hands out targets while any are left and waits for whatever finishes next. */
 static void fleet_loop(fleet_run *fr)
 {
     struct pollfd *pfds = xcalloc((size_t)fr->parallel, sizeof *pfds);
     int forwarded = 0;
     for (;;) {
-        bool stop = fleet_signal || (fr->fail_fast && fr->counts.failed);
         if (fleet_signal && forwarded != fleet_signal) {
             forwarded = fleet_signal;
             fleet_forward_signal(fr, fleet_signal);
         }
-        for (int i = 0; i < fr->parallel && !stop && fr->next < fr->targets->len; i++) {
-            if (fr->slots[i].pid == 0 && fleet_start(fr, &fr->slots[i]) != 0) {
-                log_error("Unable to start a process for target %s: %s",
-                          fr->targets->items[fr->next].name, strerror(errno));
-                stop = true;
-            }
-        }
-        if (fr->running == 0)
+        fleet_dispatch(fr);
+        if (fr->workers == 0)
             break;
         int np = 0;
         for (int i = 0; i < fr->parallel; i++)
             if (fr->slots[i].pid > 0)
-                pfds[np++] = (struct pollfd){.fd = fr->slots[i].fd, .events = POLLIN};
+                pfds[np++] = (struct pollfd){.fd = fr->slots[i].from, .events = POLLIN};
         if (poll(pfds, (nfds_t)np, 1000) < 0)
             continue; /* EINTR: a signal; the loop forwards it */
         for (int i = 0, k = 0; i < fr->parallel; i++) {
@@ -467,16 +602,21 @@ int fleet_run_targets(rw_config *cfg, const strlist *commands, fleet_targets *ta
         fr.parallel = 1;
     fr.slots = xcalloc((size_t)fr.parallel, sizeof *fr.slots);
     fleet_signal = 0;
-    struct sigaction sa = {.sa_handler = fleet_on_signal}, old_int, old_term, old_hup;
+    struct sigaction sa = {.sa_handler = fleet_on_signal}, old_int, old_term, old_hup, old_pipe;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     sigaction(SIGHUP, &sa, &old_hup);
+    /* A worker that died is seen as the end of its output, not by a signal on writing to it. */
+    struct sigaction ign = {.sa_handler = SIG_IGN};
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGPIPE, &ign, &old_pipe);
     fleet_loop(&fr);
     fleet_report_not_run(&fr);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);
+    sigaction(SIGPIPE, &old_pipe, NULL);
     for (int i = 0; i < fr.parallel; i++)
         sb_free(&fr.slots[i].buf);
     free(fr.slots);

@@ -1,7 +1,6 @@
 /*
  * fleet.h - runs the commands of one command line over many targets
- * (-tenantSchemas, -targets), -parallel at a time, each target in a
- * process of its own.
+ * (-tenantSchemas, -targets), -parallel at a time, in worker processes.
  */
 #ifndef RUNWAY_CLI_FLEET_H
 #define RUNWAY_CLI_FLEET_H
@@ -23,10 +22,11 @@ typedef void (*fleet_entry_fn)(void *ud, json_t *entry, const fleet_counts *coun
 int fleet_validate_settings(const rw_config *cfg, const strlist *commands, rw_err *e);
 
 /*
- * Runs commands on every target, -parallel at once, each in a forked child
- * (the caller has scanned and shared the scan, session_share_scan).  Stops
- * starting targets after a failure with -failFast, or on SIGINT, SIGTERM or
- * SIGHUP, which it forwards to the running children; targets never started
+ * Runs commands on every target, -parallel at once, in forked workers that
+ * each take one target after another (the caller has scanned and shared
+ * the scan, session_share_scan).  Stops starting targets after a failure
+ * with -failFast, or on SIGINT, SIGTERM or SIGHUP, which it forwards to the
+ * workers; targets never started
  * are reported with state "notRun".  Returns the signal that stopped it, 0
  * when none did.
  */

@@ -92,8 +92,9 @@ static int main_run_streamed(rw_config *cfg, const rw_command *c, bool json)
         log_error("%s", run.err.msg);
     rw_err ae;
     rw_err_clear(&ae);
-    if (aws_report_result(cfg, c->name, run.report, exit_code == 0, &ae) != RW_OK)
-        log_warn("Reporting the result failed: %s", ae.msg);
+    if (aws_report_result(cfg, c->name, run.report, exit_code == 0, &ae) != RW_OK &&
+        exit_code == 0)
+        exit_code = AWS_EXIT_NOT_PUBLISHED;
     report_stream_finish(&rs, run.report);
     if (file)
         fclose(file);

@@ -197,6 +197,19 @@ void config_free(rw_config *cfg)
     free(cfg);
 }
 
+rw_config *config_copy(const rw_config *cfg)
+{
+    rw_config *c = config_new();
+    c->cap = c->len = cfg->len;
+    c->entries = cfg->len ? xcalloc(cfg->len, sizeof *c->entries) : NULL;
+    for (size_t i = 0; i < cfg->len; i++) {
+        c->entries[i].key = xstrdup(cfg->entries[i].key);
+        c->entries[i].value = xstrdup(cfg->entries[i].value);
+        c->entries[i].src = cfg->entries[i].src;
+    }
+    return c;
+}
+
 static config_entry *config_entry_find(const rw_config *cfg, const char *key)
 {
     for (size_t i = 0; i < cfg->len; i++)

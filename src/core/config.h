@@ -30,6 +30,8 @@ typedef struct rw_config rw_config;
 
 rw_config *config_new(void);
 void config_free(rw_config *cfg);
+/* A copy of every setting with its source: one target's settings go on a copy of the run's. */
+rw_config *config_copy(const rw_config *cfg);
 
 /* The table of known keys, terminated by a {NULL} entry. */
 const config_key *config_known_keys(void);

@@ -122,8 +122,132 @@ static void session_builtin_placeholders(rw_session *s)
     placeholders_set_builtin(ph, "timestamp", ts);
 }
 
-static int session_connect(rw_session *s, rw_err *e)
+/* The connection a worker keeps between targets, with what was asked of it once. */
+static struct {
+    bool on;
+    char *key;            /* the settings it was made with (session_conn_key) */
+    rw_db db;
+    char *url_display;
+    char *server_version;
+    char *user;           /* current_user, when it was asked */
+    char *database_name;
+} kept;
+
+static void session_kept_close(void)
 {
+    db_close(&kept.db);
+    free(kept.key);
+    free(kept.url_display);
+    free(kept.server_version);
+    free(kept.user);
+    free(kept.database_name);
+    bool on = kept.on;
+    memset(&kept, 0, sizeof kept);
+    kept.on = on;
+}
+
+void session_keep_connection(bool keep)
+{
+    if (!keep)
+        session_kept_close();
+    kept.on = keep;
+}
+
+static bool session_per_target_key(const char *key)
+{
+    return strcmp(key, "defaultSchema") == 0 || strcmp(key, "schemas") == 0 ||
+           rw_starts_with(key, "placeholders.");
+}
+
+static void session_add_key(void *ud, const char *key, const char *value)
+{
+    if (!session_per_target_key(key))
+        sb_addf(ud, "%s=%s\n", key, value);
+}
+
+/*
+ * Every setting but the per-target ones, before a secret or an IAM token
+ * fills in the password: two targets with the same key may share a
+ * connection.  It holds passwords: compared, never printed.
+ */
+static char *session_conn_key(const rw_config *cfg)
+{
+    strbuf sb = STRBUF_INIT;
+    config_each_prefix(cfg, "", session_add_key, &sb);
+    return sb_detach(&sb);
+}
+
+/* Takes the kept connection when it was made with the same settings and rebinds to cfg. */
+static bool session_take_kept(rw_session *s)
+{
+    if (!kept.db.conn)
+        return false;
+    rw_err ignored;
+    rw_err_clear(&ignored);
+    if (strcmp(kept.key, s->conn_key) != 0 || !kept.db.ops->rebind ||
+        kept.db.ops->rebind(kept.db.conn, s->cfg, &ignored) != RW_OK) {
+        if (ignored.code)
+            log_debug("Not reusing the connection: %s", ignored.msg);
+        session_kept_close();
+        return false;
+    }
+    s->db = kept.db;
+    s->url_display = kept.url_display;
+    s->server_version = kept.server_version;
+    free(kept.key);
+    kept.key = NULL;
+    kept.db.conn = NULL;
+    kept.db.ops = NULL;
+    kept.url_display = kept.server_version = NULL;
+    return true;
+}
+
+/*
+ * Keeps the session's connection for the next target instead of closing
+ * it, when the driver can rebind it and nothing wrapped it (a dry run).
+ */
+static bool session_park(rw_session *s)
+{
+    if (!kept.on || !s->conn_key || !s->db.conn || s->dry_run || !s->db.ops->rebind)
+        return false;
+    if (kept.db.conn)
+        session_kept_close();
+    free(kept.key);
+    free(kept.url_display);
+    free(kept.server_version);
+    kept.key = s->conn_key;
+    kept.db = s->db;
+    kept.url_display = s->url_display;
+    kept.server_version = s->server_version;
+    s->conn_key = s->url_display = s->server_version = NULL;
+    s->db.conn = NULL;
+    s->db.ops = NULL;
+    return true;
+}
+
+/* A fact asked of the connection (user, database), once per kept connection. */
+static int session_ask_once(rw_session *s, int (*ask)(db_conn *, strbuf *, rw_err *),
+                            char **cache, strbuf *out, rw_err *e)
+{
+    sb_reset(out);
+    if (*cache) {
+        sb_adds(out, *cache);
+        return RW_OK;
+    }
+    int rc = ask(s->db.conn, out, e);
+    if (rc == RW_OK && kept.on && s->db.ops->rebind)
+        *cache = xstrdup(sb_str(out));
+    return rc;
+}
+
+/* Connects, or takes back the connection a previous target on the same server left. */
+static int session_attach(rw_session *s, rw_err *e)
+{
+    if (kept.on) {
+        s->conn_key = session_conn_key(s->cfg);
+        if (session_take_kept(s))
+            return RW_OK;
+    }
     int rc = aws_prepare_config(s->cfg, e);
     if (rc != RW_OK)
         return rc;
@@ -135,12 +259,21 @@ static int session_connect(rw_session *s, rw_err *e)
     s->url_display = config_redact_url(config_get(s->cfg, "url"));
     if (rc != RW_OK)
         return rc;
+    strbuf sb = STRBUF_INIT;
+    rc = s->db.ops->server_version(s->db.conn, &sb, e);
+    s->server_version = rc == RW_OK ? sb_detach(&sb) : NULL;
+    sb_free(&sb);
+    return rc;
+}
+
+static int session_connect(rw_session *s, rw_err *e)
+{
+    int rc = session_attach(s, e);
+    if (rc != RW_OK)
+        return rc;
     stop_watch(&s->db, s->cfg);
     strbuf sb = STRBUF_INIT;
     const db_ops *ops = s->db.ops;
-    if ((rc = ops->server_version(s->db.conn, &sb, e)) != RW_OK)
-        goto out;
-    s->server_version = sb_detach(&sb);
     log_info("Database: %s (%s)", s->url_display, s->server_version);
 
     config_get_list(s->cfg, "schemas", &s->schemas);
@@ -168,13 +301,13 @@ static int session_connect(rw_session *s, rw_err *e)
     if (by) {
         s->installed_by = xstrdup(by);
     } else {
-        sb_reset(&sb);
-        if ((rc = ops->current_user(s->db.conn, &sb, e)) != RW_OK)
+        if ((rc = session_ask_once(s, ops->current_user, &kept.user, &sb, e)) != RW_OK)
             goto out;
         s->installed_by = sb_detach(&sb);
     }
     sb_reset(&sb);
-    if (ops->database_name && (rc = ops->database_name(s->db.conn, &sb, e)) != RW_OK)
+    if (ops->database_name &&
+        (rc = session_ask_once(s, ops->database_name, &kept.database_name, &sb, e)) != RW_OK)
         goto out;
     s->database_name = sb.len ? sb_detach(&sb) : NULL;
 out:
@@ -232,7 +365,12 @@ void session_close(rw_session *s)
     if (s->hist.qualified)
         history_free(&s->hist);
     stop_unwatch(&s->db);
-    db_close(&s->db);
+    if (!session_park(s)) {
+        db_close(&s->db);
+        if (!kept.db.conn)
+            session_kept_close(); /* the facts asked of that connection go with it */
+    }
+    free(s->conn_key);
     placeholders_free(&s->ph);
     if (!s->res_shared)
         scan_resources_free(&s->res);

@@ -31,6 +31,7 @@ typedef struct rw_session {
     bool plan_built;
     bool res_shared;          /* res is the fleet run's shared scan: not ours to free */
     bool dry_run;             /* migrate -dryRunOutput: nothing reaches the database */
+    char *conn_key;           /* the settings the connection was made with, when kept */
     strlist warnings;
 } rw_session;
 
@@ -41,6 +42,15 @@ int session_scan(rw_session *s, rw_config *cfg, rw_err *e);
  * over many targets scans once); NULL scans again.
  */
 void session_share_scan(const rw_resources *res);
+/*
+ * With keep on, session_close keeps the connection instead of closing it,
+ * and the next session_open whose settings differ only in its schema
+ * (defaultSchema, schemas, placeholders) takes it back through the
+ * driver's rebind, with the facts asked once per connection (server
+ * version, user, database): a worker of a run over many tenants keeps one
+ * connection for all of them.  Off closes the kept connection.
+ */
+void session_keep_connection(bool keep);
 /* Scans, connects, reads the history table and builds the plan. */
 int session_open(rw_session *s, rw_config *cfg, rw_err *e);
 void session_close(rw_session *s);

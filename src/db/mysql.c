@@ -847,13 +847,6 @@ static char *my_lock_name(const char *schema, const char *table)
     return name;
 }
 
-static void my_sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
 /*
  * Waits for the named lock as Flyway does: GET_LOCK with a 10 s timeout,
  * again and again, with no limit unless lockRetryCount was set.  The server
@@ -869,9 +862,14 @@ static int my_lock(db_conn *c, const char *schema, const char *table, rw_err *e)
     int64_t started = rw_now_ms();
     for (long attempt = 1;; attempt++) {
         rc = my_scalar(c, "SELECT GET_LOCK(?,10)", params, 1, &got, e);   /* Flyway's 10 s */
-        if (rc != RW_OK)
+        if (rc == RW_OK && strcmp(sb_str(&got), "1") == 0)
             break;
-        if (strcmp(sb_str(&got), "1") == 0)
+        /* A stop cancels the waiting GET_LOCK (KILL QUERY): the stop is the reason. */
+        if (db_lock_wait_ms(0, e) != RW_OK) {
+            rc = e->code;
+            break;
+        }
+        if (rc != RW_OK)
             break;
         if (got.len == 0) {
             rc = rw_fail(e, RW_ERR_LOCK, "Unable to acquire the MySQL named lock %s", name);
@@ -887,7 +885,8 @@ static int my_lock(db_conn *c, const char *schema, const char *table, rw_err *e)
         }
         log_info("Waiting for lock %s on %s.%s (held by another migration for %ld s)", name,
                  schema, table, (long)((rw_now_ms() - started) / 1000));
-        my_sleep_ms(100);
+        if ((rc = db_lock_wait_ms(100, e)) != RW_OK)
+            break;
     }
     sb_free(&got);
     free(name);

@@ -41,6 +41,7 @@ struct db_conn {
     bool pooled;                  /* connected through a pooler (see pg_check_pooler) */
     long server_pid;              /* pg_backend_pid() once connected: the home server process */
     int lock_depth;               /* behind a pooler: advisory locks taken and not released */
+    char *current_schema;         /* the URL's currentSchema, set again by a rebind */
 };
 
 /* ---------------------------------------------------------------- helpers */
@@ -751,15 +752,15 @@ static void pg_session_setup(db_conn *c)
 /* The role and search_path a migration may change and Flyway restores. */
 static int pg_remember_state(db_conn *c, rw_err *e)
 {
-    strbuf v = STRBUF_INIT;
-    int rc = pg_query_value(c, "SELECT current_user", NULL, &v, e);
-    if (rc == RW_OK) {
-        c->original_role = sb_detach(&v);
-        rc = pg_query_value(c, "SELECT current_setting('search_path')", NULL, &v, e);
-        if (rc == RW_OK)
-            c->original_search_path = sb_detach(&v);
+    PGresult *res = PQexec(c->pg, "SELECT current_user, current_setting('search_path')");
+    int rc = RW_OK;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        rc = pg_fail_result(c, res, e);
+    } else {
+        c->original_role = xstrdup(PQgetvalue(res, 0, 0));
+        c->original_search_path = xstrdup(PQgetvalue(res, 0, 1));
     }
-    sb_free(&v);
+    PQclear(res);
     return rc;
 }
 
@@ -926,19 +927,18 @@ static int pg_fail_off_home(db_conn *c, rw_err *e)
     return pg_fail_transaction_pooling(e, "the server process changed between transactions");
 }
 
-static int pg_configure(db_conn *c, const rw_config *cfg, const pg_params *p, rw_err *e)
+/*
+ * The session settings a new connection gets, in order: the server
+ * settings, the URL's currentSchema, the timeouts, initSql, then the
+ * default schema first on the search_path; what a migration may change is
+ * remembered after them.  A rebind runs this again after DISCARD ALL.
+ */
+static int pg_session_state(db_conn *c, const rw_config *cfg, rw_err *e)
 {
-    int rc = pg_cfg_long(cfg, "lockRetryCount", 50, &c->lock_retry_count, e);
-    if (rc != RW_OK)
-        return rc;
-    if (pg_cfg(cfg, "lockTimeout"))
-        c->lock_timeout = xstrdup(pg_cfg(cfg, "lockTimeout"));
-    if (pg_cfg(cfg, "statementTimeout"))
-        c->statement_timeout = xstrdup(pg_cfg(cfg, "statementTimeout"));
-
     pg_session_setup(c);
-    if (p->current_schema) {
-        rc = pg_set_config(c, "search_path", p->current_schema, "currentSchema", e);
+    int rc = RW_OK;
+    if (c->current_schema) {
+        rc = pg_set_config(c, "search_path", c->current_schema, "currentSchema", e);
         if (rc != RW_OK)
             return rc;
     }
@@ -956,6 +956,22 @@ static int pg_configure(db_conn *c, const rw_config *cfg, const pg_params *p, rw
     rc = pg_set_search_path(c, cfg, e);
     if (rc == RW_OK)
         rc = pg_remember_state(c, e);
+    return rc;
+}
+
+static int pg_configure(db_conn *c, const rw_config *cfg, const pg_params *p, rw_err *e)
+{
+    int rc = pg_cfg_long(cfg, "lockRetryCount", 50, &c->lock_retry_count, e);
+    if (rc != RW_OK)
+        return rc;
+    if (pg_cfg(cfg, "lockTimeout"))
+        c->lock_timeout = xstrdup(pg_cfg(cfg, "lockTimeout"));
+    if (pg_cfg(cfg, "statementTimeout"))
+        c->statement_timeout = xstrdup(pg_cfg(cfg, "statementTimeout"));
+
+    if (p->current_schema)
+        c->current_schema = xstrdup(p->current_schema);
+    rc = pg_session_state(c, cfg, e);
     if (rc == RW_OK)
         rc = pg_check_pooler(c, p, e);
     return rc;
@@ -970,7 +986,33 @@ static void postgres_close(db_conn *c)
     free(c->statement_timeout);
     free(c->original_role);
     free(c->original_search_path);
+    free(c->current_schema);
     free(c);
+}
+
+/*
+ * A connection that served one tenant, readied for the next on the same
+ * server (cfg differs only in its schema): DISCARD ALL drops whatever the
+ * last tenant's migrations left in the session (settings, role, temporary
+ * tables, prepared statements, advisory locks), then the session is set up
+ * as a new connection's would be.  The pooler check stays valid: the
+ * server connection is the same.  Saves the connection start and the new
+ * server process warming its catalog caches, per tenant.
+ */
+static int postgres_rebind(db_conn *c, const rw_config *cfg, rw_err *e)
+{
+    if (PQstatus(c->pg) != CONNECTION_OK || PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        return rw_fail(e, RW_ERR_DB_CONNECTION, "the connection is not idle");
+    int rc = pg_run(c, "DISCARD ALL", e);
+    if (rc != RW_OK)
+        return rc;
+    c->lock_depth = 0;
+    c->ran_script = false;
+    c->quiet_notices = false;
+    free(c->original_role);
+    free(c->original_search_path);
+    c->original_role = c->original_search_path = NULL;
+    return pg_session_state(c, cfg, e);
 }
 
 int db_postgres_describe_url(const rw_config *cfg, strbuf *out, rw_err *e)
@@ -1224,6 +1266,188 @@ static int postgres_rollback(db_conn *c, rw_err *e)
     return pg_run(c, "ROLLBACK", e);
 }
 
+/* ------------------------------------------------------------- batches */
+
+/* One step through the single calls, as db_run_steps() runs it without a batch. */
+static int pg_run_step(db_conn *c, const db_step *step, rw_err *e)
+{
+    switch (step->kind) {
+    case DB_STEP_BEGIN:
+        return postgres_begin(c, e);
+    case DB_STEP_COMMIT:
+        return postgres_commit(c, e);
+    case DB_STEP_SCRIPT:
+        return postgres_exec(c, step->st, e);
+    case DB_STEP_SQL:
+        return postgres_query(c, step->sql, step->params, step->nparams, NULL, NULL, e);
+    }
+    return rw_fail(e, RW_ERROR, "unknown batch step %d", (int)step->kind);
+}
+
+/* Skips blanks and comments, so that the first word of a statement can be read. */
+static const char *pg_skip_comments(const char *p)
+{
+    for (;;) {
+        while (isspace((unsigned char)*p))
+            p++;
+        if (p[0] == '-' && p[1] == '-') {
+            p += strcspn(p, "\n");
+        } else if (p[0] == '/' && p[1] == '*') {
+            const char *end = strstr(p + 2, "*/");
+            if (!end)
+                return p;
+            p = end + 2;
+        } else {
+            return p;
+        }
+    }
+}
+
+/*
+ * Whether a step cannot travel in a pipeline: COPY (libpq refuses it
+ * there), a statement the splitter says must run outside a transaction
+ * (the pipeline is one), and a transaction behind a pooler, which starts
+ * with pg_begin_at_home's check.
+ */
+static bool pg_step_runs_alone(const db_conn *c, const db_step *step)
+{
+    if (step->kind == DB_STEP_BEGIN)
+        return c->pooled;
+    if (step->kind != DB_STEP_SCRIPT)
+        return false;
+    const char *sql = pg_skip_comments(step->st->sql);
+    return step->st->copy_data || !step->st->transactional ||
+           (strncasecmp(sql, "COPY", 4) == 0 && !isalnum((unsigned char)sql[4]) && sql[4] != '_');
+}
+
+/* Fills e for the step whose result failed, naming what it ran. */
+static int pg_fail_step(db_conn *c, const db_step *step, PGresult *res, rw_err *e)
+{
+    if (step->kind == DB_STEP_SCRIPT)
+        return pg_fail_statement(c, step->st, res, e);
+    pg_fail_result(c, res, e);
+    if (step->kind == DB_STEP_SQL)
+        snprintf(e->statement, sizeof e->statement, "%s", step->sql);
+    return e->code;
+}
+
+/* Queues one step in the pipeline; false when libpq could not. */
+static bool pg_send_step(db_conn *c, const db_step *step)
+{
+    const char *sql = step->kind == DB_STEP_BEGIN    ? "BEGIN"
+                      : step->kind == DB_STEP_COMMIT ? "COMMIT"
+                      : step->kind == DB_STEP_SCRIPT ? step->st->sql
+                                                     : NULL;
+    if (sql)
+        return PQsendQueryParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0) == 1;
+    char *numbered = pg_number_placeholders(step->sql);
+    int sent = PQsendQueryParams(c->pg, numbered, step->nparams, NULL, step->params, NULL, NULL, 0);
+    free(numbered);
+    return sent == 1;
+}
+
+/*
+ * Sends steps as one pipeline ending in one Sync: one round trip.  The
+ * server stops at the first error and skips the rest up to the Sync
+ * (PGRES_PIPELINE_ABORTED), so the failing step is known exactly.  Each
+ * step's results are read in order, so server notices are shown in the
+ * order they came.  Every result is read, also after a failure, so the
+ * connection leaves pipeline mode usable.
+ */
+static int pg_pipeline(db_conn *c, const db_step *steps, size_t n, size_t *done, rw_err *e)
+{
+    *done = 0;
+    size_t sent = 0;
+    while (sent < n && pg_send_step(c, &steps[sent]))
+        sent++;
+    bool synced = PQpipelineSync(c->pg) == 1;
+    int rc = RW_OK;
+    for (size_t i = 0; i < sent; i++) {
+        PGresult *res;
+        while ((res = PQgetResult(c->pg)) != NULL) {
+            ExecStatusType st = PQresultStatus(res);
+            if (rc == RW_OK && !pg_result_ok(res))
+                rc = st == PGRES_PIPELINE_ABORTED ? pg_fail_result(c, NULL, e)
+                                                  : pg_fail_step(c, &steps[i], res, e);
+            PQclear(res);
+        }
+        if (rc == RW_OK)
+            *done = i + 1;
+    }
+    /* The Sync's own result; the connection is broken when it never comes. */
+    for (PGresult *res; synced && (res = PQgetResult(c->pg)) != NULL;) {
+        bool sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+        PQclear(res);
+        if (sync)
+            break;
+    }
+    if (!PQexitPipelineMode(c->pg) && rc == RW_OK)
+        rc = pg_fail_result(c, NULL, e);
+    if (rc == RW_OK && (sent < n || !synced))
+        rc = pg_fail_step(c, &steps[sent < n ? sent : n - 1], NULL, e);
+    return rc;
+}
+
+/*
+ * Where the next pipeline ends: before a step that must run alone, and
+ * before runway's own SQL once a statement may have changed the role or
+ * search_path, which pg_restore_state must put back first.
+ */
+static size_t pg_pipeline_end(const db_conn *c, const db_step *steps, size_t from, size_t n)
+{
+    bool session_changed = c->ran_script;
+    size_t i = from;
+    for (; i < n && !pg_step_runs_alone(c, &steps[i]); i++) {
+        if (steps[i].kind == DB_STEP_SQL && session_changed && i > from)
+            break;
+        if (steps[i].kind == DB_STEP_SCRIPT)
+            session_changed |= pg_may_change_session(steps[i].st->sql);
+    }
+    return i;
+}
+
+/*
+ * A migration's BEGIN and statements, or its history row and COMMIT, in
+ * libpq's pipeline mode (PostgreSQL 14's libpq, any server since 7.4):
+ * one round trip where one statement at a time took one each.  Steps that
+ * must run alone run between pipelines; without pipeline support in the
+ * loaded libpq every step runs alone.
+ */
+static int postgres_run_steps(db_conn *c, const db_step *steps, size_t n, size_t *done, rw_err *e)
+{
+    *done = 0;
+    size_t i = 0;
+    while (i < n) {
+        size_t end = pg_pipeline_end(c, steps, i, n);
+        /* Restoring takes queries of its own, which a pipeline cannot hold. */
+        if (end > i + 1 && steps[i].kind == DB_STEP_SQL) {
+            int rc = pg_restore_state(c, e);
+            if (rc != RW_OK)
+                return rc;
+        }
+        if (end <= i + 1 || !PQenterPipelineMode(c->pg)) {
+            size_t last = end > i ? end : i + 1;
+            for (; i < last; i++) {
+                int rc = pg_run_step(c, &steps[i], e);
+                if (rc != RW_OK)
+                    return rc;
+                *done = i + 1;
+            }
+            continue;
+        }
+        for (size_t k = i; k < end; k++)
+            if (steps[k].kind == DB_STEP_SCRIPT && !c->ran_script)
+                c->ran_script = pg_may_change_session(steps[k].st->sql);
+        size_t ran = 0;
+        int rc = pg_pipeline(c, steps + i, end - i, &ran, e);
+        *done = i + ran;
+        if (rc != RW_OK)
+            return rc;
+        i = end;
+    }
+    return RW_OK;
+}
+
 /* ------------------------------------------------------------- locking */
 
 /* Flyway's advisory lock key for "schema"."table". */
@@ -1288,7 +1512,10 @@ static int postgres_lock(db_conn *c, const char *schema, const char *table, rw_e
         if (attempt == 0)
             log_info("Waiting for the lock on the schema history table held by another "
                      "migration...");
-        pg_sleep_ms(1000);
+        if ((rc = db_lock_wait_ms(1000, e)) != RW_OK) {
+            sb_free(&got);
+            return rc;
+        }
     }
     sb_free(&got);
     return pg_apply_timeouts(c, e);
@@ -1611,6 +1838,7 @@ const db_ops db_postgres_ops = {
     .handles_url = postgres_handles_url,
     .connect = postgres_connect,
     .close = postgres_close,
+    .rebind = postgres_rebind,
     .server_version = postgres_server_version,
     .current_schema = postgres_current_schema,
     .current_user = postgres_current_user,
@@ -1620,6 +1848,7 @@ const db_ops db_postgres_ops = {
     .begin = postgres_begin,
     .commit = postgres_commit,
     .rollback = postgres_rollback,
+    .run_steps = postgres_run_steps,
     .quote_ident = pg_quote_ident,
     .bool_true = "TRUE",
     .bool_false = "FALSE",

@@ -26,9 +26,11 @@ _pg_admin() {
   PGOPTIONS='-c client_min_messages=warning' _pg_client psql postgres -X -q -v ON_ERROR_STOP=1 "$@" >/dev/null
 }
 
+# FILE_COPY: the default strategy (WAL_LOG) writes the whole template
+# through the WAL, twice the server's CPU time of a file copy per database.
 _pg_create_db() {
   _pg_admin "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" \
-    "CREATE DATABASE \"$DB_NAME\" TEMPLATE template0 ENCODING 'UTF8'"
+    "CREATE DATABASE \"$DB_NAME\" TEMPLATE template0 ENCODING 'UTF8' STRATEGY FILE_COPY"
 }
 
 backend_init() {
