@@ -76,6 +76,12 @@ sqlite_case 'each command of a run publishes its own message' '
     of(\"sns\")[of(\"sns\").length - 1].message.status === \"ok\""
 '
 
+sqlite_case 'with -outputType=json the message goes out and stdout stays one JSON document' '
+  rw info -outputType=json -snsTopicArn="$TOPIC" >out 2>err &&
+  node -e "JSON.parse(require(\"fs\").readFileSync(\"out\", \"utf8\"))" &&
+  sns_last "body.command === \"info\" && body.success === true && body.schemaVersionAfter === \"2\""
+'
+
 sqlite_case 'the setting comes from RUNWAY_SNS_TOPIC_ARN or runway.snsTopicArn too' '
   RUNWAY_SNS_TOPIC_ARN="$TOPIC" rw info >out 2>err &&
   sns_last "m.attributes.command.StringValue === \"info\"" &&
@@ -115,7 +121,9 @@ rm -f sql/V4__bad.sql
 
 sqlite_case 'an unreachable SNS endpoint after a successful command: exit 9' '
   AWS_ENDPOINT_URL_SNS="http://127.0.0.1:$port" rw info -snsTopicArn="$TOPIC" >out 2>err; test $? = 9 &&
-  expect_grep "WARNING: SNS: the info result was not published" err
+  expect_grep "WARNING: SNS: the info result was not published" err &&
+  AWS_ENDPOINT_URL_SNS="http://127.0.0.1:$port" rw info -outputType=json -snsTopicArn="$TOPIC" >out 2>err; test $? = 9 &&
+  node -e "JSON.parse(require(\"fs\").readFileSync(\"out\", \"utf8\"))"
 '
 
 sqlite_case 'a malformed snsTopicArn is refused before the database is touched' '
