@@ -40,6 +40,8 @@ struct db_conn {
     bool quiet_notices;           /* while cleaning: "drop cascades to ..." is noise */
     bool pooled;                  /* connected through a pooler (see pg_check_pooler) */
     long server_pid;              /* pg_backend_pid() once connected: the home server process */
+    char *connect_schema;         /* current_schema once set up, until asked for once */
+    char *database;               /* current_database() */
     int lock_depth;               /* behind a pooler: advisory locks taken and not released */
     char *current_schema;         /* the URL's currentSchema, set again by a rebind */
 };
@@ -739,26 +741,57 @@ static int pg_set_search_path(db_conn *c, const rw_config *cfg, rw_err *e)
 /*
  * Session settings: the server notices a vanished client during a long
  * statement (PostgreSQL 14+), so a killed runway's transaction rolls back
- * and its advisory lock goes away promptly.
+ * and its advisory lock goes away promptly.  Set before initSql, which may
+ * choose another interval; without initSql pg_remember_state sets it in
+ * its own query instead, saving a round trip.
  */
-static void pg_session_setup(db_conn *c)
+#define PG_CHECK_INTERVAL "set_config('client_connection_check_interval', '2s', false)"
+
+static bool pg_check_interval_supported(db_conn *c)
 {
-    if (PQserverVersion(c->pg) >= 140000) {
-        PGresult *res = PQexec(c->pg, "SET client_connection_check_interval = '2s'");
-        PQclear(res);
-    }
+    return PQserverVersion(c->pg) >= 140000;
 }
 
-/* The role and search_path a migration may change and Flyway restores. */
-static int pg_remember_state(db_conn *c, rw_err *e)
+static void pg_session_setup(db_conn *c)
 {
-    PGresult *res = PQexec(c->pg, "SELECT current_user, current_setting('search_path')");
+    PGresult *res = PQexec(c->pg, "SELECT " PG_CHECK_INTERVAL);
+    PQclear(res);
+}
+
+static char *pg_dup_value(PGresult *res, int col)
+{
+    return xstrdup(PQgetisnull(res, 0, col) ? "" : PQgetvalue(res, 0, col));
+}
+
+/*
+ * The role and search_path a migration may change and Flyway restores,
+ * the server process (see pg_check_pooler; a rebind keeps the one found
+ * first), and what the session asks next (schema, database): one round
+ * trip instead of five.
+ */
+static int pg_remember_state(db_conn *c, bool set_interval, rw_err *e)
+{
+    PGresult *res = PQexec(c->pg, set_interval ? "SELECT current_user, "
+                                                 "current_setting('search_path'), pg_backend_pid(), "
+                                                 "current_schema, current_database(), "
+                                                 PG_CHECK_INTERVAL
+                                               : "SELECT current_user, "
+                                                 "current_setting('search_path'), pg_backend_pid(), "
+                                                 "current_schema, current_database()");
     int rc = RW_OK;
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
         rc = pg_fail_result(c, res, e);
     } else {
-        c->original_role = xstrdup(PQgetvalue(res, 0, 0));
-        c->original_search_path = xstrdup(PQgetvalue(res, 0, 1));
+        free(c->original_role);
+        free(c->original_search_path);
+        free(c->connect_schema);
+        free(c->database);
+        c->original_role = pg_dup_value(res, 0);
+        c->original_search_path = pg_dup_value(res, 1);
+        if (!c->server_pid)
+            c->server_pid = atol(PQgetvalue(res, 0, 2));
+        c->connect_schema = pg_dup_value(res, 3);
+        c->database = pg_dup_value(res, 4);
     }
     PQclear(res);
     return rc;
@@ -858,9 +891,8 @@ static bool pg_probe_shares_server(const pg_params *p, long pid)
  */
 static int pg_check_pooler(db_conn *c, const pg_params *p, rw_err *e)
 {
-    int rc = pg_server_pid(c, &c->server_pid, e);
-    if (rc != RW_OK || c->server_pid == PQbackendPID(c->pg))
-        return rc;
+    if (c->server_pid == PQbackendPID(c->pg))
+        return RW_OK;
     c->pooled = true;
     log_debug("Connected through a pooler (server process %ld)", c->server_pid);
     if (pg_probe_shares_server(p, c->server_pid))
@@ -935,7 +967,10 @@ static int pg_fail_off_home(db_conn *c, rw_err *e)
  */
 static int pg_session_state(db_conn *c, const rw_config *cfg, rw_err *e)
 {
-    pg_session_setup(c);
+    const char *init_sql = pg_cfg(cfg, "initSql");
+    bool interval = pg_check_interval_supported(c);
+    if (interval && init_sql)
+        pg_session_setup(c);
     int rc = RW_OK;
     if (c->current_schema) {
         rc = pg_set_config(c, "search_path", c->current_schema, "currentSchema", e);
@@ -945,7 +980,6 @@ static int pg_session_state(db_conn *c, const rw_config *cfg, rw_err *e)
     rc = pg_apply_timeouts(c, e);
     if (rc != RW_OK)
         return rc;
-    const char *init_sql = pg_cfg(cfg, "initSql");
     if (init_sql) {
         rc = pg_run(c, init_sql, e);
         if (rc != RW_OK) {
@@ -955,7 +989,10 @@ static int pg_session_state(db_conn *c, const rw_config *cfg, rw_err *e)
     }
     rc = pg_set_search_path(c, cfg, e);
     if (rc == RW_OK)
-        rc = pg_remember_state(c, e);
+        rc = pg_remember_state(c, interval && !init_sql, e);
+    /* A server that refuses the setting (it was only ever best effort) still connects. */
+    if (rc != RW_OK && interval && !init_sql && PQtransactionStatus(c->pg) == PQTRANS_IDLE)
+        rc = pg_remember_state(c, false, e);
     return rc;
 }
 
@@ -987,6 +1024,8 @@ static void postgres_close(db_conn *c)
     free(c->original_role);
     free(c->original_search_path);
     free(c->current_schema);
+    free(c->connect_schema);
+    free(c->database);
     free(c);
 }
 
@@ -1068,19 +1107,39 @@ static int postgres_server_version(db_conn *c, strbuf *out, rw_err *e)
     return RW_OK;
 }
 
+/*
+ * The schema read while setting the session up, the first time: a session
+ * asks right after connecting (or a rebind).  Later the answer can change
+ * (a schema created), so later calls ask the server.
+ */
 static int postgres_current_schema(db_conn *c, strbuf *out, rw_err *e)
 {
-    return pg_query_value(c, "SELECT current_schema", NULL, out, e);
+    if (!c->connect_schema)
+        return pg_query_value(c, "SELECT current_schema", NULL, out, e);
+    sb_reset(out);
+    sb_adds(out, c->connect_schema);
+    free(c->connect_schema);
+    c->connect_schema = NULL;
+    return RW_OK;
 }
 
+/* The role once set up: a script's SET ROLE is undone before runway's own queries. */
 static int postgres_current_user(db_conn *c, strbuf *out, rw_err *e)
 {
-    return pg_query_value(c, "SELECT current_user", NULL, out, e);
+    if (!c->original_role)
+        return pg_query_value(c, "SELECT current_user", NULL, out, e);
+    sb_reset(out);
+    sb_adds(out, c->original_role);
+    return RW_OK;
 }
 
 static int postgres_database_name(db_conn *c, strbuf *out, rw_err *e)
 {
-    return pg_query_value(c, "SELECT current_database()", NULL, out, e);
+    if (!c->database)
+        return pg_query_value(c, "SELECT current_database()", NULL, out, e);
+    sb_reset(out);
+    sb_adds(out, c->database);
+    return RW_OK;
 }
 
 /* ----------------------------------------------------------- execution */

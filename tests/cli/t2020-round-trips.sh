@@ -4,7 +4,7 @@
 # transactional migration costs at most two, whatever its number of
 # statements; statements that must run alone still do.  Counts only, never
 # times.
-# backends: postgresql
+# backends: postgresql mysql
 . ./lib.sh
 command -v node >/dev/null || skip_all "node is not installed (tools/deps.sh installs it)"
 
@@ -77,6 +77,32 @@ INSERT INTO t31 VALUES (3, '"'"'three'"'"');" &&
 	rw migrate &&
 	test "$(db_sql "SELECT string_agg(name, '"'"','"'"' ORDER BY id) FROM t31")" = one,two,three &&
 	test "$(db_sql "SELECT indexname FROM pg_indexes WHERE tablename = '"'"'t31'"'"'")" = t31_id
+'
+fi
+
+if [ "$RUNWAY_TEST_BACKEND" = mysql ]; then
+test_expect_success 'stored programs and CALL run alone between batched statements' '
+	write_migration V30__proc.sql "CREATE TABLE t30 (id INT); -- a trailing comment
+DELIMITER //
+CREATE PROCEDURE p30() BEGIN INSERT INTO t30 VALUES (1); SELECT * FROM t30; END//
+DELIMITER ;
+CALL p30();
+INSERT INTO t30 VALUES (2) # another
+;
+SELECT COUNT(*) FROM t30;" &&
+	rw migrate &&
+	test "$(db_sql "SELECT GROUP_CONCAT(id ORDER BY id) FROM t30")" = 1,2
+'
+
+test_expect_success 'a DELIMITER block of two statements is still sent, and rejected, as one' '
+	write_migration V31__block.sql "CREATE TABLE t31 (id INT);
+DELIMITER //
+INSERT INTO t31 VALUES (1); INSERT INTO t31 VALUES (2)//
+DELIMITER ;" &&
+	must_fail "$RUNWAY_BIN" -url="$DB_URL" migrate &&
+	expect_grep "Line       : 3" err &&
+	test "$(db_sql "SELECT COUNT(*) FROM t31")" = 0 &&
+	rw repair >/dev/null && rm sql/V31__block.sql && db_sql "DROP TABLE t31"
 '
 fi
 
