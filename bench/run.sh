@@ -39,9 +39,11 @@
 #   BENCH_LATENCY_RUNS the latency run: 1000 migrations, "ddl", 1000 us each
 #                      way, one timed run per tool ("" kinds: no latency run)
 #   BENCH_BEFORE       an older runway binary: it runs next to runway in the
-#                      applies at N = 1,000, the round-trip counts, the
-#                      latency run and the memory of every command at the
-#                      largest size, for the before/after section
+#                      applies at N = 1,000 (of BENCH_BEFORE_KINDS: all),
+#                      the round-trip counts, the latency run and the
+#                      memory of every command at the largest size, for
+#                      the before/after section; BENCH_BEFORE_LABEL names
+#                      it on the page (a commit)
 #   BENCH_DOC          file to write (docs/benchmarks.md; the quick mode
 #                      writes benchmarks-quick.md next to the binary)
 #   BENCH_KEEP=1       keep the scratch directory
@@ -78,6 +80,7 @@ latency_n=${BENCH_LATENCY_N:-1000}
 latency_kinds=${BENCH_LATENCY_KINDS-ddl}
 latency_delay_us=${BENCH_LATENCY_DELAY_US:-1000}
 latency_runs=${BENCH_LATENCY_RUNS:-1}
+before_kinds=${BENCH_BEFORE_KINDS:-$kinds}
 largest=$(printf '%s\n' $sizes | sort -n | tail -n 1)
 
 # Scratch space on tmpfs when there is one: the database files and the
@@ -312,7 +315,7 @@ history_count() { # DB TOOL
 # minute).  runway-before, when given, runs at 1,000.
 tools_for() { # DB KIND N
   local t="client runway" p
-  [ -n "$runway_before" ] && [ "$3" = 1000 ] && t="$t runway-before"
+  [ -n "$runway_before" ] && [ "$3" = 1000 ] && [[ " $before_kinds " == *" $2 "* ]] && t="$t runway-before"
   for p in $peers; do
     if [ "$p" = sqitch ] && [ "$3" -gt "$sqitch_max" ]; then continue; fi
     if [ "$3" -gt 1000 ] && { [ "$1" != sqlite ] || [ "$p" = sqitch ]; }; then continue; fi
@@ -321,11 +324,12 @@ tools_for() { # DB KIND N
   echo "$t"
 }
 # Timed apply runs: fewer at the largest size, where one run takes seconds,
-# and one for sqitch from 1,000 migrations (a client process per change).
+# and one for sqitch from 100 migrations (a client process per change: a
+# quarter of a second each on a busy machine).
 runs_for() { # DB TOOL N
   if [ "$3" -ge "$largest" ] && [ "$largest" -gt 1000 ]; then
     case "$1:$2" in sqlite:client|sqlite:runway) echo "$runs_large" ;; *) echo 1 ;; esac
-  elif [ "$2" = sqitch ] && [ "$3" -ge 1000 ]; then
+  elif [ "$2" = sqitch ] && [ "$3" -ge 100 ]; then
     echo 1
   else
     echo "$runs"
@@ -356,10 +360,10 @@ with_url() { # DB TOOL CMD...
 # this size, joins the rotation.  Sets pair_ms[TOOL]; a tool whose run
 # failed is left out.
 declare -A pair_ms
-bench_pair_apply() { # DB N SETDIR
-  local db=$1 n=$2 set=$3 r round tool ms order members=(client runway) i
+bench_pair_apply() { # DB KIND N SETDIR
+  local db=$1 kind=$2 n=$3 set=$4 r round tool ms order members=(client runway) i
   local -A samples=()
-  [[ " $(tools_for "$db" - "$n") " == *" runway-before "* ]] && members+=(runway-before)
+  [[ " $(tools_for "$db" "$kind" "$n") " == *" runway-before "* ]] && members+=(runway-before)
   r=$(runs_for "$db" runway "$n")
   [ "$n" -le 1000 ] && r=$pair_runs
   pair_ms=()
@@ -427,7 +431,7 @@ bench_tool() { # DB KIND N TOOL SETDIR
   # they get ten runs: three left one busy moment decide the median.
   local rr=10 w=2
   [ "$tool" = sqitch ] && rr=3 w=0
-  [ "$tool" = sqitch ] && [ "$n" -ge 1000 ] && rr=1
+  [ "$tool" = sqitch ] && [ "$n" -ge 100 ] && rr=1
   [ "$quick" = 1 ] && rr=3
   for op in noop info; do
     if [ $op = noop ]; then cmd=("${noop_cmd[@]}"); else cmd=("${info_cmd[@]}"); fi
@@ -526,8 +530,8 @@ bench_round_trips() { # DB KIND N SETDIR
 
 # The latency run: the apply of N migrations through latproxy holding each
 # direction DELAY_US, for the client, runway (and runway-before), dbmate
-# and sql-migrate; first the client and runway through the proxy with no
-# delay, which shows what the proxy itself costs.  Recorded as op
+# and sql-migrate; first runway through the proxy with no
+# delay, which (against its direct apply) shows what the proxy costs.  Recorded as op
 # "latency" (and "latency0"), with the proxy's round trips per run and
 # its mean lateness in the extra columns.
 bench_latency() {
@@ -544,7 +548,7 @@ bench_latency() {
           [ "$tool" = sqitch ] && continue   # a client process per change: minutes
           if [ "$delay" = 0 ]; then
             op=latency0
-            case "$tool" in client|runway) ;; *) continue ;; esac
+            [ "$tool" = runway ] || continue
           else
             op=latency
           fi
@@ -676,15 +680,16 @@ bench_startup
 bench_sizes
 bench_latency
 
-for db in $dbs; do
-  for n in $sizes; do
+# Every database at one size before the next size: the small sets first.
+for n in $sizes; do
+  for db in $dbs; do
     ks=$kinds
     [ "$n" = "$largest" ] && [ "$largest" -gt 1000 ] && ks=$kinds_large
     for kind in $ks; do
       set_dir=$work/sets/$db-$kind-$n
       make_set "$db" "$kind" "$n" "$set_dir" || exit 1
       say "$db, $kind, N=$n:"
-      bench_pair_apply "$db" "$n" "$set_dir"
+      bench_pair_apply "$db" "$kind" "$n" "$set_dir"
       for tool in $(tools_for "$db" "$kind" "$n"); do
         bench_tool "$db" "$kind" "$n" "$tool" "$set_dir"
       done
@@ -703,6 +708,7 @@ fi
 mkdir -p "$(dirname "$doc")"
 machine_description > "$work/machine.md"
 awk -v machine="$work/machine.md" -v elapsed="$elapsed" -v quick="$quick" \
+    -v before_label="${BENCH_BEFORE_LABEL:-${BENCH_BEFORE:-}}" \
     -v head="$here/doc-head.md" -v tail="$here/doc-tail.md" \
     -f "$here/report.awk" "$results" > "$doc.tmp" || exit 1
 mv "$doc.tmp" "$doc"

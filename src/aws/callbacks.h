@@ -31,6 +31,12 @@ void aws_metrics_write(FILE *out, const char *command, json_t *report, bool succ
  * (operation, success, migrationsExecuted, versions, error; "truncated": true).
  */
 char *aws_report_text(json_t *report, size_t max);
+/*
+ * The report as compact JSON when it fits in max bytes, else NULL; written
+ * into a buffer that stops at max, so an oversized report is never held
+ * whole as text beside its tree.
+ */
+char *aws_report_text_within(json_t *report, size_t max);
 
 /* The failure's error code and message from a report (Flyway's two error shapes). */
 void aws_report_error(json_t *report, const char **code, const char **message);

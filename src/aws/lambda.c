@@ -195,7 +195,8 @@ static void command_run(const runtime *rt, const invocation *inv, const char *na
         if (!cmd) rw_fail(e, RW_ERR_CONFIGURATION, "unknown command '%s' in the event", name);
     }
     aws_heartbeat *hb = NULL;
-    if (cmd && aws_heartbeat_start(cfg, &hb, e) != RW_OK) cmd = NULL;
+    if (cmd && (aws_report_check(cfg, e) != RW_OK || aws_heartbeat_start(cfg, &hb, e) != RW_OK))
+        cmd = NULL;
     if (cmd) {
         rw_run r = {.cfg = cfg, .json = true, .out = NULL, .deadline_ms = command_deadline(inv)};
         rw_err_clear(&r.err);
@@ -295,9 +296,8 @@ static int runtime_respond(const runtime *rt, const invocation *inv, json_t *res
 {
     char *path = xasprintf("/invocation/%s/response", inv->request_id);
     /* Lambda refuses a larger result (413) and the answer would be lost. */
-    char *body = json_dumps(result, JSON_COMPACT);
-    if (strlen(body) > LAMBDA_RESULT_MAX) {
-        free(body);
+    char *body = aws_report_text_within(result, LAMBDA_RESULT_MAX);
+    if (!body) {
         log_warn("the result is over Lambda's 6 MB limit: returning its summary instead");
         body = aws_report_text(result, 0);
     }

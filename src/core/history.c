@@ -217,29 +217,36 @@ int history_refresh(rw_db *db, rw_history *h, rw_err *e)
     return rc;
 }
 
-int history_insert_row(rw_db *db, rw_history *h, const rw_history_row *row, rw_err *e)
+void history_insert_write(const rw_db *db, const rw_history *h, const rw_history_row *row,
+                          history_write *w)
 {
-    char rank[32], checksum[32], exec_time[32];
-    snprintf(rank, sizeof rank, "%d", row->installed_rank);
-    snprintf(checksum, sizeof checksum, "%d", (int)row->checksum);
-    snprintf(exec_time, sizeof exec_time, "%d", row->execution_time);
-    strbuf sql = STRBUF_INIT;
-    sb_addf(&sql,
+    memset(w, 0, sizeof *w);
+    snprintf(w->rank, sizeof w->rank, "%d", row->installed_rank);
+    snprintf(w->checksum, sizeof w->checksum, "%d", (int)row->checksum);
+    snprintf(w->exec_time, sizeof w->exec_time, "%d", row->execution_time);
+    sb_addf(&w->sql,
             "INSERT INTO %s (installed_rank, version, description, type, script, checksum, "
             "installed_by, execution_time, success) VALUES (?, ?, ?, ?, ?, ?, ?, ?, %s)",
             h->qualified, row->success ? db->ops->bool_true : db->ops->bool_false);
-    const char *params[] = {rank,
+    const char *params[] = {w->rank,
                             row->version,
                             row->description,
                             row->type,
                             row->script,
-                            row->has_checksum ? checksum : NULL,
+                            row->has_checksum ? w->checksum : NULL,
                             row->installed_by ? row->installed_by : "",
-                            exec_time};
-    int rc = db->ops->query(db->conn, sql.buf, params, 8, NULL, NULL, e);
-    sb_free(&sql);
-    if (rc != RW_OK)
-        return rc;
+                            w->exec_time};
+    memcpy(w->params, params, sizeof params);
+    w->step = (db_step){.kind = DB_STEP_SQL, .sql = w->sql.buf, .params = w->params, .nparams = 8};
+}
+
+void history_write_free(history_write *w)
+{
+    sb_free(&w->sql);
+}
+
+void history_insert_done(rw_history *h, const rw_history_row *row)
+{
     rw_history_row *r = history_append(h);
     r->installed_rank = row->installed_rank;
     if (row->version)
@@ -251,7 +258,17 @@ int history_insert_row(rw_db *db, rw_history *h, const rw_history_row *row, rw_e
     r->checksum = row->checksum;
     r->execution_time = row->execution_time;
     r->success = row->success;
-    return RW_OK;
+}
+
+int history_insert_row(rw_db *db, rw_history *h, const rw_history_row *row, rw_err *e)
+{
+    history_write w;
+    history_insert_write(db, h, row, &w);
+    int rc = db->ops->query(db->conn, w.step.sql, w.step.params, w.step.nparams, NULL, NULL, e);
+    history_write_free(&w);
+    if (rc == RW_OK)
+        history_insert_done(h, row);
+    return rc;
 }
 
 int history_update_row(rw_db *db, rw_history *h, int rank, const char *description,
@@ -315,21 +332,34 @@ static void history_row_done(rw_history *h, int rank, int execution_ms, bool suc
     }
 }
 
-int history_complete_row(rw_db *db, rw_history *h, int rank, int execution_ms, rw_err *e)
+void history_complete_write(const rw_db *db, const rw_history *h, int rank, int execution_ms,
+                            history_write *w)
 {
-    char r[32], ms[32];
-    snprintf(r, sizeof r, "%d", rank);
-    snprintf(ms, sizeof ms, "%d", execution_ms);
-    strbuf sql = STRBUF_INIT;
-    sb_addf(&sql,
+    memset(w, 0, sizeof *w);
+    snprintf(w->rank, sizeof w->rank, "%d", rank);
+    snprintf(w->exec_time, sizeof w->exec_time, "%d", execution_ms);
+    sb_addf(&w->sql,
             "UPDATE %s SET execution_time = ?, success = %s, installed_on = CURRENT_TIMESTAMP "
             "WHERE installed_rank = ?",
             h->qualified, db->ops->bool_true);
-    const char *params[] = {ms, r};
-    int rc = db->ops->query(db->conn, sql.buf, params, 2, NULL, NULL, e);
-    sb_free(&sql);
+    w->params[0] = w->exec_time;
+    w->params[1] = w->rank;
+    w->step = (db_step){.kind = DB_STEP_SQL, .sql = w->sql.buf, .params = w->params, .nparams = 2};
+}
+
+void history_complete_done(rw_history *h, int rank, int execution_ms)
+{
+    history_row_done(h, rank, execution_ms, true);
+}
+
+int history_complete_row(rw_db *db, rw_history *h, int rank, int execution_ms, rw_err *e)
+{
+    history_write w;
+    history_complete_write(db, h, rank, execution_ms, &w);
+    int rc = db->ops->query(db->conn, w.step.sql, w.step.params, w.step.nparams, NULL, NULL, e);
+    history_write_free(&w);
     if (rc == RW_OK)
-        history_row_done(h, rank, execution_ms, true);
+        history_complete_done(h, rank, execution_ms);
     return rc;
 }
 

@@ -56,6 +56,29 @@ void history_expect(rw_history *h, size_t more);
 int history_next_rank(const rw_history *h);
 /* Inserts row (its installed_rank must be set) and appends it to h. */
 int history_insert_row(rw_db *db, rw_history *h, const rw_history_row *row, rw_err *e);
+
+/*
+ * A history write as one step of a batch (db_run_steps), so that it can
+ * share a round trip with the migration's statements or its COMMIT.  The
+ * SQL and its parameters live in the struct until history_write_free();
+ * the matching _done() updates h once the step ran.
+ */
+typedef struct history_write {
+    db_step step;
+    strbuf sql;
+    char rank[32], checksum[32], exec_time[32];
+    const char *params[8];
+} history_write;
+
+/* history_insert_row() as a step; row's strings must outlive it. */
+void history_insert_write(const rw_db *db, const rw_history *h, const rw_history_row *row,
+                          history_write *w);
+void history_insert_done(rw_history *h, const rw_history_row *row);
+/* history_complete_row() as a step. */
+void history_complete_write(const rw_db *db, const rw_history *h, int rank, int execution_ms,
+                            history_write *w);
+void history_complete_done(rw_history *h, int rank, int execution_ms);
+void history_write_free(history_write *w);
 int history_update_row(rw_db *db, rw_history *h, int rank, const char *description,
                        const char *type, const int32_t *checksum, rw_err *e);
 int history_delete_failed(rw_db *db, rw_history *h, rw_err *e);

@@ -498,6 +498,113 @@ static migrate_outcome migrate_step_fail(migrate_step *st, bool tx, strbuf *why)
 }
 
 /*
+ * Whether a step can go to the database as two batches (see
+ * migrate_step_batched): it runs in a transaction, the driver batches, and
+ * no per-migration callback has to run between BEGIN and the statements.
+ */
+static bool migrate_step_batches(const migrate_step *st, bool tx)
+{
+    return tx && st->s->db.ops->run_steps && !session_has_callbacks(st->s, "beforeEachMigrate") &&
+           !session_has_callbacks(st->s, "afterEachMigrate");
+}
+
+/* A failed statement of a batch, described as session_exec_counted() does. */
+static void migrate_note_statement(const migrate_step *st, const sql_statement *x, rw_err *e)
+{
+    snprintf(e->path, sizeof e->path, "%s", st->m->path);
+    e->line = x->line;
+    snprintf(e->statement, sizeof e->statement, "%s", x->sql);
+}
+
+/*
+ * Round trip one: BEGIN, the first history row where one is written before
+ * running (migrate_write_first_row) and the statements.  A stop is checked
+ * before and after, as between statements one at a time.
+ */
+static int migrate_batch_statements(migrate_step *st, rw_err *e)
+{
+    rw_session *s = st->s;
+    bool skip = config_get_bool(s->cfg, "skipExecutingMigrations");
+    size_t nstmts = skip ? 0 : st->script.len;
+    db_step *steps = xcalloc(nstmts + 2, sizeof *steps);
+    size_t n = 0;
+    if (!st->group)
+        steps[n++] = (db_step){.kind = DB_STEP_BEGIN};
+    rw_history_row row = {0};
+    history_write first = {0};
+    size_t first_at = 0; /* 1 + the index of the first-row INSERT, or 0 */
+    if (!s->db.ops->ddl_transactions && !st->group) {
+        session_fill_row(s, st->m, &row);
+        row.installed_rank = history_next_rank(&s->hist);
+        row.success = false;
+        history_insert_write(&s->db, &s->hist, &row, &first);
+        steps[n++] = first.step;
+        first_at = n;
+    }
+    size_t nbefore = n;
+    for (size_t i = 0; i < nstmts; i++) {
+        log_debug("Executing SQL: %s", st->script.stmts[i].sql);
+        steps[n++] = (db_step){.kind = DB_STEP_SCRIPT, .st = &st->script.stmts[i]};
+    }
+    size_t done = 0;
+    int64_t t0 = rw_now_ms();
+    int rc = stop_requested() ? stop_fail(e) : db_run_steps(&s->db, steps, n, &done, e);
+    st->elapsed_ms = (int)(rw_now_ms() - t0);
+    if (first_at && done >= first_at) {
+        history_insert_done(&s->hist, &row);
+        st->first_rank = row.installed_rank;
+    }
+    st->ran = done > nbefore ? done - nbefore : 0;
+    if (stop_requested())
+        rc = stop_fail(e);
+    if (rc != RW_OK && done >= nbefore && done < n)
+        migrate_note_statement(st, steps[done].st, e);
+    if (first_at)
+        history_write_free(&first);
+    history_row_free(&row);
+    free(steps);
+    return rc;
+}
+
+/* Round trip two: the history row, completed or written now, and COMMIT. */
+static int migrate_batch_record(migrate_step *st, rw_err *e)
+{
+    rw_session *s = st->s;
+    rw_history_row row = {0};
+    history_write w;
+    if (st->first_rank) {
+        history_complete_write(&s->db, &s->hist, st->first_rank, st->elapsed_ms, &w);
+    } else {
+        session_fill_row(s, st->m, &row);
+        row.installed_rank = history_next_rank(&s->hist);
+        row.execution_time = st->elapsed_ms;
+        history_insert_write(&s->db, &s->hist, &row, &w);
+    }
+    db_step steps[2] = {w.step, {.kind = DB_STEP_COMMIT}};
+    size_t done = 0;
+    int rc = db_run_steps(&s->db, steps, st->group ? 1 : 2, &done, e);
+    if (done >= 1 && st->first_rank)
+        history_complete_done(&s->hist, st->first_rank, st->elapsed_ms);
+    else if (done >= 1)
+        history_insert_done(&s->hist, &row);
+    history_write_free(&w);
+    history_row_free(&row);
+    return rc;
+}
+
+/*
+ * A transactional step in two round trips: the statements travel with
+ * their BEGIN, the history row with its COMMIT.  Failures leave the same
+ * state behind as the one-call-per-statement path, so migrate_step_run
+ * handles both alike.
+ */
+static int migrate_step_batched(migrate_step *st, rw_err *e)
+{
+    int rc = migrate_batch_statements(st, e);
+    return rc == RW_OK ? migrate_batch_record(st, e) : rc;
+}
+
+/*
  * One step, run while the caller holds the history lock: its own
  * transaction (unless grouped or non-transactional), the statements, the
  * history row, commit.
@@ -511,7 +618,8 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
     if (rc != RW_OK)
         return rc;
     bool tx = st->group || migrate_wants_tx(s, m, &st->script);
-    if (!st->group && tx)
+    bool batched = migrate_step_batches(st, tx);
+    if (!st->group && tx && !batched)
         rc = ops->begin(s->db.conn, e);
     if (rc == RW_OK && m->type == MIG_REPEATABLE)
         log_info("Migrating schema %s with repeatable migration \"%s\"", session_schema_quoted(s),
@@ -519,19 +627,23 @@ static int migrate_step_run(migrate_step *st, rw_err *e)
     else if (rc == RW_OK)
         log_info("Migrating schema %s to version \"%s%s%s\"", session_schema_quoted(s),
                  m->version.text, *m->description ? " - " : "", m->description);
-    if (rc == RW_OK)
-        rc = migrate_write_first_row(st, e);
-    int64_t t0 = rw_now_ms();
-    if (rc == RW_OK)
-        rc = migrate_exec_one(st, tx, e);
-    st->elapsed_ms = (int)(rw_now_ms() - t0);
-    if (rc == RW_OK) {
-        if (st->first_rank)
-            rc = history_complete_row(&s->db, &s->hist, st->first_rank, st->elapsed_ms, e);
-        else
-            rc = session_record(s, m, st->elapsed_ms, true, e);
-        if (rc == RW_OK && tx && !st->group)
-            rc = ops->commit(s->db.conn, e);
+    if (batched && rc == RW_OK) {
+        rc = migrate_step_batched(st, e);
+    } else {
+        if (rc == RW_OK)
+            rc = migrate_write_first_row(st, e);
+        int64_t t0 = rw_now_ms();
+        if (rc == RW_OK)
+            rc = migrate_exec_one(st, tx, e);
+        st->elapsed_ms = (int)(rw_now_ms() - t0);
+        if (rc == RW_OK) {
+            if (st->first_rank)
+                rc = history_complete_row(&s->db, &s->hist, st->first_rank, st->elapsed_ms, e);
+            else
+                rc = session_record(s, m, st->elapsed_ms, true, e);
+            if (rc == RW_OK && tx && !st->group)
+                rc = ops->commit(s->db.conn, e);
+        }
     }
     if (rc != RW_OK) {
         strbuf why = STRBUF_INIT;

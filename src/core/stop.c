@@ -130,10 +130,17 @@ static void *stop_watcher(void *arg)
     return NULL;
 }
 
+/* How the drivers learn, between polls of the migration lock, that the run is to stop. */
+static int stop_check_for_db(rw_err *e)
+{
+    return stop_requested() ? stop_fail(e) : RW_OK;
+}
+
 int stop_init(rw_err *e)
 {
     if (wake_pipe[0] >= 0)
         return RW_OK;
+    db_set_stop_check(stop_check_for_db);
     if (pipe(wake_pipe) != 0)
         return rw_fail(e, RW_ERROR, "cannot create the signal pipe: %s", strerror(errno));
     for (int i = 0; i < 2; i++)

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -394,6 +396,33 @@ int64_t rw_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * /proc/self/exe names the executable; where /proc is not mounted (a
+ * chroot, a minimal container) the path the kernel was asked to run
+ * (AT_EXECFN) does, made absolute against the working directory, which
+ * nothing has changed this early in a run's life.
+ */
+bool rw_executable_dir(char *buf, size_t n)
+{
+    char path[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (len > 0) {
+        path[len] = '\0';
+    } else {
+        const char *execfn = (const char *)getauxval(AT_EXECFN);
+        if (!execfn || !realpath(execfn, path))
+            return false;
+    }
+    char *slash = strrchr(path, '/');
+    if (!slash)
+        return false;
+    *slash = '\0';
+    if (strlen(path) + 1 > n)
+        return false;
+    memcpy(buf, path, strlen(path) + 1);
+    return true;
 }
 
 size_t rw_edit_distance(const char *a, const char *b)

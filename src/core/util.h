@@ -137,6 +137,11 @@ char *rw_trim(char *s);
 int rw_parse_bool(const char *s, bool *out);
 /* Monotonic milliseconds. */
 int64_t rw_now_ms(void);
+/*
+ * The folder of the running executable, without a trailing slash, into buf
+ * (size n); false when it cannot be told.
+ */
+bool rw_executable_dir(char *buf, size_t n);
 /* qsort that accepts an empty (possibly NULL) array. */
 void rw_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /*

@@ -3,8 +3,10 @@
  */
 #include "db/db.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const db_ops *const drivers[] = {&db_sqlite_ops, &db_postgres_ops, &db_mysql_ops};
 
@@ -29,6 +31,36 @@ bool db_error_is_refusal(const rw_err *e)
     /* MySQL and MariaDB: access denied (1044, 1045, 1698), unknown database (1049). */
     return e->sql_errcode == 1044 || e->sql_errcode == 1045 || e->sql_errcode == 1698 ||
            e->sql_errcode == 1049;
+}
+
+/* One step through the driver's single calls: the behaviour a batch must match. */
+static int db_run_step(rw_db *db, const db_step *step, rw_err *e)
+{
+    switch (step->kind) {
+    case DB_STEP_BEGIN:
+        return db->ops->begin(db->conn, e);
+    case DB_STEP_COMMIT:
+        return db->ops->commit(db->conn, e);
+    case DB_STEP_SCRIPT:
+        return db->ops->exec(db->conn, step->st, e);
+    case DB_STEP_SQL:
+        return db->ops->query(db->conn, step->sql, step->params, step->nparams, NULL, NULL, e);
+    }
+    return rw_fail(e, RW_ERROR, "unknown batch step %d", (int)step->kind);
+}
+
+int db_run_steps(rw_db *db, const db_step *steps, size_t n, size_t *done, rw_err *e)
+{
+    *done = 0;
+    if (db->ops->run_steps)
+        return db->ops->run_steps(db->conn, steps, n, done, e);
+    for (size_t i = 0; i < n; i++) {
+        int rc = db_run_step(db, &steps[i], e);
+        if (rc != RW_OK)
+            return rc;
+        *done = i + 1;
+    }
+    return RW_OK;
 }
 
 int db_open(const rw_config *cfg, rw_db *db, rw_err *e)
@@ -65,4 +97,47 @@ void db_close(rw_db *db)
         db->ops->close(db->conn);
     db->ops = NULL;
     db->conn = NULL;
+}
+
+static db_stop_check stop_check;
+
+void db_set_stop_check(db_stop_check check)
+{
+    stop_check = check;
+}
+
+int db_check_stop(rw_err *e)
+{
+    return stop_check ? stop_check(e) : RW_OK;
+}
+
+/* Says what the stop interrupted, after the stop's own words. */
+static int db_stopped_waiting_for_lock(rw_err *e)
+{
+    size_t n = strlen(e->msg);
+    snprintf(e->msg + n, sizeof e->msg - n,
+             " while waiting for the lock on the schema history table, held by another "
+             "migration; this run changed nothing while it waited");
+    return e->code;
+}
+
+/*
+ * Sleeps in short slices, so a stop (a signal, the deadline) ends the wait
+ * within a tenth of a second rather than after the whole pause: the
+ * watcher that cancels a running statement has nothing to cancel here.
+ */
+int db_lock_wait_ms(long ms, rw_err *e)
+{
+    int64_t until = rw_now_ms() + ms;
+    for (;;) {
+        if (db_check_stop(e) != RW_OK)
+            return db_stopped_waiting_for_lock(e);
+        int64_t left = until - rw_now_ms();
+        if (left <= 0)
+            return RW_OK;
+        long slice = left < 100 ? (long)left : 100;
+        struct timespec ts = {0, slice * 1000000L};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
+    }
 }

@@ -18,6 +18,21 @@ typedef struct db_cancel db_cancel; /* what stopping a running statement needs, 
 /* Called once per result row; vals[i] is NULL for SQL NULL. Non-zero stops. */
 typedef int (*db_row_fn)(void *ud, int ncols, const char *const *vals, rw_err *e);
 
+/*
+ * One step of a batch (see db_ops.run_steps): transaction control, a
+ * statement of a migration script, or runway's own SQL (a history row)
+ * with '?' parameters and no rows of interest.
+ */
+typedef enum db_step_kind { DB_STEP_BEGIN, DB_STEP_COMMIT, DB_STEP_SCRIPT, DB_STEP_SQL } db_step_kind;
+
+typedef struct db_step {
+    db_step_kind kind;
+    const sql_statement *st;     /* DB_STEP_SCRIPT */
+    const char *sql;             /* DB_STEP_SQL */
+    const char *const *params;
+    int nparams;
+} db_step;
+
 typedef struct db_ops {
     const char *name;            /* "sqlite", "postgresql", "mysql" */
     const char *product;         /* "SQLite", "PostgreSQL", "MySQL" */
@@ -55,6 +70,14 @@ typedef struct db_ops {
     int (*begin)(db_conn *c, rw_err *e);
     int (*commit)(db_conn *c, rw_err *e);
     int (*rollback)(db_conn *c, rw_err *e);
+    /*
+     * Optional: runs steps in order as begin, exec, query and commit would,
+     * in as few round trips as the protocol allows, and stops at the first
+     * failure, which e describes as the single call would have.  *done
+     * counts the steps that completed.  Steps that must run alone (COPY,
+     * stored programs) still do.  NULL: db_run_steps() runs them one by one.
+     */
+    int (*run_steps)(db_conn *c, const db_step *steps, size_t n, size_t *done, rw_err *e);
 
     /* Appends the quoted identifier. */
     void (*quote_ident)(strbuf *out, const char *ident);
@@ -121,12 +144,32 @@ typedef struct rw_db {
     db_conn *conn;
 } rw_db;
 
+/* Runs steps with the driver's run_steps, or one call per step where it has none. */
+int db_run_steps(rw_db *db, const db_step *steps, size_t n, size_t *done, rw_err *e);
+
 /*
  * True when a connection error says the server answered and refused: a
  * wrong password or user, no access, an unknown database.  Waiting does not
  * fix these, unlike a server that is not reachable yet.
  */
 bool db_error_is_refusal(const rw_err *e);
+
+/*
+ * Waiting on another process (the migration lock) must end as soon as the
+ * run is asked to stop, as a running statement does.  The stop module tells
+ * how to know (db_set_stop_check: RW_OK, or fills e with why the run
+ * stops); without one nothing stops a wait.
+ */
+typedef int (*db_stop_check)(rw_err *e);
+void db_set_stop_check(db_stop_check check);
+/* RW_OK, or the stop's error when the run was asked to stop. */
+int db_check_stop(rw_err *e);
+/*
+ * Sleeps ms while waiting for the migration lock, or less: when the run is
+ * asked to stop, returns at once with the stop's error, saying it came
+ * while waiting for that lock.
+ */
+int db_lock_wait_ms(long ms, rw_err *e);
 
 /* Finds the driver for cfg's url and connects; errors name the redacted URL. */
 int db_open(const rw_config *cfg, rw_db *db, rw_err *e);

@@ -239,6 +239,7 @@ void db_dryrun_wrap(rw_db *db, FILE *out, const char *header)
     c->ops.begin = dry_begin;
     c->ops.commit = dry_commit;
     c->ops.rollback = dry_rollback;
+    c->ops.run_steps = NULL; /* one step at a time, each through the calls above */
     c->ops.lock = dry_lock;
     c->ops.unlock = dry_lock;
     c->ops.schema_exists = dry_schema_exists;

@@ -3,9 +3,10 @@
  *
  * URLs: jdbc:mysql://host[:port][/db][?k=v&...], jdbc:mariadb://..., and
  * mysql://[user[:password]@]host[:port][/db][?k=v&...] (mariadb:// too).
- * Statements are sent one at a time over the text protocol with
- * multi-statements off; '?' parameters are escaped by the client library for
- * the connection's character set (utf8mb4).  MySQL cannot roll DDL back, so
+ * Statements go over the text protocol, a migration's together as one
+ * multi-statement query (my_run_steps) and stored programs alone, with
+ * multi-statements off; '?' parameters are escaped by the client library
+ * for the connection's character set (utf8mb4).  MySQL cannot roll DDL back, so
  * the driver says ddl_transactions=false and the engine records a failed
  * migration as Flyway does.  The cross-process lock is Flyway's named lock,
  * so runway and Flyway exclude each other.
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <mysql.h>
@@ -35,6 +37,10 @@ struct db_conn {
     long lock_attempts; /* GET_LOCK rounds before giving up; -1: forever (Flyway's way) */
     bool charset_dirty; /* a script statement may have changed the connection charset */
     bool db_dirty;      /* home_db may not be the selected database (USE, DROP, not yet made) */
+    bool multi;         /* multi-statement queries are on (see my_set_multi) */
+    char *id_db;        /* DATABASE() and the user, read together (see my_identity) */
+    char *id_user;
+    bool id_valid;      /* no statement ran and no database was selected since */
 };
 
 /* TLS modes, from weakest to strictest (Connector/J's sslMode names). */
@@ -390,6 +396,27 @@ static int my_check_tls(MYSQL *m, const my_target *t, rw_err *e)
     return RW_OK;
 }
 
+/*
+ * libmariadb loads the authentication plugins a MySQL 8 (caching_sha2_password)
+ * or MariaDB ed25519 login needs from the folder it was built with, which
+ * only a Debian install has.  The Lambda zip carries them in lib/plugin
+ * beside bootstrap: point libmariadb there when that folder exists, unless
+ * MARIADB_PLUGIN_DIR (which libmariadb reads itself) says otherwise.
+ */
+static void my_set_plugin_dir(MYSQL *m)
+{
+    const char *env = getenv("MARIADB_PLUGIN_DIR");
+    if (env && *env)
+        return;
+    char dir[PATH_MAX];
+    if (!rw_executable_dir(dir, sizeof dir - sizeof "/lib/plugin"))
+        return;
+    strcat(dir, "/lib/plugin");
+    struct stat st;
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+        mysql_optionsv(m, MYSQL_PLUGIN_DIR, dir);
+}
+
 /* One connection attempt to one host; on failure fills e and returns NULL. */
 static MYSQL *my_connect_once(const my_target *t, const char *host_entry, rw_err *e)
 {
@@ -412,6 +439,7 @@ static MYSQL *my_connect_once(const my_target *t, const char *host_entry, rw_err
     /* Like JDBC, a host name always means TCP; a socket is used only when asked for. */
     enum mysql_protocol_type proto = t->socket ? MYSQL_PROTOCOL_SOCKET : MYSQL_PROTOCOL_TCP;
     mysql_optionsv(m, MYSQL_OPT_PROTOCOL, &proto);
+    my_set_plugin_dir(m);
     my_apply_tls(m, t);
 
     char *host = NULL;
@@ -422,7 +450,7 @@ static MYSQL *my_connect_once(const my_target *t, const char *host_entry, rw_err
     }
     MYSQL *ok = mysql_real_connect(m, t->socket ? "localhost" : host, t->user ? t->user : "",
                                    t->password, t->database, port, t->socket,
-                                   CLIENT_MULTI_RESULTS);
+                                   CLIENT_MULTI_RESULTS | CLIENT_MULTI_STATEMENTS);
     free(host);
     if (!ok) {
         my_fail_from(m, RW_ERR_DB_CONNECTION, e);
@@ -526,6 +554,8 @@ static void my_close_conn(db_conn *c)
     if (c->m)
         mysql_close(c->m);
     free(c->home_db);
+    free(c->id_db);
+    free(c->id_user);
     free(c);
 }
 
@@ -567,6 +597,7 @@ static int my_connect(const rw_config *cfg, db_conn **out, rw_err *e)
     db_conn *c = xcalloc(1, sizeof *c);
     c->m = m;
     c->mariadb = strstr(mysql_get_server_info(m), "MariaDB") != NULL;
+    c->multi = true; /* CLIENT_MULTI_STATEMENTS */
     c->home_db = my_home_database(cfg, t.database);
     /* It may not exist yet: begin() tries again. */
     c->db_dirty = c->home_db && mysql_select_db(c->m, c->home_db) != 0;
@@ -739,12 +770,32 @@ static bool my_may_change_database(const char *sql)
            strcasestr(sql, "DATABASE") || strcasestr(sql, "SCHEMA");
 }
 
+/*
+ * Turns multi-statement queries on or off, a round trip when it changes.
+ * A statement holding a ';' (a DELIMITER block) runs with them off: the
+ * server then rejects a block of two statements as the one statement it
+ * was sent as, instead of running both.  Batches need them on.
+ */
+static int my_set_multi(db_conn *c, bool on, rw_err *e)
+{
+    if (c->multi == on)
+        return RW_OK;
+    if (mysql_set_server_option(c->m, on ? MYSQL_OPTION_MULTI_STATEMENTS_ON
+                                         : MYSQL_OPTION_MULTI_STATEMENTS_OFF) != 0)
+        return my_fail_from(c->m, RW_ERR_SQL, e);
+    c->multi = on;
+    return RW_OK;
+}
+
 static int my_exec(db_conn *c, const sql_statement *st, rw_err *e)
 {
+    c->id_valid = false;
     if (my_may_change_charset(st->sql))
         c->charset_dirty = true;
     if (my_may_change_database(st->sql))
         c->db_dirty = true;
+    if (memchr(st->sql, ';', st->len) && my_set_multi(c, false, e) != RW_OK)
+        return e->code;
     return my_run(c, st->sql, st->len, e);
 }
 
@@ -758,8 +809,10 @@ static int my_begin(db_conn *c, rw_err *e)
     if (my_restore_charset(c, e) != RW_OK)
         return e->code;
     /* Only when a script may have moved away from it (or dropped it): a round trip each. */
-    if (c->home_db && c->db_dirty)
+    if (c->home_db && c->db_dirty) {
         c->db_dirty = mysql_select_db(c->m, c->home_db) != 0;
+        c->id_valid = false;
+    }
     return my_run(c, "START TRANSACTION", strlen("START TRANSACTION"), e);
 }
 
@@ -781,6 +834,187 @@ static int my_commit(db_conn *c, rw_err *e) { return my_finish(c, "COMMIT", e); 
 
 static int my_rollback(db_conn *c, rw_err *e) { return my_finish(c, "ROLLBACK", e); }
 
+/* ---------------------------------------------------------------- batches */
+
+/* One step through the single calls, as db_run_steps() runs it without a batch. */
+static int my_run_step(db_conn *c, const db_step *step, rw_err *e)
+{
+    switch (step->kind) {
+    case DB_STEP_BEGIN:
+        return my_begin(c, e);
+    case DB_STEP_COMMIT:
+        return my_commit(c, e);
+    case DB_STEP_SCRIPT:
+        return my_exec(c, step->st, e);
+    case DB_STEP_SQL:
+        return my_query(c, step->sql, step->params, step->nparams, NULL, NULL, e);
+    }
+    return rw_fail(e, RW_ERROR, "unknown batch step %d", (int)step->kind);
+}
+
+/* Whether sql starts with word (after blanks and comments), as a whole word. */
+static bool my_starts_with_word(const char *sql, const char *word)
+{
+    for (;;) {
+        while (isspace((unsigned char)*sql))
+            sql++;
+        if (sql[0] == '#' || (sql[0] == '-' && sql[1] == '-' && isspace((unsigned char)sql[2])))
+            sql += strcspn(sql, "\n");
+        else if (sql[0] == '/' && sql[1] == '*' && sql[2] != '!' && strstr(sql + 2, "*/"))
+            sql = strstr(sql + 2, "*/") + 2;
+        else
+            break;
+    }
+    size_t n = strlen(word);
+    return strncasecmp(sql, word, n) == 0 && !isalnum((unsigned char)sql[n]) && sql[n] != '_';
+}
+
+/*
+ * Whether a statement must go alone: one holding a ';' (a stored program
+ * from a DELIMITER block, or text that must not be cut in two), and CALL
+ * or EXECUTE, which may answer with any number of results, so that the
+ * results of a batch could no longer be matched to its statements.
+ */
+static bool my_step_runs_alone(const db_step *step)
+{
+    if (step->kind != DB_STEP_SCRIPT)
+        return false;
+    const sql_statement *st = step->st;
+    return memchr(st->sql, ';', st->len) || !st->transactional ||
+           my_starts_with_word(st->sql, "CALL") || my_starts_with_word(st->sql, "EXECUTE");
+}
+
+/*
+ * Where the next batch ends: before a step that must run alone, and before
+ * a step that needs the connection put back first (utf8mb4 for runway's
+ * own SQL, the home database and utf8mb4 for BEGIN) once an earlier
+ * statement may have changed it.
+ */
+static size_t my_batch_end(const db_conn *c, const db_step *steps, size_t from, size_t n)
+{
+    bool charset = c->charset_dirty, db = c->db_dirty;
+    size_t i = from;
+    for (; i < n && !my_step_runs_alone(&steps[i]); i++) {
+        bool needs_restore = steps[i].kind == DB_STEP_SQL    ? charset
+                             : steps[i].kind == DB_STEP_BEGIN ? charset || (db && c->home_db)
+                                                              : false;
+        if (needs_restore && i > from)
+            break;
+        if (steps[i].kind == DB_STEP_SCRIPT) {
+            charset |= my_may_change_charset(steps[i].st->sql);
+            db |= my_may_change_database(steps[i].st->sql);
+        }
+    }
+    return i;
+}
+
+/* Appends one step's SQL to a multi-statement query. */
+static int my_add_step(db_conn *c, const db_step *step, strbuf *q, rw_err *e)
+{
+    if (q->len)
+        sb_adds(q, "\n;"); /* on a line of its own: the statement may end in a -- comment */
+    switch (step->kind) {
+    case DB_STEP_BEGIN:
+        sb_adds(q, "START TRANSACTION");
+        return RW_OK;
+    case DB_STEP_COMMIT:
+        sb_adds(q, "COMMIT");
+        return RW_OK;
+    case DB_STEP_SCRIPT:
+        c->id_valid = false;
+        if (my_may_change_charset(step->st->sql))
+            c->charset_dirty = true;
+        if (my_may_change_database(step->st->sql))
+            c->db_dirty = true;
+        sb_add(q, step->st->sql, step->st->len);
+        return RW_OK;
+    case DB_STEP_SQL:
+        return my_bind(c, step->sql, step->params, step->nparams, q, e);
+    }
+    return rw_fail(e, RW_ERROR, "unknown batch step %d", (int)step->kind);
+}
+
+/*
+ * Sends steps as one multi-statement query: one round trip.  The server
+ * answers each statement with one result and stops at the first error,
+ * which mysql_next_result() reports in place of that statement's result,
+ * so the failing step is known exactly.
+ */
+static int my_batch(db_conn *c, const db_step *steps, size_t n, size_t *done, rw_err *e)
+{
+    *done = 0;
+    if (steps[0].kind == DB_STEP_BEGIN && c->home_db && c->db_dirty) {
+        c->db_dirty = mysql_select_db(c->m, c->home_db) != 0;
+        c->id_valid = false;
+    }
+    if ((steps[0].kind == DB_STEP_BEGIN || steps[0].kind == DB_STEP_SQL) &&
+        my_restore_charset(c, e) != RW_OK)
+        return e->code;
+    if (my_set_multi(c, true, e) != RW_OK)
+        return e->code;
+    strbuf q = STRBUF_INIT;
+    int rc = RW_OK;
+    for (size_t i = 0; i < n && rc == RW_OK; i++)
+        rc = my_add_step(c, &steps[i], &q, e);
+    if (rc == RW_OK && mysql_real_query(c->m, sb_str(&q), (unsigned long)q.len) != 0)
+        rc = my_fail_from(c->m, RW_ERR_SQL, e);
+    sb_free(&q);
+    for (size_t i = 0; rc == RW_OK; i++) {
+        MYSQL_RES *res = mysql_store_result(c->m);
+        if (res)
+            mysql_free_result(res);
+        else if (mysql_field_count(c->m) != 0)
+            rc = my_fail_from(c->m, RW_ERR_SQL, e);
+        if (rc != RW_OK)
+            break;
+        *done = i + 1 < n ? i + 1 : n;
+        int more = mysql_next_result(c->m);
+        if (more > 0)
+            rc = my_fail_from(c->m, RW_ERR_SQL, e);
+        if (more != 0)
+            break;
+    }
+    /* A COMMIT that ran: a script's SET autocommit=0 must not outlive it (see my_finish). */
+    bool committed = false;
+    for (size_t i = 0; i < *done; i++)
+        committed |= steps[i].kind == DB_STEP_COMMIT;
+    if (rc == RW_OK && committed && !(c->m->server_status & SERVER_STATUS_AUTOCOMMIT) &&
+        mysql_autocommit(c->m, 1) != 0)
+        rc = my_fail_from(c->m, RW_ERR_SQL, e);
+    if (rc == RW_OK && *done < n)
+        rc = rw_fail(e, RW_ERR_SQL, "MySQL answered %zu of %zu statements sent together", *done, n);
+    return rc;
+}
+
+/*
+ * A migration's BEGIN, first history row and statements, or its history
+ * update and COMMIT, as one multi-statement query: one round trip where
+ * one statement at a time took one each.  Steps that must run alone run
+ * between batches, one at a time.
+ */
+static int my_run_steps(db_conn *c, const db_step *steps, size_t n, size_t *done, rw_err *e)
+{
+    *done = 0;
+    size_t i = 0;
+    while (i < n) {
+        size_t end = my_batch_end(c, steps, i, n);
+        if (end <= i + 1) {
+            int rc = my_run_step(c, &steps[i], e);
+            if (rc != RW_OK)
+                return rc;
+            *done = ++i;
+            continue;
+        }
+        size_t ran = 0;
+        int rc = my_batch(c, steps + i, end - i, &ran, e);
+        *done = i + ran;
+        if (rc != RW_OK)
+            return rc;
+        i = end;
+    }
+    return RW_OK;
+}
+
 /* ---------------------------------------------------------------- metadata */
 
 static int my_server_version(db_conn *c, strbuf *out, rw_err *e)
@@ -801,19 +1035,60 @@ static int my_server_version(db_conn *c, strbuf *out, rw_err *e)
     return RW_OK;
 }
 
+/* Row callback keeping DATABASE() and the user (NULL as empty). */
+static int my_identity_row(void *ud, int ncols, const char *const *vals, rw_err *e)
+{
+    (void)e;
+    db_conn *c = ud;
+    if (ncols < 2)
+        return 0;
+    free(c->id_db);
+    free(c->id_user);
+    c->id_db = xstrdup(vals[0] ? vals[0] : "");
+    c->id_user = xstrdup(vals[1] ? vals[1] : "");
+    c->id_valid = true;
+    return 0;
+}
+
+/*
+ * A session asks for the schema, the user and the database right after
+ * connecting: one query answers all three, until a statement runs or
+ * another database is selected.
+ */
+static int my_identity(db_conn *c, rw_err *e)
+{
+    if (c->id_valid)
+        return RW_OK;
+    int rc = my_query(c, "SELECT DATABASE(), SUBSTRING_INDEX(USER(),'@',1)", NULL, 0,
+                      my_identity_row, c, e);
+    if (rc == RW_OK && !c->id_valid)
+        rc = rw_fail(e, RW_ERR_SQL, "MySQL returned no row for SELECT DATABASE(), USER()");
+    return rc;
+}
+
 static int my_current_schema(db_conn *c, strbuf *out, rw_err *e)
 {
-    return my_scalar(c, "SELECT DATABASE()", NULL, 0, out, e);
+    int rc = my_identity(c, e);
+    if (rc == RW_OK) {
+        sb_reset(out);
+        sb_adds(out, c->id_db);
+    }
+    return rc;
 }
 
 static int my_current_user(db_conn *c, strbuf *out, rw_err *e)
 {
-    return my_scalar(c, "SELECT SUBSTRING_INDEX(USER(),'@',1)", NULL, 0, out, e);
+    int rc = my_identity(c, e);
+    if (rc == RW_OK) {
+        sb_reset(out);
+        sb_adds(out, c->id_user);
+    }
+    return rc;
 }
 
 static int my_database_name(db_conn *c, strbuf *out, rw_err *e)
 {
-    return my_scalar(c, "SELECT DATABASE()", NULL, 0, out, e);
+    return my_current_schema(c, out, e);
 }
 
 static void my_quote_ident(strbuf *out, const char *ident)
@@ -847,13 +1122,6 @@ static char *my_lock_name(const char *schema, const char *table)
     return name;
 }
 
-static void my_sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
 /*
  * Waits for the named lock as Flyway does: GET_LOCK with a 10 s timeout,
  * again and again, with no limit unless lockRetryCount was set.  The server
@@ -869,9 +1137,14 @@ static int my_lock(db_conn *c, const char *schema, const char *table, rw_err *e)
     int64_t started = rw_now_ms();
     for (long attempt = 1;; attempt++) {
         rc = my_scalar(c, "SELECT GET_LOCK(?,10)", params, 1, &got, e);   /* Flyway's 10 s */
-        if (rc != RW_OK)
+        if (rc == RW_OK && strcmp(sb_str(&got), "1") == 0)
             break;
-        if (strcmp(sb_str(&got), "1") == 0)
+        /* A stop cancels the waiting GET_LOCK (KILL QUERY): the stop is the reason. */
+        if (db_lock_wait_ms(0, e) != RW_OK) {
+            rc = e->code;
+            break;
+        }
+        if (rc != RW_OK)
             break;
         if (got.len == 0) {
             rc = rw_fail(e, RW_ERR_LOCK, "Unable to acquire the MySQL named lock %s", name);
@@ -887,7 +1160,8 @@ static int my_lock(db_conn *c, const char *schema, const char *table, rw_err *e)
         }
         log_info("Waiting for lock %s on %s.%s (held by another migration for %ld s)", name,
                  schema, table, (long)((rw_now_ms() - started) / 1000));
-        my_sleep_ms(100);
+        if ((rc = db_lock_wait_ms(100, e)) != RW_OK)
+            break;
     }
     sb_free(&got);
     free(name);
@@ -1192,6 +1466,7 @@ const db_ops db_mysql_ops = {
     .begin = my_begin,
     .commit = my_commit,
     .rollback = my_rollback,
+    .run_steps = my_run_steps,
     .quote_ident = my_quote_ident,
     .bool_true = "1",
     .bool_false = "0",

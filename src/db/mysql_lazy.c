@@ -79,3 +79,8 @@ int STDCALL mysql_set_character_set(MYSQL *mysql, const char *csname)
 }
 
 unsigned long STDCALL mysql_thread_id(MYSQL *mysql) { MY_CALL(0, mysql_thread_id, mysql); }
+
+int STDCALL mysql_set_server_option(MYSQL *mysql, enum enum_mysql_set_option option)
+{
+    MY_CALL(1, mysql_set_server_option, mysql, option);
+}

@@ -40,6 +40,8 @@ struct db_conn {
     bool quiet_notices;           /* while cleaning: "drop cascades to ..." is noise */
     bool pooled;                  /* connected through a pooler (see pg_check_pooler) */
     long server_pid;              /* pg_backend_pid() once connected: the home server process */
+    char *connect_schema;         /* current_schema once set up, until asked for once */
+    char *database;               /* current_database() */
     int lock_depth;               /* behind a pooler: advisory locks taken and not released */
     char *current_schema;         /* the URL's currentSchema, set again by a rebind */
 };
@@ -739,26 +741,57 @@ static int pg_set_search_path(db_conn *c, const rw_config *cfg, rw_err *e)
 /*
  * Session settings: the server notices a vanished client during a long
  * statement (PostgreSQL 14+), so a killed runway's transaction rolls back
- * and its advisory lock goes away promptly.
+ * and its advisory lock goes away promptly.  Set before initSql, which may
+ * choose another interval; without initSql pg_remember_state sets it in
+ * its own query instead, saving a round trip.
  */
-static void pg_session_setup(db_conn *c)
+#define PG_CHECK_INTERVAL "set_config('client_connection_check_interval', '2s', false)"
+
+static bool pg_check_interval_supported(db_conn *c)
 {
-    if (PQserverVersion(c->pg) >= 140000) {
-        PGresult *res = PQexec(c->pg, "SET client_connection_check_interval = '2s'");
-        PQclear(res);
-    }
+    return PQserverVersion(c->pg) >= 140000;
 }
 
-/* The role and search_path a migration may change and Flyway restores. */
-static int pg_remember_state(db_conn *c, rw_err *e)
+static void pg_session_setup(db_conn *c)
 {
-    PGresult *res = PQexec(c->pg, "SELECT current_user, current_setting('search_path')");
+    PGresult *res = PQexec(c->pg, "SELECT " PG_CHECK_INTERVAL);
+    PQclear(res);
+}
+
+static char *pg_dup_value(PGresult *res, int col)
+{
+    return xstrdup(PQgetisnull(res, 0, col) ? "" : PQgetvalue(res, 0, col));
+}
+
+/*
+ * The role and search_path a migration may change and Flyway restores,
+ * the server process (see pg_check_pooler; a rebind keeps the one found
+ * first), and what the session asks next (schema, database): one round
+ * trip instead of five.
+ */
+static int pg_remember_state(db_conn *c, bool set_interval, rw_err *e)
+{
+    PGresult *res = PQexec(c->pg, set_interval ? "SELECT current_user, "
+                                                 "current_setting('search_path'), pg_backend_pid(), "
+                                                 "current_schema, current_database(), "
+                                                 PG_CHECK_INTERVAL
+                                               : "SELECT current_user, "
+                                                 "current_setting('search_path'), pg_backend_pid(), "
+                                                 "current_schema, current_database()");
     int rc = RW_OK;
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
         rc = pg_fail_result(c, res, e);
     } else {
-        c->original_role = xstrdup(PQgetvalue(res, 0, 0));
-        c->original_search_path = xstrdup(PQgetvalue(res, 0, 1));
+        free(c->original_role);
+        free(c->original_search_path);
+        free(c->connect_schema);
+        free(c->database);
+        c->original_role = pg_dup_value(res, 0);
+        c->original_search_path = pg_dup_value(res, 1);
+        if (!c->server_pid)
+            c->server_pid = atol(PQgetvalue(res, 0, 2));
+        c->connect_schema = pg_dup_value(res, 3);
+        c->database = pg_dup_value(res, 4);
     }
     PQclear(res);
     return rc;
@@ -858,9 +891,8 @@ static bool pg_probe_shares_server(const pg_params *p, long pid)
  */
 static int pg_check_pooler(db_conn *c, const pg_params *p, rw_err *e)
 {
-    int rc = pg_server_pid(c, &c->server_pid, e);
-    if (rc != RW_OK || c->server_pid == PQbackendPID(c->pg))
-        return rc;
+    if (c->server_pid == PQbackendPID(c->pg))
+        return RW_OK;
     c->pooled = true;
     log_debug("Connected through a pooler (server process %ld)", c->server_pid);
     if (pg_probe_shares_server(p, c->server_pid))
@@ -935,7 +967,10 @@ static int pg_fail_off_home(db_conn *c, rw_err *e)
  */
 static int pg_session_state(db_conn *c, const rw_config *cfg, rw_err *e)
 {
-    pg_session_setup(c);
+    const char *init_sql = pg_cfg(cfg, "initSql");
+    bool interval = pg_check_interval_supported(c);
+    if (interval && init_sql)
+        pg_session_setup(c);
     int rc = RW_OK;
     if (c->current_schema) {
         rc = pg_set_config(c, "search_path", c->current_schema, "currentSchema", e);
@@ -945,7 +980,6 @@ static int pg_session_state(db_conn *c, const rw_config *cfg, rw_err *e)
     rc = pg_apply_timeouts(c, e);
     if (rc != RW_OK)
         return rc;
-    const char *init_sql = pg_cfg(cfg, "initSql");
     if (init_sql) {
         rc = pg_run(c, init_sql, e);
         if (rc != RW_OK) {
@@ -955,7 +989,10 @@ static int pg_session_state(db_conn *c, const rw_config *cfg, rw_err *e)
     }
     rc = pg_set_search_path(c, cfg, e);
     if (rc == RW_OK)
-        rc = pg_remember_state(c, e);
+        rc = pg_remember_state(c, interval && !init_sql, e);
+    /* A server that refuses the setting (it was only ever best effort) still connects. */
+    if (rc != RW_OK && interval && !init_sql && PQtransactionStatus(c->pg) == PQTRANS_IDLE)
+        rc = pg_remember_state(c, false, e);
     return rc;
 }
 
@@ -987,6 +1024,8 @@ static void postgres_close(db_conn *c)
     free(c->original_role);
     free(c->original_search_path);
     free(c->current_schema);
+    free(c->connect_schema);
+    free(c->database);
     free(c);
 }
 
@@ -1068,19 +1107,39 @@ static int postgres_server_version(db_conn *c, strbuf *out, rw_err *e)
     return RW_OK;
 }
 
+/*
+ * The schema read while setting the session up, the first time: a session
+ * asks right after connecting (or a rebind).  Later the answer can change
+ * (a schema created), so later calls ask the server.
+ */
 static int postgres_current_schema(db_conn *c, strbuf *out, rw_err *e)
 {
-    return pg_query_value(c, "SELECT current_schema", NULL, out, e);
+    if (!c->connect_schema)
+        return pg_query_value(c, "SELECT current_schema", NULL, out, e);
+    sb_reset(out);
+    sb_adds(out, c->connect_schema);
+    free(c->connect_schema);
+    c->connect_schema = NULL;
+    return RW_OK;
 }
 
+/* The role once set up: a script's SET ROLE is undone before runway's own queries. */
 static int postgres_current_user(db_conn *c, strbuf *out, rw_err *e)
 {
-    return pg_query_value(c, "SELECT current_user", NULL, out, e);
+    if (!c->original_role)
+        return pg_query_value(c, "SELECT current_user", NULL, out, e);
+    sb_reset(out);
+    sb_adds(out, c->original_role);
+    return RW_OK;
 }
 
 static int postgres_database_name(db_conn *c, strbuf *out, rw_err *e)
 {
-    return pg_query_value(c, "SELECT current_database()", NULL, out, e);
+    if (!c->database)
+        return pg_query_value(c, "SELECT current_database()", NULL, out, e);
+    sb_reset(out);
+    sb_adds(out, c->database);
+    return RW_OK;
 }
 
 /* ----------------------------------------------------------- execution */
@@ -1266,6 +1325,188 @@ static int postgres_rollback(db_conn *c, rw_err *e)
     return pg_run(c, "ROLLBACK", e);
 }
 
+/* ------------------------------------------------------------- batches */
+
+/* One step through the single calls, as db_run_steps() runs it without a batch. */
+static int pg_run_step(db_conn *c, const db_step *step, rw_err *e)
+{
+    switch (step->kind) {
+    case DB_STEP_BEGIN:
+        return postgres_begin(c, e);
+    case DB_STEP_COMMIT:
+        return postgres_commit(c, e);
+    case DB_STEP_SCRIPT:
+        return postgres_exec(c, step->st, e);
+    case DB_STEP_SQL:
+        return postgres_query(c, step->sql, step->params, step->nparams, NULL, NULL, e);
+    }
+    return rw_fail(e, RW_ERROR, "unknown batch step %d", (int)step->kind);
+}
+
+/* Skips blanks and comments, so that the first word of a statement can be read. */
+static const char *pg_skip_comments(const char *p)
+{
+    for (;;) {
+        while (isspace((unsigned char)*p))
+            p++;
+        if (p[0] == '-' && p[1] == '-') {
+            p += strcspn(p, "\n");
+        } else if (p[0] == '/' && p[1] == '*') {
+            const char *end = strstr(p + 2, "*/");
+            if (!end)
+                return p;
+            p = end + 2;
+        } else {
+            return p;
+        }
+    }
+}
+
+/*
+ * Whether a step cannot travel in a pipeline: COPY (libpq refuses it
+ * there), a statement the splitter says must run outside a transaction
+ * (the pipeline is one), and a transaction behind a pooler, which starts
+ * with pg_begin_at_home's check.
+ */
+static bool pg_step_runs_alone(const db_conn *c, const db_step *step)
+{
+    if (step->kind == DB_STEP_BEGIN)
+        return c->pooled;
+    if (step->kind != DB_STEP_SCRIPT)
+        return false;
+    const char *sql = pg_skip_comments(step->st->sql);
+    return step->st->copy_data || !step->st->transactional ||
+           (strncasecmp(sql, "COPY", 4) == 0 && !isalnum((unsigned char)sql[4]) && sql[4] != '_');
+}
+
+/* Fills e for the step whose result failed, naming what it ran. */
+static int pg_fail_step(db_conn *c, const db_step *step, PGresult *res, rw_err *e)
+{
+    if (step->kind == DB_STEP_SCRIPT)
+        return pg_fail_statement(c, step->st, res, e);
+    pg_fail_result(c, res, e);
+    if (step->kind == DB_STEP_SQL)
+        snprintf(e->statement, sizeof e->statement, "%s", step->sql);
+    return e->code;
+}
+
+/* Queues one step in the pipeline; false when libpq could not. */
+static bool pg_send_step(db_conn *c, const db_step *step)
+{
+    const char *sql = step->kind == DB_STEP_BEGIN    ? "BEGIN"
+                      : step->kind == DB_STEP_COMMIT ? "COMMIT"
+                      : step->kind == DB_STEP_SCRIPT ? step->st->sql
+                                                     : NULL;
+    if (sql)
+        return PQsendQueryParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0) == 1;
+    char *numbered = pg_number_placeholders(step->sql);
+    int sent = PQsendQueryParams(c->pg, numbered, step->nparams, NULL, step->params, NULL, NULL, 0);
+    free(numbered);
+    return sent == 1;
+}
+
+/*
+ * Sends steps as one pipeline ending in one Sync: one round trip.  The
+ * server stops at the first error and skips the rest up to the Sync
+ * (PGRES_PIPELINE_ABORTED), so the failing step is known exactly.  Each
+ * step's results are read in order, so server notices are shown in the
+ * order they came.  Every result is read, also after a failure, so the
+ * connection leaves pipeline mode usable.
+ */
+static int pg_pipeline(db_conn *c, const db_step *steps, size_t n, size_t *done, rw_err *e)
+{
+    *done = 0;
+    size_t sent = 0;
+    while (sent < n && pg_send_step(c, &steps[sent]))
+        sent++;
+    bool synced = PQpipelineSync(c->pg) == 1;
+    int rc = RW_OK;
+    for (size_t i = 0; i < sent; i++) {
+        PGresult *res;
+        while ((res = PQgetResult(c->pg)) != NULL) {
+            ExecStatusType st = PQresultStatus(res);
+            if (rc == RW_OK && !pg_result_ok(res))
+                rc = st == PGRES_PIPELINE_ABORTED ? pg_fail_result(c, NULL, e)
+                                                  : pg_fail_step(c, &steps[i], res, e);
+            PQclear(res);
+        }
+        if (rc == RW_OK)
+            *done = i + 1;
+    }
+    /* The Sync's own result; the connection is broken when it never comes. */
+    for (PGresult *res; synced && (res = PQgetResult(c->pg)) != NULL;) {
+        bool sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+        PQclear(res);
+        if (sync)
+            break;
+    }
+    if (!PQexitPipelineMode(c->pg) && rc == RW_OK)
+        rc = pg_fail_result(c, NULL, e);
+    if (rc == RW_OK && (sent < n || !synced))
+        rc = pg_fail_step(c, &steps[sent < n ? sent : n - 1], NULL, e);
+    return rc;
+}
+
+/*
+ * Where the next pipeline ends: before a step that must run alone, and
+ * before runway's own SQL once a statement may have changed the role or
+ * search_path, which pg_restore_state must put back first.
+ */
+static size_t pg_pipeline_end(const db_conn *c, const db_step *steps, size_t from, size_t n)
+{
+    bool session_changed = c->ran_script;
+    size_t i = from;
+    for (; i < n && !pg_step_runs_alone(c, &steps[i]); i++) {
+        if (steps[i].kind == DB_STEP_SQL && session_changed && i > from)
+            break;
+        if (steps[i].kind == DB_STEP_SCRIPT)
+            session_changed |= pg_may_change_session(steps[i].st->sql);
+    }
+    return i;
+}
+
+/*
+ * A migration's BEGIN and statements, or its history row and COMMIT, in
+ * libpq's pipeline mode (PostgreSQL 14's libpq, any server since 7.4):
+ * one round trip where one statement at a time took one each.  Steps that
+ * must run alone run between pipelines; without pipeline support in the
+ * loaded libpq every step runs alone.
+ */
+static int postgres_run_steps(db_conn *c, const db_step *steps, size_t n, size_t *done, rw_err *e)
+{
+    *done = 0;
+    size_t i = 0;
+    while (i < n) {
+        size_t end = pg_pipeline_end(c, steps, i, n);
+        /* Restoring takes queries of its own, which a pipeline cannot hold. */
+        if (end > i + 1 && steps[i].kind == DB_STEP_SQL) {
+            int rc = pg_restore_state(c, e);
+            if (rc != RW_OK)
+                return rc;
+        }
+        if (end <= i + 1 || !PQenterPipelineMode(c->pg)) {
+            size_t last = end > i ? end : i + 1;
+            for (; i < last; i++) {
+                int rc = pg_run_step(c, &steps[i], e);
+                if (rc != RW_OK)
+                    return rc;
+                *done = i + 1;
+            }
+            continue;
+        }
+        for (size_t k = i; k < end; k++)
+            if (steps[k].kind == DB_STEP_SCRIPT && !c->ran_script)
+                c->ran_script = pg_may_change_session(steps[k].st->sql);
+        size_t ran = 0;
+        int rc = pg_pipeline(c, steps + i, end - i, &ran, e);
+        *done = i + ran;
+        if (rc != RW_OK)
+            return rc;
+        i = end;
+    }
+    return RW_OK;
+}
+
 /* ------------------------------------------------------------- locking */
 
 /* Flyway's advisory lock key for "schema"."table". */
@@ -1330,7 +1571,10 @@ static int postgres_lock(db_conn *c, const char *schema, const char *table, rw_e
         if (attempt == 0)
             log_info("Waiting for the lock on the schema history table held by another "
                      "migration...");
-        pg_sleep_ms(1000);
+        if ((rc = db_lock_wait_ms(1000, e)) != RW_OK) {
+            sb_free(&got);
+            return rc;
+        }
     }
     sb_free(&got);
     return pg_apply_timeouts(c, e);
@@ -1663,6 +1907,7 @@ const db_ops db_postgres_ops = {
     .begin = postgres_begin,
     .commit = postgres_commit,
     .rollback = postgres_rollback,
+    .run_steps = postgres_run_steps,
     .quote_ident = pg_quote_ident,
     .bool_true = "TRUE",
     .bool_false = "FALSE",

@@ -119,3 +119,7 @@ int PQcancel(PGcancel *cancel, char *errbuf, int errbufsize)
 {
     PQ_CALL(0, PQcancel, cancel, errbuf, errbufsize);
 }
+
+int PQenterPipelineMode(PGconn *conn) { PQ_CALL(0, PQenterPipelineMode, conn); }
+int PQexitPipelineMode(PGconn *conn) { PQ_CALL(0, PQexitPipelineMode, conn); }
+int PQpipelineSync(PGconn *conn) { PQ_CALL(0, PQpipelineSync, conn); }

@@ -334,16 +334,18 @@ static int sqlite_lock(db_conn *c, const char *schema, const char *table, rw_err
             return RW_OK;
         if (errno != EWOULDBLOCK && errno != EINTR)
             break;
-        if (retries >= 0 && waited_ms >= retries * 1000) {
+        bool gave_up = retries >= 0 && waited_ms >= retries * 1000;
+        if (gave_up)
+            rw_fail(e, RW_ERR_LOCK,
+                    "Another runway holds the lock on %s; gave up after %ld s. Configure "
+                    "the wait with the 'lockRetryCount' option (-1: forever)",
+                    c->path, retries);
+        if (gave_up || db_lock_wait_ms(100, e) != RW_OK) {
             close(c->lock_fd);
             c->lock_fd = -1;
             c->lock_depth = 0;
-            return rw_fail(e, RW_ERR_LOCK,
-                           "Another runway holds the lock on %s; gave up after %ld s. Configure "
-                           "the wait with the 'lockRetryCount' option (-1: forever)",
-                           c->path, retries);
+            return e->code;
         }
-        usleep(100000);
     }
     close(c->lock_fd);
     c->lock_fd = -1;

@@ -244,4 +244,28 @@ test_expect_success 'a run waiting on the lock gives up after lockRetryCount sec
 	)
 '
 
+test_expect_success 'SIGTERM while waiting for the lock ends the wait: exit 143, one line, nothing applied' '
+	mkdir stopped && (
+		cd stopped && mkdir sql && echo "CREATE TABLE a (id INT);" >sql/V1__a.sql &&
+		"$RUNWAY_BIN" -url=jdbc:sqlite:s.db info >/dev/null 2>&1;
+		flock s.db sleep 60 &
+		holder=$!
+		sleep 0.5
+		"$RUNWAY_BIN" -url=jdbc:sqlite:s.db -lockRetryCount=-1 migrate >out 2>err &
+		waiter=$!
+		for _ in $(seq 1 100); do grep -q "Creating Schema History\|does not exist yet" err && break; sleep 0.1; done
+		sleep 0.5
+		start=$(date +%s)
+		kill -TERM $waiter; wait $waiter; code=$?
+		took=$(( $(date +%s) - start ))
+		kill $holder; wait $holder 2>/dev/null
+		{ test $code = 143 || { echo "exit $code"; cat err; false; }; } &&
+		{ test $took -lt 10 || { echo "took ${took}s: the lock wait went on after the signal"; false; }; } &&
+		grep "^ERROR: " err >errors &&
+		test "$(wc -l <errors)" = 1 &&
+		expect_grep "^ERROR: interrupted by SIGTERM while waiting for the lock on the schema history table" errors &&
+		test -z "$(sqlite3 s.db "SELECT name FROM sqlite_master WHERE name = '"'"'a'"'"'")"
+	)
+'
+
 test_done

@@ -111,4 +111,71 @@ CREATE UNIQUE INDEX CONCURRENTLY big_b_idx ON big (b);" &&
   test "$(db_sql "SELECT count(*) FROM flyway_schema_history WHERE success")" = 3
 '
 
+# Flyway's advisory lock key for "public"."flyway_schema_history", and its low 32 bits.
+LOCK_KEY=77433833903597 LOCK_OBJID=4163491309
+
+# Holds the migration lock from a psql session for up to a minute; HOLDER is its job.
+hold_migration_lock() {
+  db_sql "SELECT pg_advisory_lock($LOCK_KEY), pg_sleep(60)" >/dev/null 2>&1 &
+  HOLDER=$!
+  local i
+  for i in $(seq 1 100); do
+    [ "$(db_sql "SELECT count(*) FROM pg_locks WHERE locktype = ${q}advisory${q}
+                 AND objid = $LOCK_OBJID AND granted")" -gt 0 ] && return 0
+    sleep 0.1
+  done
+  echo "the lock was never taken"; return 1
+}
+
+release_migration_lock() {
+  db_sql "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = ${q}advisory${q}
+          AND objid = $LOCK_OBJID" >/dev/null
+  wait $HOLDER 2>/dev/null
+  true
+}
+
+# Runs migrate in the background until it waits for the lock; WAITER is its pid.
+start_waiting_migrate() {
+  "$RUNWAY_BIN" -url="$DB_URL" "$@" migrate >waiter.out 2>waiter.err &
+  WAITER=$!
+  local i
+  for i in $(seq 1 200); do
+    grep -q "Waiting for the lock" waiter.err && return 0
+    sleep 0.1
+  done
+  echo "migrate never waited for the lock"; cat waiter.err; return 1
+}
+
+test_expect_success 'SIGTERM while waiting for the migration lock ends the wait: exit 143, one line, nothing applied' '
+  { db_reset && rm -rf sql && write_migration V1__a.sql "CREATE TABLE a (id INT);"; } || exit 1
+  hold_migration_lock &&
+  start_waiting_migrate &&
+  start=$(date +%s) &&
+  kill -TERM $WAITER && { wait $WAITER; code=$?; } &&
+  took=$(( $(date +%s) - start )) &&
+  release_migration_lock &&
+  { test $code = 143 || { echo "exit $code"; cat waiter.err; false; }; } &&
+  { test $took -lt 10 || { echo "took ${took}s: the lock wait went on after the signal"; false; }; } &&
+  grep "^ERROR: " waiter.err >errors &&
+  test "$(wc -l <errors)" = 1 &&
+  expect_grep "^ERROR: interrupted by SIGTERM while waiting for the lock on the schema history table" errors &&
+  test "$(db_sql "SELECT count(*) FROM pg_tables WHERE tablename = ${q}a${q}")" = 0
+'
+
+test_expect_success 'after the stopped wait, the next migrate takes the lock and applies' '
+  timeout 60 "$RUNWAY_BIN" -url="$DB_URL" migrate >out 2>err &&
+  test "$(db_sql "SELECT version, success FROM flyway_schema_history WHERE type = ${q}SQL${q}")" = "1|t"
+'
+
+test_expect_success 'SIGINT while waiting for the lock, with JSON output: errorCode INTERRUPTED, exit 130' '
+  write_migration V2__b.sql "CREATE TABLE b (id INT);" &&
+  hold_migration_lock &&
+  start_waiting_migrate -outputType=json &&
+  kill -INT $WAITER && { wait $WAITER; code=$?; } &&
+  release_migration_lock &&
+  { test $code = 130 || { echo "exit $code"; cat waiter.err; false; }; } &&
+  jq -e ".error.errorCode == \"INTERRUPTED\"" waiter.out >/dev/null &&
+  test "$(db_sql "SELECT count(*) FROM flyway_schema_history WHERE version = ${q}2${q}")" = 0
+'
+
 test_done

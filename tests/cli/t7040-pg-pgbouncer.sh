@@ -95,7 +95,8 @@ test_expect_success 'transaction pooling: eight concurrent runs refuse, naming t
     expect_grep "transaction pooling" err.$n &&
     expect_grep "pool_mode=session" err.$n || exit 1
   done &&
-  test -z "$(db_sql "SELECT 1 FROM pg_tables WHERE tablename IN (${q}applied${q}, ${q}flyway_schema_history${q})")"
+  left=$(db_sql "SELECT tablename FROM pg_tables WHERE tablename IN (${q}applied${q}, ${q}flyway_schema_history${q})") &&
+  { test -z "$left" || { echo "left behind: $left"; cat err.*; false; }; }
 '
 
 test_expect_success 'no lock is left behind in the pool: a direct run proceeds at once' '

@@ -56,4 +56,47 @@ test_expect_success 'a session holding the lock under Flyway'"'"'s name makes mi
   test "$(db_sql "SELECT success FROM flyway_schema_history WHERE version = \"13\"")" = 1
 '
 
+# Holds the migration lock from a client session for up to a minute; HOLDER is its job.
+hold_migration_lock() {
+  LOCK_NAME=$(mysql_lock_name "$DB_NAME")
+  _my_client mariadb --batch --skip-column-names \
+    -e "SELECT GET_LOCK(\"$LOCK_NAME\", 0); DO SLEEP(60);" >holder.out 2>&1 &
+  HOLDER=$!
+  for _ in $(seq 1 100); do
+    test "$(db_sql "SELECT IS_USED_LOCK(\"$LOCK_NAME\") IS NOT NULL")" = 1 && return 0
+    sleep 0.1
+  done
+  echo "the lock was never taken"; return 1
+}
+
+release_migration_lock() {
+  kill $HOLDER 2>/dev/null; wait $HOLDER 2>/dev/null
+  db_sql "SELECT RELEASE_LOCK(\"$LOCK_NAME\")" >/dev/null
+  true
+}
+
+# Runs migrate in the background until it waits for the lock; WAITER is its pid.
+start_waiting_migrate() {
+  "$RUNWAY_BIN" -url="$DB_URL" migrate >waiter.out 2>waiter.err &
+  WAITER=$!
+  for _ in $(seq 1 200); do grep -q "Waiting for lock" waiter.err && return 0; sleep 0.1; done
+  echo "migrate never waited for the lock"; cat waiter.err; return 1
+}
+
+test_expect_success 'SIGTERM while waiting for the named lock ends the wait: exit 143, one line, nothing applied' '
+  write_migration V14__stopped.sql "CREATE TABLE stopped (id INT);" &&
+  hold_migration_lock &&
+  start_waiting_migrate &&
+  start=$(date +%s) &&
+  kill -TERM $WAITER && { wait $WAITER; code=$?; } &&
+  took=$(( $(date +%s) - start )) &&
+  release_migration_lock &&
+  { test $code = 143 || { echo "exit $code"; cat waiter.err; false; }; } &&
+  { test $took -lt 8 || { echo "took ${took}s: the lock wait went on after the signal"; false; }; } &&
+  grep "^ERROR: " waiter.err >errors &&
+  test "$(wc -l <errors)" = 1 &&
+  expect_grep "^ERROR: interrupted by SIGTERM while waiting for the lock on the schema history table" errors &&
+  test "$(db_sql "SELECT COUNT(*) FROM flyway_schema_history WHERE version = \"14\"")" = 0
+'
+
 test_done

@@ -73,6 +73,43 @@ test_expect_success 'with no system CA certificates bootstrap trusts the bundle 
 '
 https_server_stop
 
+# A MariaDB login with the ed25519 plugin needs libmariadb's client_ed25519.so,
+# which the chroot (like Lambda) has only in the zip's lib/plugin.
+my_admin() {
+  MYSQL_PWD=$RUNWAY_TEST_MYSQL_PASSWORD mariadb --no-defaults --protocol=tcp --batch \
+    --skip-column-names --host="$RUNWAY_TEST_MYSQL_HOST" --port="$RUNWAY_TEST_MYSQL_PORT" \
+    --user="$RUNWAY_TEST_MYSQL_USER" -e "$1"
+}
+if [ -z "${RUNWAY_TEST_MYSQL_HOST:-}" ] || ! command -v mariadb >/dev/null; then
+  test_count=$((test_count + 1))
+  echo "ok $test_count - an ed25519 MariaDB login from the zip finds the bundled plugin # skip no MariaDB server (tests/lib/with-servers.sh starts one)"
+else
+  ED=rw_zip_ed_$$
+  ED_PW=zip-ed-pw-$$
+  test_secret_value ED_PW "$ED_PW"
+  aws_fake_stop
+  aws_fake_start scenario.json
+  test_expect_success 'an ed25519 MariaDB login from the zip finds the bundled plugin without MARIADB_PLUGIN_DIR' '
+    if [ "$(my_admin "SELECT COUNT(*) FROM information_schema.PLUGINS WHERE PLUGIN_NAME = '"'"'ed25519'"'"'")" = 0 ]; then
+      my_admin "INSTALL SONAME '"'"'auth_ed25519'"'"'"
+    fi &&
+    my_admin "CREATE DATABASE $ED; CREATE USER '"'"'$ED'"'"'@'"'"'127.0.0.1'"'"' IDENTIFIED VIA ed25519 USING PASSWORD('"'"'$ED_PW'"'"'); GRANT ALL ON $ED.* TO '"'"'$ED'"'"'@'"'"'127.0.0.1'"'"'" &&
+    test ! -e root/usr/lib/x86_64-linux-gnu/libmariadb3/plugin &&
+    (env -i AWS_LAMBDA_RUNTIME_API="127.0.0.1:$FAKE_PORT" \
+       AWS_LAMBDA_FUNCTION_NAME=migrations LAMBDA_TASK_ROOT=/var/task \
+       FLYWAY_URL="jdbc:mariadb://127.0.0.1:$RUNWAY_TEST_MYSQL_PORT/$ED?user=$ED&password=$ED_PW" \
+       LD_LIBRARY_PATH=/lib64:/usr/lib64 PATH=/usr/local/bin:/usr/bin:/bin \
+       "$TIMEOUT" 120 "$CHROOT" --root="$TRASH/root" --wd=/var/task /var/task/bootstrap >"$TRASH/lambda.out" 2>&1) ||
+      { cat lambda.out; false; }
+    rc=$?
+    my_admin "DROP USER '"'"'$ED'"'"'@'"'"'127.0.0.1'"'"'; DROP DATABASE $ED" >/dev/null 2>&1
+    test $rc = 0 &&
+    fake_expect "of(\"response\").length === 1 && of(\"error\").length === 0" ||
+      { cat lambda.out; fake_query "JSON.stringify(of(\"error\").concat(of(\"response\")))"; false; } &&
+    fake_expect "of(\"response\")[0].body.migrationsExecuted === 2"
+  '
+fi
+
 test_expect_success 'a failed zip build leaves no zip behind' '
   mkdir -p bad && printf "#!/bin/sh\n" >bad/runway && chmod +x bad/runway &&
   ! "$RUNWAY_SOURCE_DIR/tools/lambda-zip.sh" bad >out 2>&1 &&

@@ -171,6 +171,38 @@ static void test_emf_line(void **state)
     json_decref(report);
 }
 
+static void test_report_text_within_the_limit_is_the_compact_document(void **state)
+{
+    (void)state;
+    json_t *report = json_pack("{s:s, s:b, s:[{s:s}]}", "operation", "info", "success", 1,
+                               "migrations", "description", "caf\u00e9 \"quoted\"\n");
+    char *want = json_dumps(report, JSON_COMPACT);
+    char *got = aws_report_text_within(report, strlen(want));
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
+    assert_null(aws_report_text_within(report, strlen(want) - 1));
+    assert_null(aws_report_text_within(report, 0));
+    free(want);
+    json_decref(report);
+}
+
+static void test_report_text_over_the_limit_is_its_summary(void **state)
+{
+    (void)state;
+    json_t *report = json_pack("{s:s, s:i, s:[s, s, s]}", "operation", "migrate",
+                               "migrationsExecuted", 3, "migrations", "a", "b", "c");
+    char *text = aws_report_text(report, 20);
+    json_t *summary = json_loads(text, 0, NULL);
+    assert_non_null(summary);
+    assert_true(json_is_true(json_object_get(summary, "truncated")));
+    assert_string_equal(json_string_value(json_object_get(summary, "operation")), "migrate");
+    assert_null(json_object_get(summary, "migrations"));
+    json_decref(summary);
+    free(text);
+    json_decref(report);
+}
+
 static void test_metrics_switch(void **state)
 {
     (void)state;
@@ -217,6 +249,8 @@ int main(void)
         cmocka_unit_test(test_url_host_port),
         cmocka_unit_test(test_iam_token_as_password),
         cmocka_unit_test(test_emf_line),
+        cmocka_unit_test(test_report_text_within_the_limit_is_the_compact_document),
+        cmocka_unit_test(test_report_text_over_the_limit_is_its_summary),
         cmocka_unit_test(test_metrics_switch),
         cmocka_unit_test(test_report_error_shapes),
     };

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/util.h"
 
@@ -80,6 +81,16 @@ static void test_java_string_hash(void **state)
     assert_int_equal(rw_java_string_hash(""), 0);
 }
 
+static void test_executable_dir_is_the_test_binary_folder(void **state)
+{
+    (void)state;
+    char dir[4096], self[4096 + 16];
+    assert_true(rw_executable_dir(dir, sizeof dir));
+    snprintf(self, sizeof self, "%s/test_util", dir);
+    assert_int_equal(access(self, X_OK), 0);
+    assert_false(rw_executable_dir(dir, 2)); /* too small a buffer is a failure, not a cut */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -88,6 +99,7 @@ int main(void)
         cmocka_unit_test(test_edit_distance),
         cmocka_unit_test(test_java_string_hash),
         cmocka_unit_test(test_arena_pieces_stay_put),
+        cmocka_unit_test(test_executable_dir_is_the_test_binary_folder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
