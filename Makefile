@@ -42,7 +42,7 @@ test: build
 	tests/lib/with-servers.sh sh -c '\
 	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) && \
 	  RUNWAY_TEST_SANITIZER=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE 'e2e|nosan' && \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE "e2e|nosan" && \
 	  ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(JOBS) -L fuzz'
 
 # The libFuzzer harnesses (tests/fuzz, clang): make test runs a few seconds

@@ -17,12 +17,32 @@
 int aws_prepare_config(rw_config *cfg, rw_err *e);
 
 /*
+ * After a login the database refused (PostgreSQL 28P01, MySQL 1045) with
+ * credentials the Parameters and Secrets Lambda extension served, which it
+ * caches for up to 5 minutes across a rotation: reads the secret once
+ * straight from Secrets Manager and sets them again.  True when the caller
+ * should try the login once more; false (nothing changed) otherwise.
+ */
+bool aws_secret_refresh_after_refusal(rw_config *cfg, const rw_err *login);
+
+/*
  * Delivers a finished command's report to the configured destinations
- * (Step Functions task token, webhook, CloudWatch EMF).  A no-op when none is
- * configured.  Failures are returned but the command's own result stands.
+ * (Step Functions task token, SNS topic, webhook, CloudWatch EMF).  A no-op
+ * when none is configured.  Each failed delivery is logged here; only a
+ * failed SNS publish is returned (e filled), so the caller can show it in the
+ * exit code.  The command's own result stands either way.
  */
 int aws_report_result(const rw_config *cfg, const char *command, json_t *report, bool success,
                       rw_err *e);
+
+/* Exit code of a command that succeeded but whose result could not be published to SNS. */
+#define AWS_EXIT_NOT_PUBLISHED 9
+
+/*
+ * Checks the destinations' settings (snsTopicArn) before a command runs, so
+ * a typo fails before the database is touched.
+ */
+int aws_report_check(const rw_config *cfg, rw_err *e);
 
 /*
  * SendTaskHeartbeat every sfnHeartbeatSeconds while a command with a task

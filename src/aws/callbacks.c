@@ -1,5 +1,5 @@
 /*
- * callbacks.c - delivers a command's JSON report to Step Functions, a
+ * callbacks.c - delivers a command's JSON report to Step Functions, SNS, a
  * webhook and CloudWatch metrics.  A delivery failure is reported but never
  * changes the command's own result.
  */
@@ -15,6 +15,7 @@
 #include "aws/aws.h"
 #include "aws/credentials.h"
 #include "aws/http.h"
+#include "aws/sns.h"
 #include "core/jsonw.h"
 #include "core/log.h"
 
@@ -389,6 +390,21 @@ static int64_t wall_clock_ms(void)
     return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
+int aws_report_check(const rw_config *cfg, rw_err *e)
+{
+    const char *topic = config_get(cfg, "snsTopicArn");
+    if (!topic || !*topic) return RW_OK;
+    char *region = aws_sns_topic_region(topic, e);
+    free(region);
+    return region ? RW_OK : e->code;
+}
+
+/*
+ * Each destination logs its own failure here.  Only SNS's is returned: the
+ * deploy that listens on the topic has no timeout of its own, so a result
+ * that did not reach it must show in the exit code (see docs/aws.md).
+ * SNS goes before the webhook, whose retries may use up a Lambda's time.
+ */
 int aws_report_result(const rw_config *cfg, const char *command, json_t *report, bool success,
                       rw_err *e)
 {
@@ -397,24 +413,21 @@ int aws_report_result(const rw_config *cfg, const char *command, json_t *report,
     const char *token = config_get(cfg, "sfnTaskToken");
     if (token && *token) {
         rw_err_clear(&one);
-        if (aws_sfn_report(cfg, token, report, success, &one) != RW_OK) {
+        if (aws_sfn_report(cfg, token, report, success, &one) != RW_OK)
             log_error("%s", one.msg);
-            if (ret == RW_OK) {
-                *e = one;
-                ret = one.code;
-            }
-        }
+    }
+    const char *topic = config_get(cfg, "snsTopicArn");
+    if (topic && *topic) {
+        rw_err_clear(e);
+        ret = aws_sns_report(topic, command, report, success, e);
+        if (ret != RW_OK)
+            log_warn("SNS: the %s result was not published to %s: %s", command, topic, e->msg);
     }
     const char *url = config_get(cfg, "webhookUrl");
     if (url && *url) {
         rw_err_clear(&one);
-        if (aws_webhook_report(cfg, url, command, report, success, &one) != RW_OK) {
+        if (aws_webhook_report(cfg, url, command, report, success, &one) != RW_OK)
             log_error("%s", one.msg);
-            if (ret == RW_OK) {
-                *e = one;
-                ret = one.code;
-            }
-        }
     }
     /* With -outputType=json stdout holds the one JSON document; the metric line goes to stderr. */
     const char *ot = config_get(cfg, "outputType");

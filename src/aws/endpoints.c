@@ -11,11 +11,15 @@
 #include "core/util.h"
 
 const aws_service aws_secrets_manager = {
-    "Secrets Manager", "SECRETS_MANAGER", "secretsmanager", "secretsmanager", "secretsmanager", "1.1",
+    "Secrets Manager", "SECRETS_MANAGER", "secretsmanager", "secretsmanager", "secretsmanager", "1.1", NULL,
 };
 
 const aws_service aws_step_functions = {
-    "Step Functions", "SFN", "states", "states", "AWSStepFunctions", "1.0",
+    "Step Functions", "SFN", "states", "states", "AWSStepFunctions", "1.0", NULL,
+};
+
+const aws_service aws_sns = {
+    "SNS", "SNS", "sns", "sns", NULL, NULL, "2010-03-31",
 };
 
 static bool overrides_ignored(void)

@@ -13,10 +13,12 @@ typedef struct aws_service {
     const char *signing_name;    /* SigV4 service name */
     const char *target_prefix;   /* X-Amz-Target prefix of the JSON protocol */
     const char *json_version;    /* "1.0" or "1.1": Content-Type application/x-amz-json-<v> */
+    const char *query_version;   /* Query protocol (SNS): the API's Version parameter */
 } aws_service;
 
 extern const aws_service aws_secrets_manager;
 extern const aws_service aws_step_functions;
+extern const aws_service aws_sns;
 
 /* The service's base URL for region, without a trailing slash (malloc'd). */
 char *aws_endpoint_url(const aws_service *svc, const char *region);

@@ -1,5 +1,5 @@
 /*
- * http.c - libcurl requests with timeouts, and signed AWS JSON-protocol calls.
+ * http.c - libcurl requests with timeouts, and signed AWS JSON- and Query-protocol calls.
  */
 #include "aws/http.h"
 
@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 
 #include "aws/credentials.h"
+#include "aws/xml.h"
 #include "core/log.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 5000L
@@ -357,6 +358,114 @@ int aws_json_call(const aws_service *svc, const aws_context *ctx, const char *op
             if (ret == RW_OK || !retry || attempt == JSON_CALL_ATTEMPTS) break;
             aws_http_sleep_ms(200L << attempt);
         }
+    }
+    free(body);
+    free(host);
+    free(path);
+    free(url);
+    return ret;
+}
+
+/* ---- Query protocol (SNS) ------------------------------------------------ */
+
+/*
+ * "Code: message" from a Query-protocol <ErrorResponse>, or the HTTP status
+ * when there is none; true when it says our clock is off (AWS's time is learnt).
+ */
+static bool query_error_text(const aws_http_response *resp, strbuf *out)
+{
+    aws_xml_span body = {sb_str(&resp->body), resp->body.len};
+    char *code = aws_xml_child_text(body, "Error", "Code");
+    char *msg = aws_xml_child_text(body, "Error", "Message");
+    if (code) sb_adds(out, code);
+    else sb_addf(out, "HTTP %ld", resp->status);
+    if (msg) sb_addf(out, ": %s", msg);
+    bool skewed = code && aws_clock_skew_learn(code, msg ? msg : "", aws_http_header(resp, "date"));
+    free(code);
+    free(msg);
+    return skewed;
+}
+
+static bool query_error_retryable(const aws_http_response *resp)
+{
+    if (resp->status >= 500 || resp->status == 429) return true;
+    return strstr(sb_str(&resp->body), "<Code>Throttl") != NULL;
+}
+
+/*
+ * One signed form POST; *retry is set when a later attempt may succeed,
+ * *skewed when AWS refused the signing time (aws_clock_now() is corrected).
+ */
+static int query_call_once(const aws_service *svc, const aws_context *ctx, const char *url,
+                           const char *host, const char *path, const char *action,
+                           const char *body, strbuf *output, bool *retry, bool *skewed,
+                           rw_err *e)
+{
+    strlist headers = {0};
+    strlist_push(&headers, "Content-Type: application/x-www-form-urlencoded; charset=utf-8");
+    sigv4_request sreq = {.method = "POST", .host = host, .path = path, .headers = &headers,
+                          .body = body, .body_len = strlen(body)};
+    sigv4_scope scope = {.region = ctx->region, .service = svc->signing_name,
+                         .when = aws_clock_now()};
+    sigv4_signature sig;
+    sigv4_sign_headers(&sreq, &ctx->creds, &scope, &sig);
+    strlist_push_owned(&headers, xasprintf("Host: %s", host));
+    strlist_push_owned(&headers, xasprintf("X-Amz-Date: %s", sig.amz_date));
+    if (ctx->creds.session_token)
+        strlist_push_owned(&headers,
+                           xasprintf("X-Amz-Security-Token: %s", ctx->creds.session_token));
+    strlist_push_owned(&headers, xasprintf("Authorization: %s", sig.authorization));
+    sigv4_signature_free(&sig);
+
+    aws_http_request req = {.method = "POST", .url = url, .headers = &headers, .body = body,
+                            .body_len = strlen(body)};
+    aws_http_response resp;
+    aws_http_response_init(&resp);
+    int ret = aws_http_perform(&req, &resp, e);
+    strlist_free(&headers);
+    *retry = ret != RW_OK;
+    *skewed = false;
+    if (ret == RW_OK && resp.status == 200) {
+        sb_add(output, sb_str(&resp.body), resp.body.len);
+    } else if (ret == RW_OK) {
+        strbuf text = STRBUF_INIT;
+        *skewed = query_error_text(&resp, &text);
+        *retry = query_error_retryable(&resp);
+        ret = rw_fail(e, RW_ERR_AWS, "%s %s failed: %s (HTTP %ld)", svc->name, action,
+                      sb_str(&text), resp.status);
+        sb_free(&text);
+    } else {
+        rw_err_prefix(e, "%s %s: ", svc->name, action);
+    }
+    aws_http_response_free(&resp);
+    return ret;
+}
+
+int aws_query_call(const aws_service *svc, const aws_context *ctx, const char *action,
+                   const char *params, strbuf *output, rw_err *e)
+{
+    char *url = aws_endpoint_url(svc, ctx->region);
+    char *host = NULL, *path = NULL;
+    int ret = endpoint_parts(url, &host, &path, e);
+    char *body = xasprintf("Action=%s&Version=%s%s%s", action, svc->query_version,
+                           params && *params ? "&" : "", params ? params : "");
+    bool skew_retried = false;
+    for (int attempt = 1; ret == RW_OK; attempt++) {
+        bool retry = false, skewed = false;
+        sb_reset(output);
+        ret = query_call_once(svc, ctx, url, host, path, action, body, output, &retry, &skewed, e);
+        if (ret != RW_OK && skewed && !skew_retried) {
+            /* Once per call, as aws_json_call does: signed again at once with AWS's time. */
+            log_warn("%s %s: the local clock is off; signing again with AWS's time", svc->name,
+                     action);
+            skew_retried = true;
+            attempt--;
+            ret = RW_OK;
+            continue;
+        }
+        if (ret == RW_OK || !retry || attempt == JSON_CALL_ATTEMPTS) break;
+        ret = RW_OK;
+        aws_http_sleep_ms(200L << attempt);
     }
     free(body);
     free(host);

@@ -73,4 +73,14 @@ typedef struct aws_context {
 int aws_json_call(const aws_service *svc, const aws_context *ctx, const char *operation,
                   json_t *input, json_t **output, rw_err *e);
 
+/*
+ * Calls an AWS Query-protocol operation (SNS): POST / of
+ * "Action=<action>&Version=<svc->query_version>&<params>" (params already
+ * form-encoded), signed with SigV4.  On success output holds the XML
+ * response; AWS errors come back as RW_ERR_AWS with the <Code> and
+ * <Message>; throttling, 5xx and transport errors are retried with backoff.
+ */
+int aws_query_call(const aws_service *svc, const aws_context *ctx, const char *action,
+                   const char *params, strbuf *output, rw_err *e);
+
 #endif

@@ -195,7 +195,8 @@ static void command_run(const runtime *rt, const invocation *inv, const char *na
         if (!cmd) rw_fail(e, RW_ERR_CONFIGURATION, "unknown command '%s' in the event", name);
     }
     aws_heartbeat *hb = NULL;
-    if (cmd && aws_heartbeat_start(cfg, &hb, e) != RW_OK) cmd = NULL;
+    if (cmd && (aws_report_check(cfg, e) != RW_OK || aws_heartbeat_start(cfg, &hb, e) != RW_OK))
+        cmd = NULL;
     if (cmd) {
         rw_run r = {.cfg = cfg, .json = true, .out = NULL, .deadline_ms = command_deadline(inv)};
         rw_err_clear(&r.err);

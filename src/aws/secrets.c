@@ -17,6 +17,14 @@
 
 #define EXTENSION_DEFAULT_PORT "2773"
 
+/*
+ * Where the credentials of this configuration came from, kept beside the
+ * settings so a refused login can be retried with a fresh secret: the
+ * source ("extension" or "api") and the settings the secret filled.
+ */
+#define SECRET_SOURCE_KEY "_aws.secretSource"
+#define SECRET_FILLED_KEY "_aws.secretFilled"
+
 static const char *env_nonempty(const char *name)
 {
     const char *v = getenv(name);
@@ -112,22 +120,45 @@ static bool url_has(const char *url, const char *param)
     return memchr(auth, ':', (size_t)(at - auth)) != NULL;
 }
 
-int aws_secret_apply(rw_config *cfg, json_t *secret, const char *secret_id, rw_err *e)
+/*
+ * Fills url, user and password from the secret: those the configuration
+ * leaves unset, or, with only set (a later, fresher copy of the secret),
+ * exactly those an earlier copy filled.  filled gets the names it set.
+ */
+static int secret_fill(rw_config *cfg, json_t *secret, const char *secret_id, const char *only,
+                       strbuf *filled, rw_err *e)
 {
-    if (cfg_unset(cfg, "url")) {
+    bool refill = only != NULL;
+    if (refill ? strstr(only, "url") != NULL : cfg_unset(cfg, "url")) {
         char *url = NULL;
         if (secret_build_url(secret, secret_id, &url, e) != RW_OK) return e->code;
         config_set_raw(cfg, "url", url, CFG_SRC_ENV);
+        sb_adds(filled, "url,");
         free(url);
     }
     const char *url = config_get(cfg, "url");
     const char *user = secret_str(secret, "username");
     const char *password = secret_str(secret, "password");
-    if (user && cfg_unset(cfg, "user") && !url_has(url, "user"))
+    if (user && (refill ? strstr(only, "user,") != NULL
+                        : cfg_unset(cfg, "user") && !url_has(url, "user"))) {
         config_set_raw(cfg, "user", user, CFG_SRC_ENV);
-    if (password && cfg_unset(cfg, "password") && !url_has(url, "password"))
+        sb_adds(filled, "user,");
+    }
+    if (password && (refill ? strstr(only, "password,") != NULL
+                            : cfg_unset(cfg, "password") && !url_has(url, "password"))) {
         config_set_raw(cfg, "password", password, CFG_SRC_ENV);
+        sb_adds(filled, "password,");
+    }
     return RW_OK;
+}
+
+int aws_secret_apply(rw_config *cfg, json_t *secret, const char *secret_id, rw_err *e)
+{
+    strbuf filled = STRBUF_INIT;
+    int ret = secret_fill(cfg, secret, secret_id, NULL, &filled, e);
+    if (ret == RW_OK) config_set_raw(cfg, SECRET_FILLED_KEY, sb_str(&filled), CFG_SRC_CLI);
+    sb_free(&filled);
+    return ret;
 }
 
 static int secret_parse(const char *body, size_t len, const char *secret_id, json_t **secret,
@@ -163,14 +194,26 @@ static bool extension_possible(void)
  * Asks the extension on localhost.  Returns RW_OK with *secret set, or an
  * error; *unreachable is set when nothing listens there (use the API).
  */
-static int secret_from_extension(const char *secret_id, json_t **secret, bool *unreachable,
-                                 rw_err *e)
+/* "&name=value" for a set version setting, value URL-encoded. */
+static void secret_version_param(strbuf *url, const rw_config *cfg, const char *key,
+                                 const char *name)
+{
+    const char *v = config_get(cfg, key);
+    if (!v || !*v) return;
+    sb_addf(url, "&%s=", name);
+    sigv4_uri_encode(url, v, strlen(v));
+}
+
+static int secret_from_extension(const rw_config *cfg, const char *secret_id, json_t **secret,
+                                 bool *unreachable, rw_err *e)
 {
     const char *port = env_nonempty("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT");
     strbuf url = STRBUF_INIT;
     sb_addf(&url, "http://127.0.0.1:%s/secretsmanager/get?secretId=",
             port ? port : EXTENSION_DEFAULT_PORT);
     sigv4_uri_encode(&url, secret_id, strlen(secret_id));
+    secret_version_param(&url, cfg, "awsSecretVersionStage", "versionStage");
+    secret_version_param(&url, cfg, "awsSecretVersionId", "versionId");
     strlist headers = {0};
     strlist_push_owned(&headers, xasprintf("X-Aws-Parameters-Secrets-Token: %s",
                                            getenv("AWS_SESSION_TOKEN")));
@@ -203,6 +246,10 @@ static int secret_from_api(const rw_config *cfg, const char *secret_id, json_t *
         return e->code;
     }
     json_t *input = json_pack("{s:s}", "SecretId", secret_id);
+    const char *stage = config_get(cfg, "awsSecretVersionStage");
+    const char *version = config_get(cfg, "awsSecretVersionId");
+    if (stage && *stage) json_object_set_new(input, "VersionStage", json_string(stage));
+    if (version && *version) json_object_set_new(input, "VersionId", json_string(version));
     json_t *output = NULL;
     int ret = aws_json_call(&aws_secrets_manager, &ctx, "GetSecretValue", input, &output, e);
     if (ret != RW_OK) rw_err_prefix(e, "secret %s: ", secret_id);
@@ -219,15 +266,19 @@ static int secret_from_api(const rw_config *cfg, const char *secret_id, json_t *
     return ret;
 }
 
-int aws_secret_fetch(const rw_config *cfg, const char *secret_id, json_t **secret, rw_err *e)
+/* As aws_secret_fetch; *from_extension tells which source answered. */
+static int secret_fetch(const rw_config *cfg, const char *secret_id, json_t **secret,
+                        bool *from_extension, rw_err *e)
 {
     *secret = NULL;
+    *from_extension = false;
     if (extension_possible()) {
         bool unreachable = false;
         rw_err ext_err;
         rw_err_clear(&ext_err);
-        if (secret_from_extension(secret_id, secret, &unreachable, &ext_err) == RW_OK) {
+        if (secret_from_extension(cfg, secret_id, secret, &unreachable, &ext_err) == RW_OK) {
             log_debug("secret %s read through the Parameters and Secrets extension", secret_id);
+            *from_extension = true;
             return RW_OK;
         }
         if (!unreachable) {
@@ -237,6 +288,47 @@ int aws_secret_fetch(const rw_config *cfg, const char *secret_id, json_t **secre
         log_debug("no Parameters and Secrets extension; calling Secrets Manager");
     }
     return secret_from_api(cfg, secret_id, secret, e);
+}
+
+int aws_secret_fetch(const rw_config *cfg, const char *secret_id, json_t **secret, rw_err *e)
+{
+    bool from_extension;
+    return secret_fetch(cfg, secret_id, secret, &from_extension, e);
+}
+
+/* PostgreSQL's invalid_password (28P01) or MySQL's ER_ACCESS_DENIED_ERROR (1045). */
+static bool login_refused(const rw_err *login)
+{
+    return strcmp(login->sqlstate, "28P01") == 0 || login->sql_errcode == 1045;
+}
+
+bool aws_secret_refresh_after_refusal(rw_config *cfg, const rw_err *login)
+{
+    const char *source = config_get(cfg, SECRET_SOURCE_KEY);
+    const char *filled = config_get(cfg, SECRET_FILLED_KEY);
+    /* A password from the configuration or an IAM token is not the extension's to fix. */
+    if (!login_refused(login) || !source || strcmp(source, "extension") != 0 ||
+        !filled || !strstr(filled, "password,") || config_get_bool(cfg, "awsIamAuth"))
+        return false;
+    /* Once only: whatever happens next, the secret no longer comes from the extension. */
+    config_set_raw(cfg, SECRET_SOURCE_KEY, "api", CFG_SRC_CLI);
+    char *id = xstrdup(config_get(cfg, "awsSecretId"));
+    char *only = xstrdup(filled);
+    log_warn("the database refused the credentials of secret %s from the Parameters and Secrets "
+             "extension, which may still hold them from before a rotation; reading the secret "
+             "from Secrets Manager and logging in once more", id);
+    json_t *secret = NULL;
+    rw_err e;
+    rw_err_clear(&e);
+    strbuf refilled = STRBUF_INIT;
+    int ret = secret_from_api(cfg, id, &secret, &e);
+    if (ret == RW_OK) ret = secret_fill(cfg, secret, id, only, &refilled, &e);
+    if (ret != RW_OK) log_warn("%s", e.msg);
+    json_decref(secret);
+    sb_free(&refilled);
+    free(only);
+    free(id);
+    return ret == RW_OK;
 }
 
 int aws_db_url_host_port(const char *url, char **host, int *port, rw_err *e)
@@ -422,8 +514,12 @@ int aws_prepare_config(rw_config *cfg, rw_err *e)
     if (secret_id && *secret_id) {
         json_t *secret = NULL;
         char *id = xstrdup(secret_id);
-        int ret = aws_secret_fetch(cfg, id, &secret, e);
+        bool from_extension = false;
+        int ret = secret_fetch(cfg, id, &secret, &from_extension, e);
         if (ret == RW_OK) ret = aws_secret_apply(cfg, secret, id, e);
+        if (ret == RW_OK)
+            config_set_raw(cfg, SECRET_SOURCE_KEY, from_extension ? "extension" : "api",
+                           CFG_SRC_CLI);
         json_decref(secret);
         free(id);
         if (ret != RW_OK) return ret;

@@ -709,27 +709,29 @@ static void fleet_print_totals(const fleet_cli *cli, const fleet_counts *c, int6
  * The run's result for whoever waits on it (a Step Functions task token, a
  * webhook, SNS): the summary and the targets that did not succeed.
  */
-static void fleet_report_result(rw_config *cfg, const fleet_cli *cli, const fleet_counts *c,
-                                int64_t ms)
+static int fleet_report_result(rw_config *cfg, const fleet_cli *cli, const fleet_counts *c,
+                               int64_t ms, int sig)
 {
     json_t *names = json_array();
     for (size_t i = 0; i < cli->failed.len; i++)
         json_array_append_new(names, json_string(cli->failed.items[i]));
     json_t *report = json_pack("{s:s,s:s,s:o,s:o}", "operation", "fleet", "command", cli->command,
                                "summary", fleet_summary(c, ms), "unsuccessfulTargets", names);
-    bool ok = c->failed == 0 && c->not_run == 0;
+    bool ok = c->failed == 0 && c->not_run == 0 && !sig;
     if (!ok) {
         rw_err e;
         rw_err_clear(&e);
-        rw_fail(&e, RW_ERROR, "%zu of %zu targets did not succeed", c->failed + c->not_run,
-                c->succeeded + c->failed + c->not_run);
+        const char *name = sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP";
+        rw_fail(&e, sig ? RW_ERR_INTERRUPTED : RW_ERROR, "%s%s%s%zu of %zu targets did not succeed",
+                sig ? "interrupted by " : "", sig ? name : "", sig ? ": " : "",
+                c->failed + c->not_run, c->succeeded + c->failed + c->not_run);
         json_object_set_new(report, "error", report_error_object(&e));
     }
     rw_err ae;
     rw_err_clear(&ae);
-    if (aws_report_result(cfg, cli->command, report, ok, &ae) != RW_OK)
-        log_warn("Reporting the result failed: %s", ae.msg);
+    int ret = aws_report_result(cfg, cli->command, report, ok, &ae);
     json_decref(report);
+    return ret;
 }
 
 int fleet_main(rw_config *cfg, const strlist *commands, bool json, char *const *envp)
@@ -772,7 +774,8 @@ int fleet_main(rw_config *cfg, const strlist *commands, bool json, char *const *
     int code = counts.failed || counts.not_run ? FLEET_EXIT_SOME_FAILED : FLEET_EXIT_OK;
     if (sig)
         code = 128 + sig;
-    fleet_report_result(cfg, &cli, &counts, ms);
+    if (fleet_report_result(cfg, &cli, &counts, ms, sig) != RW_OK && code == FLEET_EXIT_OK)
+        code = AWS_EXIT_NOT_PUBLISHED;
     strlist_free(&cli.failed);
     session_share_scan(NULL);
     scan_resources_free(&scan.res);

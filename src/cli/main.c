@@ -92,8 +92,9 @@ static int main_run_streamed(rw_config *cfg, const rw_command *c, bool json)
         log_error("%s", run.err.msg);
     rw_err ae;
     rw_err_clear(&ae);
-    if (aws_report_result(cfg, c->name, run.report, exit_code == 0, &ae) != RW_OK)
-        log_warn("Reporting the result failed: %s", ae.msg);
+    if (aws_report_result(cfg, c->name, run.report, exit_code == 0, &ae) != RW_OK &&
+        exit_code == 0)
+        exit_code = AWS_EXIT_NOT_PUBLISHED;
     report_stream_finish(&rs, run.report);
     if (file)
         fclose(file);
@@ -178,6 +179,12 @@ int main(int argc, char **argv)
         }
     }
 
+    if (aws_report_check(cfg, &e) != RW_OK) {
+        report_print_error(json, &e);
+        config_free(cfg);
+        strlist_free(&commands);
+        return 1;
+    }
     if (fleet_requested(cfg)) {
         int code = fleet_main(cfg, &commands, json, environ);
         config_free(cfg);
@@ -199,7 +206,8 @@ int main(int argc, char **argv)
         rw_run run = {.cfg = cfg, .json = json, .out = json ? NULL : stdout};
         /* Per-migration details cost memory at 10,000 migrations: build them only for readers. */
         run.summary_only = !json && !config_is_set(cfg, "outputFile") &&
-                           !config_is_set(cfg, "sfnTaskToken") && !config_is_set(cfg, "webhookUrl");
+                           !config_is_set(cfg, "sfnTaskToken") && !config_is_set(cfg, "webhookUrl") &&
+                           !config_is_set(cfg, "snsTopicArn");
         aws_heartbeat *hb = NULL;
         if (aws_heartbeat_start(cfg, &hb, &e) != RW_OK) {
             report_print_error(json, &e);
@@ -212,8 +220,9 @@ int main(int argc, char **argv)
             log_error("%s", run.err.msg);
         rw_err ae;
         rw_err_clear(&ae);
-        if (aws_report_result(cfg, c->name, run.report, exit_code == 0, &ae) != RW_OK)
-            log_warn("Reporting the result failed: %s", ae.msg);
+        if (aws_report_result(cfg, c->name, run.report, exit_code == 0, &ae) != RW_OK &&
+            exit_code == 0)
+            exit_code = AWS_EXIT_NOT_PUBLISHED;
         json_array_append_new(results, run.report);
         if (stop_signal())
             break;

@@ -251,8 +251,12 @@ static int session_attach(rw_session *s, rw_err *e)
     int rc = aws_prepare_config(s->cfg, e);
     if (rc != RW_OK)
         return rc;
-    s->url_display = config_redact_url(config_get(s->cfg, "url"));
     rc = db_open(s->cfg, &s->db, e);
+    if (rc != RW_OK && aws_secret_refresh_after_refusal(s->cfg, e)) {
+        rw_err_clear(e);
+        rc = db_open(s->cfg, &s->db, e);
+    }
+    s->url_display = config_redact_url(config_get(s->cfg, "url"));
     if (rc != RW_OK)
         return rc;
     strbuf sb = STRBUF_INIT;

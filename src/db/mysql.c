@@ -38,6 +38,9 @@ struct db_conn {
     bool charset_dirty; /* a script statement may have changed the connection charset */
     bool db_dirty;      /* home_db may not be the selected database (USE, DROP, not yet made) */
     bool multi;         /* multi-statement queries are on (see my_set_multi) */
+    char *id_db;        /* DATABASE() and the user, read together (see my_identity) */
+    char *id_user;
+    bool id_valid;      /* no statement ran and no database was selected since */
 };
 
 /* TLS modes, from weakest to strictest (Connector/J's sslMode names). */
@@ -551,6 +554,8 @@ static void my_close_conn(db_conn *c)
     if (c->m)
         mysql_close(c->m);
     free(c->home_db);
+    free(c->id_db);
+    free(c->id_user);
     free(c);
 }
 
@@ -784,6 +789,7 @@ static int my_set_multi(db_conn *c, bool on, rw_err *e)
 
 static int my_exec(db_conn *c, const sql_statement *st, rw_err *e)
 {
+    c->id_valid = false;
     if (my_may_change_charset(st->sql))
         c->charset_dirty = true;
     if (my_may_change_database(st->sql))
@@ -803,8 +809,10 @@ static int my_begin(db_conn *c, rw_err *e)
     if (my_restore_charset(c, e) != RW_OK)
         return e->code;
     /* Only when a script may have moved away from it (or dropped it): a round trip each. */
-    if (c->home_db && c->db_dirty)
+    if (c->home_db && c->db_dirty) {
         c->db_dirty = mysql_select_db(c->m, c->home_db) != 0;
+        c->id_valid = false;
+    }
     return my_run(c, "START TRANSACTION", strlen("START TRANSACTION"), e);
 }
 
@@ -913,6 +921,7 @@ static int my_add_step(db_conn *c, const db_step *step, strbuf *q, rw_err *e)
         sb_adds(q, "COMMIT");
         return RW_OK;
     case DB_STEP_SCRIPT:
+        c->id_valid = false;
         if (my_may_change_charset(step->st->sql))
             c->charset_dirty = true;
         if (my_may_change_database(step->st->sql))
@@ -934,8 +943,10 @@ static int my_add_step(db_conn *c, const db_step *step, strbuf *q, rw_err *e)
 static int my_batch(db_conn *c, const db_step *steps, size_t n, size_t *done, rw_err *e)
 {
     *done = 0;
-    if (steps[0].kind == DB_STEP_BEGIN && c->home_db && c->db_dirty)
+    if (steps[0].kind == DB_STEP_BEGIN && c->home_db && c->db_dirty) {
         c->db_dirty = mysql_select_db(c->m, c->home_db) != 0;
+        c->id_valid = false;
+    }
     if ((steps[0].kind == DB_STEP_BEGIN || steps[0].kind == DB_STEP_SQL) &&
         my_restore_charset(c, e) != RW_OK)
         return e->code;
@@ -1024,19 +1035,60 @@ static int my_server_version(db_conn *c, strbuf *out, rw_err *e)
     return RW_OK;
 }
 
+/* Row callback keeping DATABASE() and the user (NULL as empty). */
+static int my_identity_row(void *ud, int ncols, const char *const *vals, rw_err *e)
+{
+    (void)e;
+    db_conn *c = ud;
+    if (ncols < 2)
+        return 0;
+    free(c->id_db);
+    free(c->id_user);
+    c->id_db = xstrdup(vals[0] ? vals[0] : "");
+    c->id_user = xstrdup(vals[1] ? vals[1] : "");
+    c->id_valid = true;
+    return 0;
+}
+
+/*
+ * A session asks for the schema, the user and the database right after
+ * connecting: one query answers all three, until a statement runs or
+ * another database is selected.
+ */
+static int my_identity(db_conn *c, rw_err *e)
+{
+    if (c->id_valid)
+        return RW_OK;
+    int rc = my_query(c, "SELECT DATABASE(), SUBSTRING_INDEX(USER(),'@',1)", NULL, 0,
+                      my_identity_row, c, e);
+    if (rc == RW_OK && !c->id_valid)
+        rc = rw_fail(e, RW_ERR_SQL, "MySQL returned no row for SELECT DATABASE(), USER()");
+    return rc;
+}
+
 static int my_current_schema(db_conn *c, strbuf *out, rw_err *e)
 {
-    return my_scalar(c, "SELECT DATABASE()", NULL, 0, out, e);
+    int rc = my_identity(c, e);
+    if (rc == RW_OK) {
+        sb_reset(out);
+        sb_adds(out, c->id_db);
+    }
+    return rc;
 }
 
 static int my_current_user(db_conn *c, strbuf *out, rw_err *e)
 {
-    return my_scalar(c, "SELECT SUBSTRING_INDEX(USER(),'@',1)", NULL, 0, out, e);
+    int rc = my_identity(c, e);
+    if (rc == RW_OK) {
+        sb_reset(out);
+        sb_adds(out, c->id_user);
+    }
+    return rc;
 }
 
 static int my_database_name(db_conn *c, strbuf *out, rw_err *e)
 {
-    return my_scalar(c, "SELECT DATABASE()", NULL, 0, out, e);
+    return my_current_schema(c, out, e);
 }
 
 static void my_quote_ident(strbuf *out, const char *ident)

@@ -2,8 +2,8 @@
 // fake-aws.js - one local HTTP server standing in for every AWS endpoint
 // runway talks to: the Lambda Runtime API, a CloudFormation presigned S3
 // response URL, Secrets Manager, Step Functions, the ECS container
-// credentials endpoint, the Parameters and Secrets Lambda Extension and a
-// plain webhook receiver.  Signed requests are verified with the aws4 npm
+// credentials endpoint, the Parameters and Secrets Lambda Extension, SNS
+// Publish and a plain webhook receiver.  Signed requests are verified with the aws4 npm
 // package (an implementation independent of runway's) and rejected when the
 // signature does not match.
 //
@@ -69,15 +69,18 @@ function skewReason(when, at) {
 
 // Verifies a header-signed AWS request by re-signing it with aws4 from the
 // headers it claims to have signed; returns null when valid, else a reason.
-// A valid one is logged as "signed" with its access key.
-function verifyHeaderSignature(req, body, service, requireToken, required) {
+// A valid one is logged as "signed" with its access key.  required: the headers that must be
+// signed (default: a JSON-protocol call's); scopeRegion: the region it must be signed for
+// (default: the scenario's; SNS signs for the topic ARN's).
+function verifyHeaderSignature(req, body, service, requireToken, required, scopeRegionWanted) {
+  const wantRegion = scopeRegionWanted || region;
   const auth = req.headers['authorization'] || '';
   const m = auth.match(/^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/);
   if (!m) return 'malformed Authorization header';
   const [, akid, , scopeRegion, scopeService, signedNames] = m;
   const key = keys[akid];
   if (!key) return 'unknown access key ' + akid;
-  if (scopeRegion !== region) return 'wrong region in scope: ' + scopeRegion;
+  if (scopeRegion !== wantRegion) return 'wrong region in scope: ' + scopeRegion;
   if (scopeService !== service) return 'wrong service in scope: ' + scopeService;
   const names = signedNames.split(';');
   const sorted = names.slice().sort();
@@ -99,8 +102,8 @@ function verifyHeaderSignature(req, body, service, requireToken, required) {
   const amzDate = req.headers['x-amz-date'];
   const when = Date.parse(amzDate.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
   if (!(Math.abs(now() - when) < 15 * 60 * 1000)) return skewReason(when, now());
-  const opts = { method: req.method, host: req.headers.host, path: req.url, service, region,
-                 headers, body };
+  const opts = { method: req.method, host: req.headers.host, path: req.url, service,
+                 region: wantRegion, headers, body };
   // aws4 adds Content-Length to what it signs unless told the request did not sign it.
   if (!names.includes('content-length')) opts.extraHeadersToIgnore = { 'content-length': true };
   aws4.sign(opts, { accessKeyId: akid, secretAccessKey: key.secret });
@@ -254,6 +257,66 @@ function awsJson(req, res, body) {
   return error(400, 'UnknownOperationException', 'unsupported ' + target);
 }
 
+// SNS speaks the Query protocol: a form-encoded POST answered with XML.
+function snsXmlError(res, status, code, message) {
+  send(res, status, '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error>' +
+       '<Type>Sender</Type><Code>' + code + '</Code><Message>' + message + '</Message></Error>' +
+       '<RequestId>' + crypto.randomUUID() + '</RequestId></ErrorResponse>', { 'Content-Type': 'text/xml' });
+}
+
+// MessageAttributes.entry.N.Name / .Value.DataType / .Value.StringValue as {name: {DataType, StringValue}}.
+function snsAttributes(form) {
+  const attrs = {};
+  for (let n = 1; form.has('MessageAttributes.entry.' + n + '.Name'); n++) {
+    const p = 'MessageAttributes.entry.' + n;
+    attrs[form.get(p + '.Name')] = { DataType: form.get(p + '.Value.DataType'),
+                                     StringValue: form.get(p + '.Value.StringValue') };
+  }
+  return attrs;
+}
+
+function sns(req, res, body) {
+  const sc = scenario.sns || {};
+  const form = new URLSearchParams(body);
+  const topic = form.get('TopicArn') || '';
+  const reject = (status, code, reason) => {
+    log({ kind: 'rejected', route: 'sns', reason: code + ': ' + reason });
+    snsXmlError(res, status, code, reason);
+  };
+  const topicRegion = topic.split(':')[3];
+  const why = verifyHeaderSignature(req, body, 'sns', !!scenario.requireSessionToken,
+                                    ['host', 'x-amz-date', 'content-type'], topicRegion);
+  if (why) return reject(403, 'InvalidClientTokenId', why);
+  if (form.get('Action') !== 'Publish') return reject(400, 'InvalidAction', 'unsupported action ' + form.get('Action'));
+  if (form.get('Version') !== '2010-03-31') return reject(400, 'InvalidParameter', 'Version must be 2010-03-31');
+  if (!(sc.topics || []).includes(topic)) return reject(404, 'NotFound', 'Topic does not exist');
+  const message = form.get('Message');
+  if (!message) return reject(400, 'InvalidParameter', 'Empty message');
+  const attributes = snsAttributes(form);
+  let size = Buffer.byteLength(message);
+  for (const [name, a] of Object.entries(attributes)) {
+    if (!['String', 'Number', 'Binary'].includes(a.DataType) || a.StringValue === null) {
+      return reject(400, 'ParameterValueInvalid', 'bad message attribute ' + name);
+    }
+    size += Buffer.byteLength(name) + Buffer.byteLength(a.DataType) + Buffer.byteLength(a.StringValue);
+  }
+  if (size > 262144) return reject(400, 'InvalidParameter', 'Message too long');
+  const subject = form.get('Subject');
+  if (subject !== null && (subject.length > 100 || /[\r\n]/.test(subject))) {
+    return reject(400, 'InvalidParameter', 'Subject must be one line under 100 characters');
+  }
+  if (topic.endsWith('.fifo') && !form.get('MessageGroupId')) {
+    return reject(400, 'InvalidParameter', 'The MessageGroupId parameter is required for FIFO topics');
+  }
+  if (sc.failAll) return reject(500, 'InternalError', 'fake outage');
+  const id = crypto.randomUUID();
+  log({ kind: 'sns', topic, messageId: id, raw: message, message: parseJson(message), subject,
+        attributes, groupId: form.get('MessageGroupId'), dedupId: form.get('MessageDeduplicationId') });
+  send(res, 200, '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult>' +
+       '<MessageId>' + id + '</MessageId></PublishResult><ResponseMetadata><RequestId>' +
+       crypto.randomUUID() + '</RequestId></ResponseMetadata></PublishResponse>', { 'Content-Type': 'text/xml' });
+}
+
 function containerCredentials(req, res) {
   const cc = scenario.containerCredentials;
   if (!cc) return send(res, 404, { message: 'no container credentials' });
@@ -275,9 +338,11 @@ function secretsExtension(req, res) {
     return send(res, 401, { message: 'bad token' });
   }
   const id = u.searchParams.get('secretId');
-  const secret = (scenario.secrets || {})[id];
+  // extensionSecrets: what the extension still has cached (e.g. from before a rotation).
+  const secret = (scenario.extensionSecrets || {})[id] || (scenario.secrets || {})[id];
   if (!secret) return send(res, 400, { __type: 'ResourceNotFoundException', message: 'not found' });
-  log({ kind: 'extension', secretId: id });
+  log({ kind: 'extension', secretId: id, versionStage: u.searchParams.get('versionStage'),
+        versionId: u.searchParams.get('versionId') });
   send(res, 200, Object.assign({ Name: id, VersionStages: ['AWSCURRENT'] }, secret));
 }
 
@@ -313,6 +378,8 @@ const server = http.createServer((req, res) => {
         return send(res, 200, { ok: true });
       }
       if (sts.isImds(req)) return sts.imds(req, res);
+      if (req.method === 'POST' && req.url === '/' &&
+          (req.headers['content-type'] || '').startsWith('application/x-www-form-urlencoded')) return sns(req, res, body);
       if (req.method === 'GET' && req.url.startsWith('/creds')) return containerCredentials(req, res);
       if (req.method === 'GET' && req.url.startsWith('/secretsmanager/get?')) return secretsExtension(req, res);
       if (req.method === 'POST' && req.url.startsWith('/webhook')) return webhook(req, res, body);

@@ -4,6 +4,9 @@
 # every tenant exactly once; the Distributed Map sends the batch shape the
 # Lambda reads.
 # backends: postgresql
+# Checks of the examples, not run again under the sanitizers: t6600-fleet and
+# t9031-aws-lambda-batch run the same fleet, shard and batch code there.
+# label: nosan
 . ./lib.sh
 
 EX=$RUNWAY_SOURCE_DIR/examples/fleets

@@ -25,6 +25,16 @@ wait_for_lock() {
   echo "lock ($1) never taken"; return 1
 }
 
+# Ends the background lock holder $1 (its session's query starts with $2):
+# holders sleep for a minute, so they hold however slow the machine is, and
+# are let go as soon as the test is done with them.
+end_holder() {
+  db_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '$2%'" >/dev/null
+  wait "$1"
+  return 0
+}
+
 test_expect_success 'history table: Flyway'"'"'s PostgreSQL DDL, installed_by is current_user' '
   fresh && write_migration V1__a.sql "CREATE TABLE t (id INT);" &&
   rwt migrate >out 2>&1 &&
@@ -60,35 +70,35 @@ test_expect_success 'tablespace: the history table DDL with TABLESPACE clauses i
 
 test_expect_success 'a session holding Flyway'"'"'s advisory lock key blocks runway' '
   { fresh && write_migration V1__a.sql "CREATE TABLE a (id INT);"; } || exit 1
-  db_sql "SELECT pg_advisory_lock(77433833903597), pg_sleep(6)" >/dev/null &
+  db_sql "SELECT pg_advisory_lock(77433833903597), pg_sleep(60)" >/dev/null 2>&1 &
   holder=$!
   wait_for_lock "l.locktype = ${q}advisory${q} AND l.classid = 18028 AND l.objid = 4163491309" || exit 1
   must_fail rwt migrate -lockRetryCount=2 &&
   grep -q "Number of retries exceeded while attempting to acquire PostgreSQL advisory lock" out err &&
-  wait $holder &&
+  end_holder $holder "SELECT pg_%" &&
   rwt migrate >out 2>&1 &&
   test "$(hist)" = "1|t"
 '
 
 test_expect_success 'the lock key follows schema and table: another table name is another lock' '
   { fresh && write_migration V1__a.sql "CREATE TABLE a (id INT);"; } || exit 1
-  db_sql "SELECT pg_advisory_lock(77433833903597), pg_sleep(4)" >/dev/null &
+  db_sql "SELECT pg_advisory_lock(77433833903597), pg_sleep(60)" >/dev/null 2>&1 &
   holder=$!
   wait_for_lock "l.locktype = ${q}advisory${q} AND l.objid = 4163491309" || exit 1
   rwt migrate -table=other_history -lockRetryCount=0 >out 2>&1 &&
-  wait $holder &&
+  end_holder $holder "SELECT pg_%" &&
   test "$(db_sql "SELECT version FROM public.other_history")" = 1
 '
 
 # Java hashes UTF-16 code units: an accented letter and a surrogate pair.
 test_expect_success 'lock key of a non-ASCII schema name matches Flyway'"'"'s (UTF-16 hash)' '
   { fresh && write_migration V1__a.sql "CREATE TABLE a (id INT);"; } || exit 1
-  db_sql "SELECT pg_advisory_lock(77432921607197), pg_sleep(5)" >/dev/null &
+  db_sql "SELECT pg_advisory_lock(77432921607197), pg_sleep(60)" >/dev/null 2>&1 &
   holder=$!
   wait_for_lock "l.locktype = ${q}advisory${q} AND l.objid = 3251194909" || exit 1
   must_fail rwt "-schemas=schéma_😀" -lockRetryCount=1 migrate &&
   grep -q "Number of retries exceeded" out err &&
-  wait $holder &&
+  end_holder $holder "SELECT pg_%" &&
   rwt "-schemas=schéma_😀" migrate >out 2>&1 &&
   test "$(db_sql "SELECT version FROM \"schéma_😀\".flyway_schema_history WHERE type = ${q}SQL${q}")" = 1
 '
@@ -311,7 +321,7 @@ test_expect_success 'initSql runs on connect' '
 
 test_expect_success 'lockTimeout: a migration stuck behind a busy table fails fast' '
   { fresh && write_migration V1__t.sql "CREATE TABLE busy (id INT);" && rwt migrate >out 2>&1; } || exit 1
-  db_sql "BEGIN; LOCK TABLE busy IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(8); COMMIT;" >/dev/null &
+  db_sql "BEGIN; LOCK TABLE busy IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT;" >/dev/null 2>&1 &
   holder=$!
   wait_for_lock "l.relation = ${q}busy${q}::regclass AND l.mode = ${q}AccessExclusiveLock${q}" || exit 1
   write_migration V2__alter.sql "ALTER TABLE busy ADD COLUMN x INT;" &&
@@ -321,7 +331,7 @@ test_expect_success 'lockTimeout: a migration stuck behind a busy table fails fa
   cat out err >all &&
   expect_grep "lock timeout" all &&
   { [ $elapsed -lt 6 ] || { echo "took ${elapsed}s"; false; }; } &&
-  wait $holder &&
+  end_holder $holder "BEGIN; LOCK TABLE busy%" &&
   rwt migrate >out 2>&1 &&
   test "$(hist)" = "1|t
 2|t"

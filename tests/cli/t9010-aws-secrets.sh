@@ -92,6 +92,17 @@ test_expect_success 'without the extension Lambda calls Secrets Manager directly
   fake_expect "of(\"extension\").length === 1 && log[log.length - 1].kind === \"secretsmanager\""
 '
 
+test_expect_success 'awsSecretVersionStage and awsSecretVersionId reach GetSecretValue and the extension' '
+  "$RUNWAY_BIN" info -awsSecretId=app/db -awsSecretVersionStage=AWSPREVIOUS \
+    -awsSecretVersionId=a1b2c3d4-5678-90ab-cdef-EXAMPLE11111 >out 2>err &&
+  fake_expect "(x => x.input.VersionStage === \"AWSPREVIOUS\" && x.input.VersionId === \"a1b2c3d4-5678-90ab-cdef-EXAMPLE11111\")(of(\"secretsmanager\").pop())" &&
+  AWS_LAMBDA_FUNCTION_NAME=f AWS_SESSION_TOKEN="$FAKE_TOKEN" PARAMETERS_SECRETS_EXTENSION_HTTP_PORT="$FAKE_PORT" \
+    RUNWAY_AWS_SECRET_VERSION_STAGE=AWSPENDING "$RUNWAY_BIN" info -awsSecretId=app/db -metrics=false >out 2>err &&
+  fake_expect "(x => x.versionStage === \"AWSPENDING\" && x.versionId === null)(of(\"extension\").pop())" &&
+  "$RUNWAY_BIN" info -awsSecretId=app/db >out 2>err &&
+  fake_expect "!(\"VersionStage\" in of(\"secretsmanager\").pop().input)"
+'
+
 test_expect_success 'awsIamAuth needs a PostgreSQL or MySQL url' '
   must_fail "$RUNWAY_BIN" info -url=jdbc:sqlite:iam.db -user=u -awsIamAuth=true &&
   expect_grep "PostgreSQL or MySQL" err
