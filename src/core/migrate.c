@@ -501,11 +501,19 @@ static migrate_outcome migrate_step_fail(migrate_step *st, bool tx, strbuf *why)
  * Whether a step can go to the database as two batches (see
  * migrate_step_batched): it runs in a transaction, the driver batches, and
  * no per-migration callback has to run between BEGIN and the statements.
+ * A server runs a batch it was sent to its end even when the client is
+ * killed or the running statement is cancelled; where DDL commits itself
+ * (MySQL, MariaDB) only a data-only script, which the transaction still
+ * takes back, may go as one.  Other scripts go statement by statement, so
+ * a stop or a crash ends them after the statement then running.
  */
 static bool migrate_step_batches(const migrate_step *st, bool tx)
 {
-    return tx && st->s->db.ops->run_steps && !session_has_callbacks(st->s, "beforeEachMigrate") &&
-           !session_has_callbacks(st->s, "afterEachMigrate");
+    const rw_session *s = st->s;
+    if (!tx || !s->db.ops->run_steps || session_has_callbacks(s, "beforeEachMigrate") ||
+        session_has_callbacks(s, "afterEachMigrate"))
+        return false;
+    return s->db.ops->ddl_transactions || sql_script_is_data_only(&st->script);
 }
 
 /* A failed statement of a batch, described as session_exec_counted() does. */

@@ -30,11 +30,19 @@ counted() {
   echo $(($(cat count) - before))
 }
 
-# two_statement_migrations FIRST LAST: V<n>__m<n>.sql, each a CREATE TABLE and an INSERT.
+# two_statement_migrations FIRST LAST: V<n>__m<n>.sql, each two statements
+# its transaction holds: on PostgreSQL a CREATE TABLE and an INSERT; on
+# MySQL, where DDL commits itself and so runs statement by statement, two
+# data changes.
 two_statement_migrations() {
   for i in $(seq "$1" "$2"); do
-    write_migration "V${i}__m$i.sql" "CREATE TABLE t$i (id INT);
+    if [ "$RUNWAY_TEST_BACKEND" = mysql ]; then
+      write_migration "V${i}__m$i.sql" "INSERT INTO base VALUES ($i);
+UPDATE base SET id = id + 1000 WHERE id = $i;" || return 1
+    else
+      write_migration "V${i}__m$i.sql" "CREATE TABLE t$i (id INT);
 INSERT INTO t$i VALUES ($i);" || return 1
+    fi
   done
 }
 
@@ -50,7 +58,11 @@ test_expect_success 'an ordinary transactional migration costs at most two round
 	two_statement_migrations 3 22 &&
 	twenty=$(counted migrate) &&
 	echo "1 migration: $one round trips; 20 migrations: $twenty" &&
-	test "$(db_sql "SELECT COUNT(*) FROM t22")" = 1 &&
+	if [ "$RUNWAY_TEST_BACKEND" = mysql ]; then
+		test "$(db_sql "SELECT COUNT(*) FROM base WHERE id = 1022")" = 1
+	else
+		test "$(db_sql "SELECT COUNT(*) FROM t22")" = 1
+	fi &&
 	test $((twenty - one)) -le $((2 * 19))
 '
 

@@ -124,6 +124,23 @@ SELECT SLEEP(60);" &&
   test "$(db_sql "SELECT version, success FROM flyway_schema_history WHERE installed_rank = 4")" = "4|1"
 '
 
+test_expect_success 'the server does not go on with a killed run'"'"'s DDL migration' '
+  db_reset && rm -rf sql &&
+  write_migration V1__base.sql "CREATE TABLE base (id INT PRIMARY KEY);" &&
+  write_migration V2__slow.sql "CREATE TABLE k1 (id INT);
+SELECT SLEEP(1);
+CREATE TABLE k2 (id INT);" &&
+  { "$RUNWAY_BIN" -url="$DB_URL" migrate >/dev/null 2>&1 & pid=$!; } &&
+  for _ in $(seq 1 300); do
+    test "$(db_sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE \"SELECT SLEEP(1)%\"")" = 1 && break
+    sleep 0.05
+  done &&
+  kill -9 $pid && { wait $pid 2>/dev/null || :; } &&
+  sleep 2 &&
+  test "$(db_sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = \"k2\"")" = 0 &&
+  test "$(db_sql "SELECT success FROM flyway_schema_history WHERE version = \"2\"")" = 0
+'
+
 # SIGKILL at varied moments of a three-step DDL migration: five fixed ones,
 # or RUNWAY_TEST_KILLS random ones (the reliability target is 20 of 20).
 delays="0.05 0.3 0.8 1.3 3"
