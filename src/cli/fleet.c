@@ -32,6 +32,7 @@
 #include "core/log.h"
 #include "core/report.h"
 #include "core/session.h"
+#include "core/stop.h"
 #include "db/db.h"
 
 static const char *const fleet_commands[] = {"migrate", "validate", "info", "check",
@@ -358,7 +359,9 @@ static int fleet_spawn(fleet_run *fr, fleet_slot *slot)
     }
     fflush(stdout);
     fflush(stderr);
+    stop_before_fork();
     pid_t pid = fork();
+    stop_after_fork();
     if (pid < 0) {
         close(to[0]);
         close(to[1]);

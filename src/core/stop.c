@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -26,6 +27,9 @@ static atomic_int busy = 1;
 
 /* Guarded by lock: the deadline and the connection the watcher may cancel. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+/* Held by the watcher while it works, and around a fork (stop_before_fork). */
+static pthread_mutex_t working = PTHREAD_MUTEX_INITIALIZER;
+static atomic_bool watcher_ready;
 static int64_t deadline_at;
 static char deadline_what[64] = "the deadline";
 static rw_db *watched;
@@ -103,6 +107,7 @@ static void stop_handle_deadline(void)
 static void *stop_watcher(void *arg)
 {
     (void)arg;
+    atomic_store(&watcher_ready, true);
     for (;;) {
         pthread_mutex_lock(&lock);
         int64_t at = deadline_at;
@@ -116,18 +121,43 @@ static void *stop_watcher(void *arg)
         int n = poll(&p, 1, timeout);
         if (n > 0) {
             unsigned char b = 0;
+            pthread_mutex_lock(&working);
             if (read(wake_pipe[0], &b, 1) == 1 && b)
                 stop_handle_signal(b);
+            pthread_mutex_unlock(&working);
             continue;
         }
         if (n == 0 && at) {
+            pthread_mutex_lock(&working);
             pthread_mutex_lock(&lock);
             if (deadline_at == at && rw_now_ms() >= at)
                 stop_handle_deadline();
             pthread_mutex_unlock(&lock);
+            pthread_mutex_unlock(&working);
         }
     }
     return NULL;
+}
+
+/*
+ * A child forked while the watcher thread is inside malloc() or the
+ * logger inherits their locks held by a thread it does not have, and
+ * hangs at its first allocation (seen with the sanitizers' allocator).  A
+ * fork therefore waits until the watcher has started and is idle in
+ * poll(), and keeps it there until stop_after_fork().
+ */
+void stop_before_fork(void)
+{
+    if (wake_pipe[0] >= 0)
+        while (!atomic_load(&watcher_ready))
+            sched_yield();
+    pthread_mutex_lock(&working);
+}
+
+/* Called in the parent and in the child once fork() has returned. */
+void stop_after_fork(void)
+{
+    pthread_mutex_unlock(&working);
 }
 
 /* How the drivers learn, between polls of the migration lock, that the run is to stop. */

@@ -43,6 +43,10 @@ void stop_arm_deadline(int64_t at, const char *what);
 void stop_watch(rw_db *db, const rw_config *cfg);
 void stop_unwatch(rw_db *db);
 
+/* Around fork(): the child gets no lock the watcher thread held (see stop.c). */
+void stop_before_fork(void);
+void stop_after_fork(void);
+
 bool stop_requested(void);
 stop_cause stop_get_cause(void);
 /* The signal received (SIGTERM, ...), or 0. */
