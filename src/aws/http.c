@@ -278,6 +278,36 @@ static bool json_error_skewed(const aws_http_response *resp, const char *text)
 }
 
 /*
+ * Signs a POST of body with SigV4 (headers holds the request's own ones),
+ * adds the signing headers and sends it; headers are freed.
+ */
+static int signed_post(const aws_service *svc, const aws_context *ctx, const char *url,
+                       const char *host, const char *path, strlist *headers, const char *body,
+                       aws_http_response *resp, rw_err *e)
+{
+    sigv4_request sreq = {.method = "POST", .host = host, .path = path, .headers = headers,
+                          .body = body, .body_len = strlen(body)};
+    sigv4_scope scope = {.region = ctx->region, .service = svc->signing_name,
+                         .when = aws_clock_now()};
+    sigv4_signature sig;
+    sigv4_sign_headers(&sreq, &ctx->creds, &scope, &sig);
+    strlist_push_owned(headers, xasprintf("Host: %s", host));
+    strlist_push_owned(headers, xasprintf("X-Amz-Date: %s", sig.amz_date));
+    if (ctx->creds.session_token)
+        strlist_push_owned(headers,
+                           xasprintf("X-Amz-Security-Token: %s", ctx->creds.session_token));
+    strlist_push_owned(headers, xasprintf("Authorization: %s", sig.authorization));
+    sigv4_signature_free(&sig);
+
+    aws_http_request req = {.method = "POST", .url = url, .headers = headers, .body = body,
+                            .body_len = strlen(body)};
+    aws_http_response_init(resp);
+    int ret = aws_http_perform(&req, resp, e);
+    strlist_free(headers);
+    return ret;
+}
+
+/*
  * One signed attempt; *retry is set when a later attempt may succeed,
  * *skewed when AWS refused the signing time (aws_clock_now() is corrected).
  */
@@ -289,26 +319,8 @@ static int json_call_once(const aws_service *svc, const aws_context *ctx, const 
     strlist_push_owned(&headers, xasprintf("Content-Type: application/x-amz-json-%s",
                                            svc->json_version));
     strlist_push_owned(&headers, xasprintf("X-Amz-Target: %s.%s", svc->target_prefix, operation));
-    sigv4_request sreq = {.method = "POST", .host = host, .path = path, .headers = &headers,
-                          .body = body, .body_len = strlen(body)};
-    sigv4_scope scope = {.region = ctx->region, .service = svc->signing_name,
-                         .when = aws_clock_now()};
-    sigv4_signature sig;
-    sigv4_sign_headers(&sreq, &ctx->creds, &scope, &sig);
-    strlist_push_owned(&headers, xasprintf("Host: %s", host));
-    strlist_push_owned(&headers, xasprintf("X-Amz-Date: %s", sig.amz_date));
-    if (ctx->creds.session_token)
-        strlist_push_owned(&headers,
-                           xasprintf("X-Amz-Security-Token: %s", ctx->creds.session_token));
-    strlist_push_owned(&headers, xasprintf("Authorization: %s", sig.authorization));
-    sigv4_signature_free(&sig);
-
-    aws_http_request req = {.method = "POST", .url = url, .headers = &headers, .body = body,
-                            .body_len = strlen(body)};
     aws_http_response resp;
-    aws_http_response_init(&resp);
-    int ret = aws_http_perform(&req, &resp, e);
-    strlist_free(&headers);
+    int ret = signed_post(svc, ctx, url, host, path, &headers, body, &resp, e);
     *retry = ret != RW_OK;
     *skewed = false;
     if (ret == RW_OK && resp.status == 200) {
@@ -403,26 +415,8 @@ static int query_call_once(const aws_service *svc, const aws_context *ctx, const
 {
     strlist headers = {0};
     strlist_push(&headers, "Content-Type: application/x-www-form-urlencoded; charset=utf-8");
-    sigv4_request sreq = {.method = "POST", .host = host, .path = path, .headers = &headers,
-                          .body = body, .body_len = strlen(body)};
-    sigv4_scope scope = {.region = ctx->region, .service = svc->signing_name,
-                         .when = aws_clock_now()};
-    sigv4_signature sig;
-    sigv4_sign_headers(&sreq, &ctx->creds, &scope, &sig);
-    strlist_push_owned(&headers, xasprintf("Host: %s", host));
-    strlist_push_owned(&headers, xasprintf("X-Amz-Date: %s", sig.amz_date));
-    if (ctx->creds.session_token)
-        strlist_push_owned(&headers,
-                           xasprintf("X-Amz-Security-Token: %s", ctx->creds.session_token));
-    strlist_push_owned(&headers, xasprintf("Authorization: %s", sig.authorization));
-    sigv4_signature_free(&sig);
-
-    aws_http_request req = {.method = "POST", .url = url, .headers = &headers, .body = body,
-                            .body_len = strlen(body)};
     aws_http_response resp;
-    aws_http_response_init(&resp);
-    int ret = aws_http_perform(&req, &resp, e);
-    strlist_free(&headers);
+    int ret = signed_post(svc, ctx, url, host, path, &headers, body, &resp, e);
     *retry = ret != RW_OK;
     *skewed = false;
     if (ret == RW_OK && resp.status == 200) {
