@@ -113,6 +113,8 @@ CREATE UNIQUE INDEX CONCURRENTLY big_b_idx ON big (b);" &&
 
 # Flyway's advisory lock key for "public"."flyway_schema_history", and its low 32 bits.
 LOCK_KEY=77433833903597 LOCK_OBJID=4163491309
+# pg_locks spans the cluster: other scripts take the same key in their own databases.
+THIS_DATABASE="database = (SELECT oid FROM pg_database WHERE datname = current_database())"
 
 # Holds the migration lock from a psql session for up to a minute; HOLDER is its job.
 hold_migration_lock() {
@@ -121,7 +123,7 @@ hold_migration_lock() {
   local i
   for i in $(seq 1 100); do
     [ "$(db_sql "SELECT count(*) FROM pg_locks WHERE locktype = ${q}advisory${q}
-                 AND objid = $LOCK_OBJID AND granted")" -gt 0 ] && return 0
+                 AND objid = $LOCK_OBJID AND granted AND $THIS_DATABASE")" -gt 0 ] && return 0
     sleep 0.1
   done
   echo "the lock was never taken"; return 1
@@ -129,7 +131,7 @@ hold_migration_lock() {
 
 release_migration_lock() {
   db_sql "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = ${q}advisory${q}
-          AND objid = $LOCK_OBJID" >/dev/null
+          AND objid = $LOCK_OBJID AND $THIS_DATABASE" >/dev/null
   wait $HOLDER 2>/dev/null
   true
 }
