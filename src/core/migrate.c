@@ -498,22 +498,36 @@ static migrate_outcome migrate_step_fail(migrate_step *st, bool tx, strbuf *why)
 }
 
 /*
- * Whether a step can go to the database as two batches (see
+ * Whether a step can go to the database in batches (see
  * migrate_step_batched): it runs in a transaction, the driver batches, and
  * no per-migration callback has to run between BEGIN and the statements.
- * A server runs a batch it was sent to its end even when the client is
- * killed or the running statement is cancelled; where DDL commits itself
- * (MySQL, MariaDB) only a data-only script, which the transaction still
- * takes back, may go as one.  Other scripts go statement by statement, so
- * a stop or a crash ends them after the statement then running.
  */
 static bool migrate_step_batches(const migrate_step *st, bool tx)
 {
     const rw_session *s = st->s;
-    if (!tx || !s->db.ops->run_steps || session_has_callbacks(s, "beforeEachMigrate") ||
-        session_has_callbacks(s, "afterEachMigrate"))
-        return false;
-    return s->db.ops->ddl_transactions || sql_script_is_data_only(&st->script);
+    return tx && s->db.ops->run_steps && !session_has_callbacks(s, "beforeEachMigrate") &&
+           !session_has_callbacks(s, "afterEachMigrate");
+}
+
+/*
+ * Where the batch starting at steps[from] ends.  A server runs a batch it
+ * was sent to its end even when the client is killed; where DDL commits
+ * itself (MySQL, MariaDB) only a data-only script, which the transaction
+ * still takes back, may go whole.  Any other script there goes one
+ * statement per batch, so a crash or a stop ends it after the statement
+ * then running, as one statement at a time would: the first travels with
+ * BEGIN and the first history row, which it commits.  A stop is checked
+ * between batches.
+ */
+static size_t migrate_batch_cut(const migrate_step *st, const db_step *steps, size_t from,
+                                size_t n)
+{
+    if (st->s->db.ops->ddl_transactions || sql_script_is_data_only(&st->script))
+        return n;
+    for (size_t i = from; i < n; i++)
+        if (steps[i].kind == DB_STEP_SCRIPT)
+            return i + 1;
+    return n;
 }
 
 /* A failed statement of a batch, described as session_exec_counted() does. */
@@ -526,8 +540,9 @@ static void migrate_note_statement(const migrate_step *st, const sql_statement *
 
 /*
  * Round trip one: BEGIN, the first history row where one is written before
- * running (migrate_write_first_row) and the statements.  A stop is checked
- * before and after, as between statements one at a time.
+ * running (migrate_write_first_row) and the statements; where DDL commits
+ * itself, one more for each statement past the first (migrate_batch_cut).  A
+ * stop is checked before and after, as between statements one at a time.
  */
 static int migrate_batch_statements(migrate_step *st, rw_err *e)
 {
@@ -556,7 +571,13 @@ static int migrate_batch_statements(migrate_step *st, rw_err *e)
     }
     size_t done = 0;
     int64_t t0 = rw_now_ms();
-    int rc = stop_requested() ? stop_fail(e) : db_run_steps(&s->db, steps, n, &done, e);
+    int rc = RW_OK;
+    for (size_t at = 0; rc == RW_OK && at < n;) {
+        size_t end = migrate_batch_cut(st, steps, at, n), ran = 0;
+        rc = stop_requested() ? stop_fail(e) : db_run_steps(&s->db, steps + at, end - at, &ran, e);
+        done = at + ran;
+        at = end;
+    }
     st->elapsed_ms = (int)(rw_now_ms() - t0);
     if (first_at && done >= first_at) {
         history_insert_done(&s->hist, &row);

@@ -138,4 +138,25 @@ CREATE TABLE t40b (id INT);" &&
 	rm sql/V40__bad.sql
 '
 
+if [ "$RUNWAY_TEST_BACKEND" = mysql ]; then
+# DDL commits itself here, so such a script goes one statement per round
+# trip; BEGIN and the first history row travel with the first statement,
+# the completed row and COMMIT in one more.
+test_expect_success 'a migration holding DDL costs one round trip per statement, plus one' '
+	rw repair >/dev/null &&
+	write_migration V100__d100.sql "CREATE TABLE d100 (id INT);
+CREATE INDEX d100_id ON d100 (id);" &&
+	one=$(counted migrate) &&
+	for i in $(seq 101 120); do
+		write_migration "V${i}__d$i.sql" "CREATE TABLE d$i (id INT);
+CREATE INDEX d${i}_id ON d$i (id);" || exit 1
+	done &&
+	twenty=$(counted migrate) &&
+	echo "1 migration: $one round trips; 21 migrations: $twenty" &&
+	test "$(db_sql "SELECT COUNT(*) FROM information_schema.STATISTICS
+	                WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = \"d120_id\"")" = 1 &&
+	test $((twenty - one)) -le $((3 * 20))
+'
+fi
+
 test_done
