@@ -753,8 +753,13 @@ static int migrate_create_schemas(rw_session *s, strbuf *created, rw_err *e)
     return RW_OK;
 }
 
-/* Makes sure the history table exists, baselining a non-empty schema when allowed. */
-static int migrate_prepare_history_locked(rw_session *s, migrate_result *r, rw_err *e)
+/*
+ * Makes sure the history table exists, baselining a non-empty schema when
+ * allowed.  checked: the caller holds the lock and has just found no
+ * history table, so neither is asked for again.
+ */
+static int migrate_prepare_history_locked(rw_session *s, bool checked, migrate_result *r,
+                                          rw_err *e)
 {
     strbuf created = STRBUF_INIT;
     int rc = migrate_create_schemas(s, &created, e);
@@ -792,11 +797,13 @@ static int migrate_prepare_history_locked(rw_session *s, migrate_result *r, rw_e
         if (rc != RW_OK || r->baselined)
             goto out;
     }
-    rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
+    if (!checked)
+        rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
     if (rc != RW_OK)
         goto out;
     bool exists = false;
-    rc = history_exists(&s->db, &s->hist, &exists, e);
+    if (!checked)
+        rc = history_exists(&s->db, &s->hist, &exists, e);
     if (rc == RW_OK && !exists)
         rc = session_create_history(s, e);
     else if (rc == RW_OK)
@@ -814,7 +821,8 @@ static int migrate_prepare_history_locked(rw_session *s, migrate_result *r, rw_e
         rc = history_insert_row(&s->db, &s->hist, &row, e);
     }
     rw_err ig;
-    s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
+    if (!checked)
+        s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
 out:
     sb_free(&created);
     return rc;
@@ -824,12 +832,12 @@ out:
  * Runs the history preparation under the migration lock, re-checking the
  * table first: a concurrent run may have created it (and applied
  * migrations) since this session looked, which must not read as a
- * non-empty schema without history.  The inner lock calls nest.
+ * non-empty schema without history.
  */
 static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
 {
     if (s->hist_exists)
-        return migrate_prepare_history_locked(s, r, e);
+        return migrate_prepare_history_locked(s, false, r, e);
     int rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
     if (rc != RW_OK)
         return rc;
@@ -840,7 +848,7 @@ static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
         rc = history_refresh(&s->db, &s->hist, e);
     }
     if (rc == RW_OK)
-        rc = migrate_prepare_history_locked(s, r, e);
+        rc = migrate_prepare_history_locked(s, !s->hist_exists, r, e);
     rw_err ig;
     s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
     return rc;

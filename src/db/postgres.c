@@ -1623,6 +1623,20 @@ static int postgres_schema_create(db_conn *c, const char *schema, rw_err *e)
 }
 
 /* Objects that make a schema non-empty (extension members aside), as Flyway counts them. */
+/*
+ * A quick first answer for postgres_schema_is_empty: every table, view,
+ * sequence, type and function made in a schema records a dependency on it,
+ * so a schema that nothing depends on is empty.  Only for schemas made by
+ * users: objects in the built-in ones (public included) record none, as
+ * their schemas are pinned.  One index lookup, where the full query costs
+ * milliseconds of planning, once per new tenant of a fleet.
+ */
+static const char pg_schema_has_no_dependents[] =
+    "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n"
+    " WHERE n.nspname = $1 AND n.oid >= 16384"
+    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+    "  WHERE d.refclassid = 'pg_catalog.pg_namespace'::regclass AND d.refobjid = n.oid))";
+
 static int postgres_schema_is_empty(db_conn *c, const char *schema, bool *out, rw_err *e)
 {
     /*
@@ -1652,6 +1666,9 @@ static int postgres_schema_is_empty(db_conn *c, const char *schema, bool *out, r
         "  AND (SELECT d.objid FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass"
         "   AND d.objid = p.oid AND d.deptype = 'e' LIMIT 1) IS NULL)";
     const char *params[1] = {schema};
+    int rc = pg_query_bool(c, pg_schema_has_no_dependents, params, 1, out, e);
+    if (rc != RW_OK || *out)
+        return rc;
     return pg_query_bool(c, sql, params, 1, out, e);
 }
 
@@ -1722,19 +1739,16 @@ static int postgres_history_create(db_conn *c, const char *schema, const char *t
 {
     strlist stmts = {0};
     pg_history_ddl(&stmts, schema, table, pg_cfg(cfg, "tablespace"));
-    /* All or nothing: a half-created table would block every later run. */
-    bool own_tx = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
-    int rc = own_tx ? pg_run(c, "BEGIN", e) : RW_OK;
-    for (size_t i = 0; i < stmts.len && rc == RW_OK; i++)
-        rc = pg_run(c, stmts.items[i], e);
-    if (own_tx) {
-        if (rc == RW_OK) {
-            rc = pg_run(c, "COMMIT", e);
-        } else {
-            rw_err ignored;
-            pg_run(c, "ROLLBACK", &ignored);
-        }
-    }
+    /*
+     * All or nothing, as a half-created table would block every later run:
+     * one query of three statements is one round trip and runs as one
+     * transaction (or inside the caller's).
+     */
+    strbuf sql = STRBUF_INIT;
+    for (size_t i = 0; i < stmts.len; i++)
+        sb_addf(&sql, "%s%s", i ? ";\n" : "", stmts.items[i]);
+    int rc = pg_run(c, sql.buf, e);
+    sb_free(&sql);
     strlist_free(&stmts);
     return rc;
 }

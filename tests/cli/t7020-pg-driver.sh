@@ -371,6 +371,25 @@ test_expect_success_corpus 'clean drops every kind of object, and migrate starts
   test "$(db_sql "SELECT count(*) FROM public.rental")" = 16044
 '
 
+# A schema made by the user: an empty one has nothing depending on it,
+# which is the quick answer; anything else goes through the full query.
+test_expect_success 'a schema of its own is empty until a table, view, sequence, type or function is made in it' '
+  fresh && write_migration V1__a.sql "CREATE TABLE a (id INT);" || exit 1
+  for kind in "TABLE %s.t (id INT)" "VIEW %s.v AS SELECT 1 AS x" "SEQUENCE %s.sq" \
+              "TYPE %s.mood AS ENUM (${q}ok${q})" \
+              "FUNCTION %s.f() RETURNS INT LANGUAGE sql AS \$\$ SELECT 1 \$\$"; do
+    db_sql "DROP SCHEMA IF EXISTS own CASCADE; CREATE SCHEMA own; CREATE $(printf "$kind" own)" >/dev/null &&
+    must_fail rwt -schemas=own migrate &&
+    expect_grep "Found non-empty schema(s) \"own\" but no schema history table" err || exit 1
+  done &&
+  db_sql "DROP SCHEMA own CASCADE; CREATE SCHEMA own; CREATE COLLATION own.c (provider = icu, locale = ${q}und${q});
+          CREATE EXTENSION IF NOT EXISTS citext SCHEMA own" >/dev/null &&
+  rwt -schemas=own migrate >out 2>&1 &&
+  db_sql "DROP SCHEMA own CASCADE; CREATE SCHEMA own" >/dev/null &&
+  rwt -schemas=own -table=h2 migrate >out 2>&1 &&
+  test "$(db_sql "SELECT count(*) FROM own.h2")" = 1
+'
+
 test_expect_success 'clean is refused while cleanDisabled is true' '
   fresh && db_sql "CREATE TABLE keep (id INT)" >/dev/null &&
   must_fail rwt clean &&
