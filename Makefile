@@ -64,7 +64,9 @@ test-fast: build
 
 bench: build
 	@tools/deps.sh bench
-	tests/lib/with-servers.sh sh -c 'bench/run.sh $(BUILD)/runway && bench/fleet.sh $(BUILD)/runway'
+	tests/lib/with-servers.sh sh -c 'bench/run.sh $(BUILD)/runway && \
+	  MEMORY_DOC=docs/benchmarks-memory.md bench/memory.sh $(BUILD)/runway && \
+	  bench/fleet.sh $(BUILD)/runway'
 
 # The OCI image (FROM scratch: runway, its libraries, CA certificates) as
 # archives under $(BUILD), loaded into the podman storage there; see docs/deploy.md.

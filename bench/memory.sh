@@ -17,7 +17,8 @@
 # of its floor) for bench/run.sh or docs/benchmarks.md, and writes the rows
 # to TSV when given: db kind n op tool ms rss_kb runs status (as run.sh).
 #
-# Knobs: MEMORY_N (10000), MEMORY_KIND (dml), MEMORY_DBS ("sqlite postgresql mysql").
+# Knobs: MEMORY_N (10000), MEMORY_KIND (dml), MEMORY_DBS ("sqlite postgresql mysql"),
+# MEMORY_DOC (a file to write the section to as a page, as make bench does).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,6 +29,7 @@ runway_built=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 command -v hyperfine >/dev/null || { echo "memory.sh: hyperfine missing; run tools/deps.sh bench" >&2; exit 2; }
 tsv=${2:-}
 n=${MEMORY_N:-10000}
+doc=${MEMORY_DOC:-}
 kind=${MEMORY_KIND:-dml}
 
 base=${TMPDIR:-/tmp}
@@ -149,4 +151,14 @@ for db in $dbs; do
 done
 
 [ -n "$tsv" ] && cp "$rows" "$tsv"
-awk -f "$here/memory.awk" "$rows"
+awk -f "$here/memory.awk" "$rows" > "$work/section.md" || exit 1
+cat "$work/section.md"
+if [ -n "$doc" ]; then
+  {
+    echo "# Memory benchmark"
+    echo
+    echo "\`make bench\` (bench/memory.sh), $(date -u +%Y-%m-%d), $("$runway" --version | head -n 1)."
+    echo
+    sed 's/^### /## /' "$work/section.md"
+  } > "$doc.tmp" && mv "$doc.tmp" "$doc"
+fi
