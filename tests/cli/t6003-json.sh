@@ -23,7 +23,8 @@ test_expect_success 'info JSON on an empty database' '
 	has_keys out $common schemaVersion schemaName migrations allSchemasEmpty timestamp exception licenseFailed &&
 	jq -e ".operation == \"info\" and .schemaVersion == null and (.migrations | length) == 2" out &&
 	jq -e ".migrations[0] | .category == \"Versioned\" and .version == \"1\" and .rawVersion == \"1\" and .state == \"Pending\" and .installedOnUTC == \"\" and .undoable == \"No\"" out &&
-	jq -e ".migrations[1] | .category == \"Repeatable\" and .version == \"\" and .description == \"rep\"" out
+	jq -e ".migrations[1] | .category == \"Repeatable\" and .version == \"\" and .description == \"rep\"" out &&
+	jq -e ".allSchemasEmpty == true" out
 '
 
 test_expect_success 'migrate JSON lists what ran' '
@@ -35,6 +36,11 @@ test_expect_success 'migrate JSON lists what ran' '
 	jq -e ".migrations[0].filepath | startswith(\"/\") and endswith(\"sql/V1__one.sql\")" out &&
 	jq -e ".migrations[1] | .category == \"Repeatable\" and .version == \"\"" out &&
 	jq -e ".schemaName == \"\"" out
+'
+
+test_expect_success 'info JSON: a schema holding the history table is not empty' '
+	rw -outputType=json info >out 2>err &&
+	jq -e ".allSchemasEmpty == false" out
 '
 
 test_expect_success 'stdout holds nothing but the JSON document; logs go to stderr' '
