@@ -211,9 +211,10 @@ speedup=$(times "$flyway_loop" "$fleet_ms")
   fi
   echo "The floor sends each tenant's SQL over one long-lived connection. runway's four workers"
   echo "each keep one connection too and hand it from tenant to tenant (\`DISCARD ALL\`, then the"
-  echo "session set up again for the next schema); per tenant runway also checks the history table,"
-  echo "takes the tenant's migration lock, creates the history table with Flyway's primary key and"
-  echo "index, reads it back and records each migration, which the floor leaves out. A process per"
+  echo "session set up again for the next schema); per tenant runway also checks the history table"
+  echo "and that the schema is empty, takes and releases the tenant's migration lock and reads the"
+  echo "history back, which the floor leaves out (both create Flyway's history table, with its"
+  echo "primary key and index, and record each migration). A process per"
   echo "tenant pays a connection and a cold server process each time. A JVM-based loop pays its"
   echo "start on top, once per tenant: the bare JVM start is measured here (the least any JVM tool"
   echo "pays); Flyway's own start before any SQL is not (Flyway is not installed for this"

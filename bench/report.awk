@@ -262,8 +262,8 @@ function targets(    i, key, p, c, r, worst, worstkey, ok, d, n1k, n10k, m, k, v
                        "dml " fmt_ms(m) line, m + 0 < (k == 1 ? 20 : 100))
     }
     # Peak RSS at the largest size, per database and command (apply, no-op,
-    # info), with the database client's own peak applying the same set: the
-    # floor where loading its client library alone needs more than 10 MB.
+    # info), with the database client's own peak on the same set (applying
+    # it, reading its history): the floor where the client needs more.
     if (nsorted[nn] >= 10000) {
         split("apply noop info", o3, " ")
         line = ""; failed = ""
@@ -271,10 +271,11 @@ function targets(    i, key, p, c, r, worst, worstkey, ok, d, n1k, n10k, m, k, v
             part = ""; floor = ""
             for (i = 1; i <= norder; i++) {
                 split(order[i], p, SUBSEP)
-                if (p[1] == dborder[d] && p[3] + 0 == nsorted[nn] && ((order[i], "apply", "client") in rss) && \
-                    num(rss[order[i], "apply", "client"]) && \
-                    (floor == "" || rss[order[i], "apply", "client"] + 0 > floor + 0))
-                    floor = rss[order[i], "apply", "client"]
+                if (p[1] != dborder[d] || p[3] + 0 != nsorted[nn]) continue
+                for (v = 1; v <= 3; v++)
+                    if (((order[i], o3[v], "client") in rss) && num(rss[order[i], o3[v], "client"]) && \
+                        (floor == "" || rss[order[i], o3[v], "client"] + 0 > floor + 0))
+                        floor = rss[order[i], o3[v], "client"]
             }
             # 10 MB, or the client's own peak + 2 MB where the client alone needs more.
             limit = floor != "" && floor + 2048 > 10240 ? floor + 2048 : 10240
@@ -294,7 +295,7 @@ function targets(    i, key, p, c, r, worst, worstkey, ok, d, n1k, n10k, m, k, v
             }
             if (part == "") continue
             if (floor != "")
-                part = part sprintf(" (the client applying the same files: %s)", fmt_kb(floor))
+                part = part sprintf(" (the client's own peak on the same set: %s)", fmt_kb(floor))
             line = line (line == "" ? "" : "; ") dbname[dborder[d]] ": " part
         }
         if (line != "") {
