@@ -46,7 +46,10 @@ test_expect_success 'a session holding the lock under Flyway'"'"'s name makes mi
   name=$(mysql_lock_name "$DB_NAME") &&
   { _my_client mariadb --batch --skip-column-names \
       -e "SELECT GET_LOCK(\"$name\", 0); DO SLEEP(4); SELECT \"released\";" >holder.out & } &&
-  sleep 1 &&
+  for _ in $(seq 1 100); do
+    test "$(db_sql "SELECT IS_USED_LOCK(\"$name\") IS NOT NULL")" = 1 && break
+    sleep 0.05
+  done &&
   start=$(date +%s) &&
   rw_timeout 60 migrate >late.out 2>&1 &&
   end=$(date +%s) &&
