@@ -1633,7 +1633,7 @@ static int postgres_schema_create(db_conn *c, const char *schema, rw_err *e)
  */
 static const char pg_schema_has_no_dependents[] =
     "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n"
-    " WHERE n.nspname = $1 AND n.oid >= 16384"
+    " WHERE n.nspname = $1 AND n.oid >= 16384" /* FirstNormalObjectId: made after initdb */
     " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
     "  WHERE d.refclassid = 'pg_catalog.pg_namespace'::regclass AND d.refobjid = n.oid))";
 
@@ -1734,25 +1734,6 @@ static void pg_history_ddl(strlist *stmts, const char *schema, const char *table
     sb_free(&ts);
 }
 
-static int postgres_history_create(db_conn *c, const char *schema, const char *table,
-                                   const rw_config *cfg, rw_err *e)
-{
-    strlist stmts = {0};
-    pg_history_ddl(&stmts, schema, table, pg_cfg(cfg, "tablespace"));
-    /*
-     * All or nothing, as a half-created table would block every later run:
-     * one query of three statements is one round trip and runs as one
-     * transaction (or inside the caller's).
-     */
-    strbuf sql = STRBUF_INIT;
-    for (size_t i = 0; i < stmts.len; i++)
-        sb_addf(&sql, "%s%s", i ? ";\n" : "", stmts.items[i]);
-    int rc = pg_run(c, sql.buf, e);
-    sb_free(&sql);
-    strlist_free(&stmts);
-    return rc;
-}
-
 /* The history table DDL as a script, for dry runs. */
 static void postgres_history_create_sql(db_conn *c, const char *schema, const char *table,
                                         const rw_config *cfg, strbuf *out)
@@ -1763,6 +1744,21 @@ static void postgres_history_create_sql(db_conn *c, const char *schema, const ch
     for (size_t i = 0; i < stmts.len; i++)
         sb_addf(out, "%s;\n", stmts.items[i]);
     strlist_free(&stmts);
+}
+
+static int postgres_history_create(db_conn *c, const char *schema, const char *table,
+                                   const rw_config *cfg, rw_err *e)
+{
+    /*
+     * All or nothing, as a half-created table would block every later run:
+     * the dry run's script of three statements is one query, one round trip
+     * and one transaction (or inside the caller's).
+     */
+    strbuf sql = STRBUF_INIT;
+    postgres_history_create_sql(c, schema, table, cfg, &sql);
+    int rc = pg_run(c, sql.buf, e);
+    sb_free(&sql);
+    return rc;
 }
 
 /*
