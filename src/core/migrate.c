@@ -510,7 +510,8 @@ static bool migrate_step_batches(const migrate_step *st, bool tx)
 }
 
 /*
- * Where the batch starting at steps[from] ends.  A server runs a batch it
+ * Where the batch starting at steps[from] ends (whole: the script may go
+ * as one batch).  A server runs a batch it
  * was sent to its end even when the client is killed; where DDL commits
  * itself (MySQL, MariaDB) only a data-only script, which the transaction
  * still takes back, may go whole.  Any other script there goes one
@@ -519,10 +520,9 @@ static bool migrate_step_batches(const migrate_step *st, bool tx)
  * BEGIN and the first history row, which it commits.  A stop is checked
  * between batches.
  */
-static size_t migrate_batch_cut(const migrate_step *st, const db_step *steps, size_t from,
-                                size_t n)
+static size_t migrate_batch_cut(bool whole, const db_step *steps, size_t from, size_t n)
 {
-    if (st->s->db.ops->ddl_transactions || sql_script_is_data_only(&st->script))
+    if (whole)
         return n;
     for (size_t i = from; i < n; i++)
         if (steps[i].kind == DB_STEP_SCRIPT)
@@ -572,8 +572,9 @@ static int migrate_batch_statements(migrate_step *st, rw_err *e)
     size_t done = 0;
     int64_t t0 = rw_now_ms();
     int rc = RW_OK;
+    bool whole = s->db.ops->ddl_transactions || sql_script_is_data_only(&st->script);
     for (size_t at = 0; rc == RW_OK && at < n;) {
-        size_t end = migrate_batch_cut(st, steps, at, n), ran = 0;
+        size_t end = migrate_batch_cut(whole, steps, at, n), ran = 0;
         rc = stop_requested() ? stop_fail(e) : db_run_steps(&s->db, steps + at, end - at, &ran, e);
         done = at + ran;
         at = end;
@@ -848,7 +849,7 @@ static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
         rc = history_refresh(&s->db, &s->hist, e);
     }
     if (rc == RW_OK)
-        rc = migrate_prepare_history_locked(s, !s->hist_exists, r, e);
+        rc = migrate_prepare_history_locked(s, true, r, e);
     rw_err ig;
     s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
     return rc;
