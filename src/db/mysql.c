@@ -4,8 +4,8 @@
  * URLs: jdbc:mysql://host[:port][/db][?k=v&...], jdbc:mariadb://..., and
  * mysql://[user[:password]@]host[:port][/db][?k=v&...] (mariadb:// too).
  * Statements go over the text protocol, a migration's together as one
- * multi-statement query (my_run_steps) and stored programs alone, with
- * multi-statements off; '?' parameters are escaped by the client library
+ * multi-statement query (my_run_steps); a DELIMITER block that is not
+ * one statement goes alone, with multi-statements off; '?' parameters are escaped by the client library
  * for the connection's character set (utf8mb4).  MySQL cannot roll DDL back, so
  * the driver says ddl_transactions=false and the engine records a failed
  * migration as Flyway does.  The cross-process lock is Flyway's named lock,
@@ -787,6 +787,16 @@ static int my_set_multi(db_conn *c, bool on, rw_err *e)
     return RW_OK;
 }
 
+/*
+ * Whether a statement must be sent with multi-statement queries off: one
+ * holding a ';' that is not one statement to the server (a DELIMITER block
+ * of two statements), which Flyway's driver has the server reject.
+ */
+static bool my_needs_multi_off(const sql_statement *st)
+{
+    return memchr(st->sql, ';', st->len) && !sql_mysql_is_one_statement(st->sql, st->len);
+}
+
 static int my_exec(db_conn *c, const sql_statement *st, rw_err *e)
 {
     c->id_valid = false;
@@ -794,7 +804,7 @@ static int my_exec(db_conn *c, const sql_statement *st, rw_err *e)
         c->charset_dirty = true;
     if (my_may_change_database(st->sql))
         c->db_dirty = true;
-    if (memchr(st->sql, ';', st->len) && my_set_multi(c, false, e) != RW_OK)
+    if (my_needs_multi_off(st) && my_set_multi(c, false, e) != RW_OK)
         return e->code;
     return my_run(c, st->sql, st->len, e);
 }
@@ -870,17 +880,18 @@ static bool my_starts_with_word(const char *sql, const char *word)
 }
 
 /*
- * Whether a statement must go alone: one holding a ';' (a stored program
- * from a DELIMITER block, or text that must not be cut in two), and CALL
- * or EXECUTE, which may answer with any number of results, so that the
- * results of a batch could no longer be matched to its statements.
+ * Whether a statement must go alone: one that needs multi-statements off
+ * (above), and CALL or EXECUTE, which may answer with any number of
+ * results, so that the results of a batch could no longer be matched to
+ * its statements.  A stored program whose ';' are inside its body is one
+ * statement to the server and may share a batch.
  */
 static bool my_step_runs_alone(const db_step *step)
 {
     if (step->kind != DB_STEP_SCRIPT)
         return false;
     const sql_statement *st = step->st;
-    return memchr(st->sql, ';', st->len) || !st->transactional ||
+    return !st->transactional || my_needs_multi_off(st) ||
            my_starts_with_word(st->sql, "CALL") || my_starts_with_word(st->sql, "EXECUTE");
 }
 

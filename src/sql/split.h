@@ -93,5 +93,10 @@ bool sql_script_has_transactional(const sql_script *s);
  * on any database, so a rollback or a lost connection undoes all of it.
  */
 bool sql_script_is_data_only(const sql_script *s);
+/*
+ * True when a MySQL statement holding ';' (from a DELIMITER block) is still
+ * one statement to the server, so that it may share a multi-statement query.
+ */
+bool sql_mysql_is_one_statement(const char *sql, size_t len);
 
 #endif

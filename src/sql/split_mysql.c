@@ -494,3 +494,25 @@ static int mysql_split(const char *text, size_t len, sql_script *out, rw_err *e)
 }
 
 const sql_dialect sql_dialect_mysql = {"mysql", mysql_split};
+
+/*
+ * A statement from a DELIMITER block may hold ';'.  Sent with multi-statement
+ * queries on, the server would run a block of two statements as two, where
+ * Flyway's driver (multi-statements off) has it rejected as one; so such a
+ * text may go in a batch only when it is one statement by the same rules a
+ * script ending its statements in ';' is split by: a stored program whose
+ * ';' are all inside its BEGIN ... END, or a ';' inside quotes.  Any doubt
+ * (a backslash, which NO_BACKSLASH_ESCAPES reads differently; text before or
+ * after the one statement) answers no, which costs round trips only.
+ */
+bool sql_mysql_is_one_statement(const char *sql, size_t len)
+{
+    if (memchr(sql, '\\', len))
+        return false;
+    sql_script one = {0};
+    rw_err e = {0};
+    bool yes = mysql_split(sql, len, &one, &e) == RW_OK && one.len == 1 && one.stmts[0].len == len &&
+               memcmp(one.stmts[0].sql, sql, len) == 0;
+    sql_script_free(&one);
+    return yes;
+}

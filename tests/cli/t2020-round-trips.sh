@@ -157,6 +157,40 @@ CREATE INDEX d${i}_id ON d$i (id);" || exit 1
 	                WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = \"d120_id\"")" = 1 &&
 	test $((twenty - one)) -le $((3 * 20))
 '
+
+# proc_migration N: a table and two stored programs from DELIMITER blocks.
+proc_migration() {
+	write_migration "V${1}__p$1.sql" "CREATE TABLE p$1 (id INT PRIMARY KEY, v INT);
+DELIMITER \$\$
+CREATE FUNCTION f$1(a INT) RETURNS INT DETERMINISTIC
+BEGIN
+  DECLARE r INT;
+  SET r = a * 2;
+  IF r > 100 THEN
+    SET r = r - 1;
+  END IF;
+  RETURN r;
+END\$\$
+CREATE TRIGGER p${1}_bi BEFORE INSERT ON p$1 FOR EACH ROW
+BEGIN
+  SET NEW.v = f$1(NEW.id);
+END\$\$
+DELIMITER ;"
+}
+
+# A stored program whose ";" are all inside its BEGIN ... END is one
+# statement to the server: it shares the batches instead of going alone
+# with multi-statement queries switched off and on again around it.
+test_expect_success 'stored programs from DELIMITER blocks cost one round trip each' '
+	proc_migration 200 &&
+	one=$(counted migrate) &&
+	for i in $(seq 201 220); do proc_migration $i || exit 1; done &&
+	twenty=$(counted migrate) &&
+	echo "1 migration: $one round trips; 21 migrations: $twenty" &&
+	db_sql "INSERT INTO p220 (id) VALUES (70)" &&
+	test "$(db_sql "SELECT v FROM p220")" = 139 &&
+	test $((twenty - one)) -le $((4 * 20))
+'
 fi
 
 test_done

@@ -420,6 +420,37 @@ static void test_transaction_control_is_flagged(void **state)
     sql_script_free(&s);
 }
 
+/* A DELIMITER block may share a batch only when the server reads it as one statement. */
+static void test_one_statement_blocks(void **state)
+{
+    (void)state;
+    static const char *const one[] = {
+        "CREATE FUNCTION f(a INT) RETURNS INT DETERMINISTIC\nBEGIN\n  DECLARE r INT;\n"
+        "  SET r = a * 2;\n  IF r > 100 THEN\n    SET r = r - 1;\n  END IF;\n  RETURN r;\nEND",
+        "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW\nBEGIN\n  SET NEW.v = 1;\nEND",
+        "CREATE DEFINER=`u`@`%` PROCEDURE p() l: BEGIN CASE 1 WHEN 1 THEN SELECT 1; END CASE; "
+        "WHILE 0 DO SET @x = 1; END WHILE; END l",
+        "CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO BEGIN DELETE FROM t; DELETE FROM u; END",
+        "BEGIN NOT ATOMIC SELECT 1; SELECT 2; END",
+        "INSERT INTO t VALUES ('a;b')",
+    };
+    for (size_t i = 0; i < sizeof one / sizeof *one; i++)
+        assert_true(sql_mysql_is_one_statement(one[i], strlen(one[i])));
+    static const char *const several[] = {
+        "INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)",
+        "CREATE TABLE t (begin INT); CREATE TABLE u (end INT)",
+        "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1; SET NEW.b = 2",
+        "CREATE FUNCTION f() RETURNS INT BEGIN RETURN 1; END; SELECT 1",
+        "CREATE FUNCTION f() RETURNS INT BEGIN RETURN 1; END;",
+        "INSERT INTO t VALUES ('a\\';'); SELECT 1",
+        "INSERT INTO t VALUES ('a\\'';')",
+        "BEGIN; INSERT INTO t VALUES (1); COMMIT",
+        "SELECT 1 /*! ; SELECT 2 */",
+    };
+    for (size_t i = 0; i < sizeof several / sizeof *several; i++)
+        assert_false(sql_mysql_is_one_statement(several[i], strlen(several[i])));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -446,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_corpus_files_split),
         cmocka_unit_test(test_bare_cr_comments_hide_statements),
         cmocka_unit_test(test_transaction_control_is_flagged),
+        cmocka_unit_test(test_one_statement_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
