@@ -1626,14 +1626,18 @@ static int postgres_schema_create(db_conn *c, const char *schema, rw_err *e)
 /*
  * A quick first answer for postgres_schema_is_empty: every table, view,
  * sequence, type and function made in a schema records a dependency on it,
- * so a schema that nothing depends on is empty.  Only for schemas made by
- * users: objects in the built-in ones (public included) record none, as
- * their schemas are pinned.  One index lookup, where the full query costs
- * milliseconds of planning, once per new tenant of a fleet.
+ * so a schema that nothing depends on is empty.  Only for schemas whose
+ * dependencies are recorded: those made by users, and public, which no
+ * version pins (PostgreSQL 15's IsPinnedObject names it; earlier initdb
+ * left it out of the pinned set).  Objects in pinned schemas (pg_catalog,
+ * information_schema) record none.  One index lookup, where the full query
+ * costs milliseconds of planning: on the first run against a new database,
+ * and once per new tenant of a fleet.
  */
 static const char pg_schema_has_no_dependents[] =
     "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n"
-    " WHERE n.nspname = $1 AND n.oid >= 16384" /* FirstNormalObjectId: made after initdb */
+    " WHERE n.nspname = $1"
+    " AND (n.oid >= 16384 OR n.oid = 2200)" /* FirstNormalObjectId; PG_PUBLIC_NAMESPACE */
     " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
     "  WHERE d.refclassid = 'pg_catalog.pg_namespace'::regclass AND d.refobjid = n.oid))";
 

@@ -390,6 +390,23 @@ test_expect_success 'a schema of its own is empty until a table, view, sequence,
   test "$(db_sql "SELECT count(*) FROM own.h2")" = 1
 '
 
+# public is not pinned either: the quick answer holds for it too.
+test_expect_success 'public is empty until a table, view, sequence, type or function is made in it' '
+  for kind in "TABLE %s.t (id INT)" "VIEW %s.v AS SELECT 1 AS x" "SEQUENCE %s.sq" \
+              "TYPE %s.mood AS ENUM (${q}ok${q})" \
+              "FUNCTION %s.f() RETURNS INT LANGUAGE sql AS \$\$ SELECT 1 \$\$"; do
+    fresh && write_migration V1__a.sql "CREATE TABLE a (id INT);" &&
+    db_sql "CREATE $(printf "$kind" public)" >/dev/null &&
+    must_fail rwt migrate &&
+    expect_grep "Found non-empty schema(s) \"public\" but no schema history table" err || exit 1
+  done &&
+  fresh && write_migration V1__a.sql "CREATE TABLE a (id INT);" &&
+  db_sql "CREATE COLLATION public.c (provider = icu, locale = ${q}und${q});
+          CREATE EXTENSION IF NOT EXISTS citext SCHEMA public" >/dev/null &&
+  rwt migrate >out 2>&1 &&
+  test "$(db_sql "SELECT count(*) FROM public.flyway_schema_history")" = 1
+'
+
 test_expect_success 'clean is refused while cleanDisabled is true' '
   fresh && db_sql "CREATE TABLE keep (id INT)" >/dev/null &&
   must_fail rwt clean &&
