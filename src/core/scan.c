@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,12 +39,20 @@ typedef struct scan_naming {
     const char *vprefix, *rprefix, *uprefix, *sep;
 } scan_naming;
 
+/* A migration file found in the directory being walked, not yet read. */
+typedef struct scan_pending {
+    rw_migration m;
+    char *name;   /* its name in that directory */
+} scan_pending;
+
 typedef struct scan_ctx {
     const rw_config *cfg;
     scan_naming naming;
     bool skip_callbacks;
     rw_resources *out;
     size_t mig_cap, undo_cap, cb_cap;
+    scan_pending *pending;   /* read together by scan_read_pending */
+    size_t npending;
 } scan_ctx;
 
 void migration_free(rw_migration *m)
@@ -411,6 +420,107 @@ static void scan_add_migration(scan_ctx *c, rw_migration *m)
     r->migs[r->nmigs++] = *m;
 }
 
+/*
+ * Files read together: enough that a second thread pays for itself (a few
+ * microseconds of system time per file), few enough that the unread ones
+ * held in memory stay small.
+ */
+#define SCAN_PARALLEL_MIN 256
+#define SCAN_PENDING_MAX 1024
+#define SCAN_READERS_MAX 4
+
+/* One thread's share of the pending files: every stride-th from first. */
+typedef struct scan_reader {
+    scan_pending *files;
+    size_t n, first, stride;
+    int dirfd;
+    size_t failed;   /* the first file it could not read, or n */
+    rw_err err;      /* why */
+} scan_reader;
+
+static void *scan_reader_run(void *arg)
+{
+    scan_reader *r = arg;
+    for (size_t i = r->first; i < r->n; i += r->stride) {
+        if (scan_checksum_file(&r->files[i].m, r->dirfd, r->files[i].name, &r->err) != RW_OK) {
+            r->failed = i;
+            break;
+        }
+    }
+    return NULL;
+}
+
+static size_t scan_reader_count(size_t nfiles)
+{
+    if (nfiles < SCAN_PARALLEL_MIN)
+        return 1;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus < 2 ? 1 : cpus > SCAN_READERS_MAX ? SCAN_READERS_MAX : (size_t)cpus;
+}
+
+static void scan_drop_pending(scan_ctx *c)
+{
+    for (size_t i = 0; i < c->npending; i++) {
+        migration_free(&c->pending[i].m);
+        free(c->pending[i].name);
+    }
+    c->npending = 0;
+}
+
+/*
+ * Reads and checksums the pending files of the directory open as dirfd,
+ * then adds them in name order.  Every run reads every file (Flyway
+ * validates each checksum), and on a large set the system calls dominate:
+ * the files are shared among up to one thread per core.  Each thread takes
+ * its files in increasing order and stops at its first failure, so every
+ * file before the earliest failure has been read, and that failure is the
+ * one a walk in name order would have met first.
+ */
+static int scan_read_pending(scan_ctx *c, int dirfd, rw_err *e)
+{
+    size_t n = c->npending, nreaders = scan_reader_count(n);
+    if (n == 0)
+        return RW_OK;
+    scan_reader *rd = xcalloc(nreaders, sizeof *rd);
+    pthread_t *threads = xcalloc(nreaders, sizeof *threads);
+    bool *started = xcalloc(nreaders, sizeof *started);
+    for (size_t k = 0; k < nreaders; k++) {
+        rd[k] = (scan_reader){.files = c->pending, .n = n, .first = k, .stride = nreaders,
+                              .dirfd = dirfd, .failed = n};
+        /* The calling thread takes the first share; a thread that cannot start, its own. */
+        started[k] = k > 0 && pthread_create(&threads[k], NULL, scan_reader_run, &rd[k]) == 0;
+    }
+    scan_reader_run(&rd[0]);
+    size_t failed = n, who = 0;
+    for (size_t k = 0; k < nreaders; k++) {
+        if (k > 0 && started[k])
+            pthread_join(threads[k], NULL);
+        else if (k > 0)
+            scan_reader_run(&rd[k]);
+        if (rd[k].failed < failed) {
+            failed = rd[k].failed;
+            who = k;
+        }
+    }
+    for (size_t i = 0; i < failed; i++) {
+        migration_pack(&c->pending[i].m, &c->out->arena);
+        scan_add_migration(c, &c->pending[i].m);
+        free(c->pending[i].name);
+    }
+    memmove(c->pending, c->pending + failed, (n - failed) * sizeof *c->pending);
+    c->npending = n - failed;
+    scan_drop_pending(c);
+    int rc = RW_OK;
+    if (failed < n) {
+        *e = rd[who].err;
+        rc = e->code;
+    }
+    free(started);
+    free(threads);
+    free(rd);
+    return rc;
+}
+
 static void scan_add_callback(scan_ctx *c, char *event, char *desc, const char *script,
                               const char *path)
 {
@@ -457,16 +567,16 @@ static int scan_file(scan_ctx *c, int dirfd, const char *path, const char *rel, 
     }
     m.path = xstrdup(path);
     m.script = xstrdup(rel);
-    int rc = scan_script_conf(&m, has_conf, e);
+    /* The files before it are read first, so that errors come in name order. */
+    int rc = has_conf ? scan_read_pending(c, dirfd, e) : RW_OK;
     if (rc == RW_OK)
-        rc = scan_checksum_file(&m, dirfd, name, e);
+        rc = scan_script_conf(&m, has_conf, e);
     if (rc != RW_OK) {
         migration_free(&m);
         return rc;
     }
-    migration_pack(&m, &c->out->arena);
-    scan_add_migration(c, &m);
-    return RW_OK;
+    c->pending[c->npending++] = (scan_pending){.m = m, .name = xstrdup(name)};
+    return c->npending == SCAN_PENDING_MAX ? scan_read_pending(c, dirfd, e) : RW_OK;
 }
 
 /* A directory entry with the file type readdir reported (DT_UNKNOWN: ask stat). */
@@ -551,7 +661,7 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         char *path = scan_join(dir, name);
         char *r = *rel ? scan_join(rel, name) : xstrdup(name);
         int type = scan_entry_type(&ents[i], path);
-        if (type == DT_DIR)
+        if (type == DT_DIR && (rc = scan_read_pending(c, dirfd(d), e)) == RW_OK)
             rc = scan_dir(c, path, r, callbacks_only, e);
         else if (type == DT_REG)
             rc = scan_file(c, dirfd(d), path, r, name, any_conf && scan_has_conf(ents, n, name),
@@ -559,6 +669,9 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         free(path);
         free(r);
     }
+    if (rc == RW_OK)
+        rc = scan_read_pending(c, dirfd(d), e);
+    scan_drop_pending(c);
     closedir(d); /* open until here: files are read relative to it */
     for (size_t i = 0; i < n; i++)
         free(ents[i].name);
@@ -736,6 +849,7 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
                        "iconv -f %s -t UTF-8) and remove the setting",
                        enc, enc);
     scan_ctx c = {.cfg = cfg, .out = out};
+    c.pending = xmalloc(SCAN_PENDING_MAX * sizeof *c.pending);
     scan_naming_init(&c.naming, cfg);
     c.skip_callbacks = config_get_bool(cfg, "skipDefaultCallbacks");
     strlist locs = {0};
@@ -766,6 +880,7 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
     if (rc == RW_OK && out->nmigs == 0 && out->nundos == 0 && out->missing.len == 0)
         scan_warn_no_migrations(cfg, out);
     scan_naming_free(&c.naming);
+    free(c.pending);
     if (rc != RW_OK)
         scan_resources_free(out);
     return rc;

@@ -142,6 +142,35 @@ test_expect_success 'a file that is not UTF-8 fails naming file and byte offset'
 	db_state >after && test_cmp before after
 '
 
+# A large set is read by several threads at once; whichever meets a bad
+# file first, the one reported is the first by name, as a walk in order
+# would report it, and nothing runs.
+if [ "$RUNWAY_TEST_BACKEND" = sqlite ]; then
+test_expect_success 'in a large set the first bad file by name is reported' '
+	db_reset && mkdir big &&
+	for i in $(seq 1 1500); do
+		echo "CREATE TABLE big$i (id INT);" >big/V$(printf %04d $i)__t$i.sql || exit 1
+	done &&
+	db_state >before &&
+	for pair in "401 700" "400 701"; do
+		a=${pair% *} b=${pair#* } &&
+		printf "SELECT 1;\nSELECT '"'"'caf\351'"'"';\n" >big/V0${a}__t$a.sql &&
+		printf "SELECT '"'"'caf\351'"'"';\n" >big/V0${b}__t$b.sql &&
+		printf "SELECT '"'"'caf\351'"'"';\n" >big/V1300__t1300.sql &&
+		must_fail rw -locations=filesystem:big migrate &&
+		expect_grep "V0${a}__t$a.sql:2: invalid UTF-8 at byte offset 21" err &&
+		! grep -q "V0$b\|V1300" err || exit 1
+		for i in $a $b 1300; do
+			echo "CREATE TABLE big$i (id INT);" >big/V$(printf %04d $i)__t$i.sql || exit 1
+		done
+	done &&
+	db_state >after && test_cmp before after &&
+	rw -locations=filesystem:big migrate &&
+	test "$(db_sql "SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")" = 1500 &&
+	rw -locations=filesystem:big validate
+'
+fi
+
 test_expect_success 'a location without migrations is fine' '
 	db_reset &&
 	mkdir empty && echo text >empty/empty.txt &&
