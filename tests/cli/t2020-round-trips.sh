@@ -93,7 +93,7 @@ INSERT INTO t31 VALUES (3, '"'"'three'"'"');" &&
 fi
 
 if [ "$RUNWAY_TEST_BACKEND" = mysql ]; then
-test_expect_success 'stored programs and CALL run alone between batched statements' '
+test_expect_success 'CALL runs alone between batched statements, a stored program among them' '
 	write_migration V30__proc.sql "CREATE TABLE t30 (id INT); -- a trailing comment
 DELIMITER //
 CREATE PROCEDURE p30() BEGIN INSERT INTO t30 VALUES (1); SELECT * FROM t30; END//
