@@ -5,10 +5,11 @@
  * mysql://[user[:password]@]host[:port][/db][?k=v&...] (mariadb:// too).
  * Statements go over the text protocol, a migration's together as one
  * multi-statement query (my_run_steps); a DELIMITER block that is not
- * one statement goes alone, with multi-statements off; '?' parameters are escaped by the client library
- * for the connection's character set (utf8mb4).  MySQL cannot roll DDL back, so
- * the driver says ddl_transactions=false and the engine records a failed
- * migration as Flyway does.  The cross-process lock is Flyway's named lock,
+ * one statement goes alone, with multi-statements off.  '?' parameters are
+ * escaped by the client library for the connection's character set
+ * (utf8mb4).  MySQL cannot roll DDL back, so the driver says
+ * ddl_transactions=false and the engine records a failed migration as
+ * Flyway does.  The cross-process lock is Flyway's named lock,
  * so runway and Flyway exclude each other.
  */
 #include "db/db.h"

@@ -510,9 +510,10 @@ bool sql_mysql_is_one_statement(const char *sql, size_t len)
     if (memchr(sql, '\\', len))
         return false;
     sql_script one = {0};
-    rw_err e = {0};
-    bool yes = mysql_split(sql, len, &one, &e) == RW_OK && one.len == 1 && one.stmts[0].len == len &&
-               memcmp(one.stmts[0].sql, sql, len) == 0;
+    rw_err e;
+    rw_err_clear(&e);
+    bool yes = mysql_split(sql, len, &one, &e) == RW_OK && one.len == 1 &&
+               one.stmts[0].len == len && memcmp(one.stmts[0].sql, sql, len) == 0;
     sql_script_free(&one);
     return yes;
 }
