@@ -755,63 +755,58 @@ static int migrate_create_schemas(rw_session *s, strbuf *created, rw_err *e)
 }
 
 /*
- * Makes sure the history table exists, baselining a non-empty schema when
- * allowed.  checked: the caller holds the lock and has just found no
- * history table, so neither is asked for again.
+ * Before the history table is created: a schema that already holds objects
+ * is baselined when baselineOnMigrate allows it, and is an error otherwise,
+ * as in Flyway.
  */
-static int migrate_prepare_history_locked(rw_session *s, bool checked, migrate_result *r,
-                                          rw_err *e)
+static int migrate_baseline_non_empty(rw_session *s, migrate_result *r, rw_err *e)
+{
+    const char *schemas_list = s->schemas.len ? NULL : s->default_schema;
+    size_t n = s->schemas.len ? s->schemas.len : 1;
+    strbuf names = STRBUF_INIT;
+    int rc = RW_OK;
+    for (size_t i = 0; i < n && rc == RW_OK; i++) {
+        const char *sc = schemas_list ? schemas_list : s->schemas.items[i];
+        bool empty = true;
+        rc = s->db.ops->schema_is_empty(s->db.conn, sc, &empty, e);
+        if (!empty) {
+            char *quoted = session_quote(s, sc);
+            sb_addf(&names, "%s%s", names.len ? ", " : "", quoted);
+            free(quoted);
+        }
+    }
+    if (rc == RW_OK && names.len) {
+        if (config_get_bool(s->cfg, "baselineOnMigrate")) {
+            rc = baseline_run(s, e);
+            r->baselined = rc == RW_OK;
+        } else {
+            rc = rw_fail(e, RW_ERR_NON_EMPTY_SCHEMA,
+                         "Found non-empty schema(s) %s but no schema history table. Use "
+                         "baseline() or set baselineOnMigrate to true to initialize the "
+                         "schema history table.",
+                         sb_str(&names));
+        }
+    }
+    sb_free(&names);
+    return rc;
+}
+
+/*
+ * Creates the missing schemas and, where there is no history table yet,
+ * the table (or a baseline), with Flyway's marker row for the schemas it
+ * created.  Called under the migration lock, right after finding no
+ * history table; with the table already there only schemas are created.
+ */
+static int migrate_prepare_history_locked(rw_session *s, migrate_result *r, rw_err *e)
 {
     strbuf created = STRBUF_INIT;
     int rc = migrate_create_schemas(s, &created, e);
     if (rc != RW_OK || s->hist_exists)
         goto out;
-    if (created.len == 0) {
-        bool all_empty = true;
-        const char *schemas_list = s->schemas.len ? NULL : s->default_schema;
-        size_t n = s->schemas.len ? s->schemas.len : 1;
-        strbuf names = STRBUF_INIT;
-        for (size_t i = 0; i < n && rc == RW_OK; i++) {
-            const char *sc = schemas_list ? schemas_list : s->schemas.items[i];
-            bool empty = true;
-            rc = s->db.ops->schema_is_empty(s->db.conn, sc, &empty, e);
-            if (!empty) {
-                all_empty = false;
-                char *quoted = session_quote(s, sc);
-                sb_addf(&names, "%s%s", names.len ? ", " : "", quoted);
-                free(quoted);
-            }
-        }
-        if (rc == RW_OK && !all_empty) {
-            if (config_get_bool(s->cfg, "baselineOnMigrate")) {
-                rc = baseline_run(s, e);
-                r->baselined = rc == RW_OK;
-            } else {
-                rc = rw_fail(e, RW_ERR_NON_EMPTY_SCHEMA,
-                             "Found non-empty schema(s) %s but no schema history table. Use "
-                             "baseline() or set baselineOnMigrate to true to initialize the "
-                             "schema history table.",
-                             sb_str(&names));
-            }
-        }
-        sb_free(&names);
-        if (rc != RW_OK || r->baselined)
-            goto out;
-    }
-    if (!checked)
-        rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
-    if (rc != RW_OK)
+    if (created.len == 0 && ((rc = migrate_baseline_non_empty(s, r, e)) != RW_OK || r->baselined))
         goto out;
-    bool exists = false;
-    if (!checked)
-        rc = history_exists(&s->db, &s->hist, &exists, e);
-    if (rc == RW_OK && !exists)
-        rc = session_create_history(s, e);
-    else if (rc == RW_OK)
-        s->hist_exists = true;
-    if (rc == RW_OK && exists)
-        rc = history_refresh(&s->db, &s->hist, e);
-    if (rc == RW_OK && !exists && created.len) {
+    rc = session_create_history(s, e);
+    if (rc == RW_OK && created.len) {
         rw_history_row row = {0};
         row.installed_rank = 0;
         row.description = "<< Flyway Schema Creation >>";
@@ -821,9 +816,6 @@ static int migrate_prepare_history_locked(rw_session *s, bool checked, migrate_r
         row.success = true;
         rc = history_insert_row(&s->db, &s->hist, &row, e);
     }
-    rw_err ig;
-    if (!checked)
-        s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
 out:
     sb_free(&created);
     return rc;
@@ -838,7 +830,7 @@ out:
 static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
 {
     if (s->hist_exists)
-        return migrate_prepare_history_locked(s, false, r, e);
+        return migrate_prepare_history_locked(s, r, e);
     int rc = s->db.ops->lock(s->db.conn, s->hist.schema, s->hist.table, e);
     if (rc != RW_OK)
         return rc;
@@ -849,7 +841,7 @@ static int migrate_prepare_history(rw_session *s, migrate_result *r, rw_err *e)
         rc = history_refresh(&s->db, &s->hist, e);
     }
     if (rc == RW_OK)
-        rc = migrate_prepare_history_locked(s, true, r, e);
+        rc = migrate_prepare_history_locked(s, r, e);
     rw_err ig;
     s->db.ops->unlock(s->db.conn, s->hist.schema, s->hist.table, &ig);
     return rc;
