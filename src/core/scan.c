@@ -502,14 +502,16 @@ static int scan_read_pending(scan_ctx *c, int dirfd, rw_err *e)
             who = k;
         }
     }
-    for (size_t i = 0; i < failed; i++) {
-        migration_pack(&c->pending[i].m, &c->out->arena);
-        scan_add_migration(c, &c->pending[i].m);
+    for (size_t i = 0; i < n; i++) {
+        if (i < failed) {
+            migration_pack(&c->pending[i].m, &c->out->arena);
+            scan_add_migration(c, &c->pending[i].m);
+        } else {
+            migration_free(&c->pending[i].m);
+        }
         free(c->pending[i].name);
     }
-    memmove(c->pending, c->pending + failed, (n - failed) * sizeof *c->pending);
-    c->npending = n - failed;
-    scan_drop_pending(c);
+    c->npending = 0;
     int rc = RW_OK;
     if (failed < n) {
         *e = rd[who].err;

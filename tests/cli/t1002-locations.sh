@@ -164,6 +164,15 @@ test_expect_success 'in a large set the first bad file by name is reported' '
 			echo "CREATE TABLE big$i (id INT);" >big/V$(printf %04d $i)__t$i.sql || exit 1
 		done
 	done &&
+	printf "SELECT '"'"'caf\351'"'"';\n" >big/V0400__t400.sql &&
+	echo bogus >big/V0500__t500.sql.conf &&
+	must_fail rw -locations=filesystem:big migrate &&
+	expect_grep "V0400__t400.sql:1: invalid UTF-8" err &&
+	! grep -q "V0500" err &&
+	echo "CREATE TABLE big400 (id INT);" >big/V0400__t400.sql &&
+	must_fail rw -locations=filesystem:big migrate &&
+	expect_grep "V0500__t500.sql.conf:1: expected key=value" err &&
+	rm big/V0500__t500.sql.conf &&
 	db_state >after && test_cmp before after &&
 	rw -locations=filesystem:big migrate &&
 	test "$(db_sql "SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")" = 1500 &&
