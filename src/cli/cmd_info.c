@@ -78,7 +78,8 @@ int cmd_info(rw_run *r)
          * catalog query, which on MariaDB reads every stored routine.
          */
         bool all_empty = false;
-        if (!s.hist_exists && s.db.ops->schema_is_empty(s.db.conn, session_schema(&s), &all_empty, &r->err) != RW_OK)
+        if (!s.hist_exists && s.db.ops->schema_is_empty(s.db.conn, session_schema(&s), &all_empty,
+                                                        &r->err) != RW_OK)
             all_empty = false;
         json_object_set_new(o, "allSchemasEmpty", json_boolean(all_empty));
         char ts[64];
