@@ -30,10 +30,11 @@ bool aws_secret_refresh_after_refusal(rw_config *cfg, const rw_err *login);
  * (Step Functions task token, SNS topic, webhook, CloudWatch EMF).  A no-op
  * when none is configured.  Each failed delivery is logged here; only a
  * failed SNS publish is returned (e filled), so the caller can show it in the
- * exit code.  The command's own result stands either way.
+ * exit code.  The command's own result stands either way.  duration_ms is
+ * how long the command ran (the metrics' Duration).
  */
 int aws_report_result(const rw_config *cfg, const char *command, json_t *report, bool success,
-                      rw_err *e);
+                      int64_t duration_ms, rw_err *e);
 
 /* Exit code of a command that succeeded but whose result could not be published to SNS. */
 #define AWS_EXIT_NOT_PUBLISHED 9

@@ -352,21 +352,8 @@ bool aws_metrics_enabled(const rw_config *cfg)
     return running_in_aws();
 }
 
-/* Total execution time: the report's own, else the sum over its migrations. */
-static json_int_t report_duration_ms(json_t *report)
-{
-    json_t *total = json_object_get(report, "totalMigrationTime");
-    if (json_is_integer(total)) return json_integer_value(total);
-    json_int_t sum = 0;
-    size_t i;
-    json_t *m;
-    json_array_foreach(json_object_get(report, "migrations"), i, m)
-        sum += json_integer_value(json_object_get(m, "executionTime"));
-    return sum;
-}
-
 void aws_metrics_write(FILE *out, const char *command, json_t *report, bool success,
-                       int64_t timestamp_ms)
+                       int64_t duration_ms, int64_t timestamp_ms)
 {
     json_int_t applied = json_integer_value(json_object_get(report, "migrationsExecuted"));
     json_t *line = json_pack(
@@ -375,7 +362,7 @@ void aws_metrics_write(FILE *out, const char *command, json_t *report, bool succ
         "Dimensions", "Command", "Metrics", "Name", "MigrationsApplied", "Unit", "Count", "Name",
         "MigrationsFailed", "Unit", "Count", "Name", "Duration", "Unit", "Milliseconds", "Command",
         command, "MigrationsApplied", applied, "MigrationsFailed", (json_int_t)(success ? 0 : 1),
-        "Duration", report_duration_ms(report));
+        "Duration", (json_int_t)duration_ms);
     char *text = json_dumps(line, JSON_COMPACT);
     fprintf(out, "%s\n", text);
     fflush(out);
@@ -406,7 +393,7 @@ int aws_report_check(const rw_config *cfg, rw_err *e)
  * SNS goes before the webhook, whose retries may use up a Lambda's time.
  */
 int aws_report_result(const rw_config *cfg, const char *command, json_t *report, bool success,
-                      rw_err *e)
+                      int64_t duration_ms, rw_err *e)
 {
     int ret = RW_OK;
     rw_err one;
@@ -432,6 +419,7 @@ int aws_report_result(const rw_config *cfg, const char *command, json_t *report,
     /* With -outputType=json stdout holds the one JSON document; the metric line goes to stderr. */
     const char *ot = config_get(cfg, "outputType");
     FILE *out = ot && rw_str_ieq(ot, "json") ? stderr : stdout;
-    if (aws_metrics_enabled(cfg)) aws_metrics_write(out, command, report, success, wall_clock_ms());
+    if (aws_metrics_enabled(cfg))
+        aws_metrics_write(out, command, report, success, duration_ms, wall_clock_ms());
     return ret;
 }

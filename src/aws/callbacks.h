@@ -22,9 +22,12 @@ int aws_webhook_report(const rw_config *cfg, const char *url, const char *comman
 /* True when EMF lines should be written: metrics=true, or unset and running in Lambda or ECS. */
 bool aws_metrics_enabled(const rw_config *cfg);
 
-/* Writes one CloudWatch Embedded Metric Format line for the command to out. */
+/*
+ * Writes one CloudWatch Embedded Metric Format line for the command to out;
+ * duration_ms is how long the command ran, its Duration metric.
+ */
 void aws_metrics_write(FILE *out, const char *command, json_t *report, bool success,
-                       int64_t timestamp_ms);
+                       int64_t duration_ms, int64_t timestamp_ms);
 
 /*
  * The report as compact JSON, or, when that is over max bytes, its summary

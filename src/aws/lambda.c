@@ -45,6 +45,7 @@ typedef struct command_result {
     const char *name;          /* the command */
     bool success;
     bool stopped_by_deadline;
+    int64_t duration_ms;       /* how long the command ran */
     rw_err err;
 } command_result;
 
@@ -201,10 +202,12 @@ static void command_run(const runtime *rt, const invocation *inv, const char *na
         rw_run r = {.cfg = cfg, .json = true, .out = NULL, .deadline_ms = command_deadline(inv)};
         rw_err_clear(&r.err);
         json_t *batch = fleet_event_batch(overrides);
+        int64_t started = rw_now_ms();
         if (batch)
             fleet_execute_batch(&r, name, batch);
         else
             command_execute(cmd, &r);
+        res->duration_ms = rw_now_ms() - started;
         aws_heartbeat_stop(hb);
         res->report = r.report;
         res->stopped_by_deadline = r.stopped_by_deadline || r.err.code == RW_ERR_DEADLINE;
@@ -234,7 +237,8 @@ static void command_report(command_result *res)
     if (!res->cfg || !res->name) return;
     rw_err report_err;
     rw_err_clear(&report_err);
-    aws_report_result(res->cfg, res->name, res->report, res->success, &report_err);
+    aws_report_result(res->cfg, res->name, res->report, res->success, res->duration_ms,
+                      &report_err);
 }
 
 static void command_result_free(command_result *res)

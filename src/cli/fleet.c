@@ -732,7 +732,7 @@ static int fleet_report_result(rw_config *cfg, const fleet_cli *cli, const fleet
     }
     rw_err ae;
     rw_err_clear(&ae);
-    int ret = aws_report_result(cfg, cli->command, report, ok, &ae);
+    int ret = aws_report_result(cfg, cli->command, report, ok, ms, &ae);
     json_decref(report);
     return ret;
 }

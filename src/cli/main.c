@@ -87,12 +87,14 @@ static int main_run_streamed(rw_config *cfg, const rw_command *c, bool json)
     rw_run run = {.cfg = cfg, .json = json, .out = json ? NULL : stdout, .stream = &rs};
     /* Per-migration details cost memory at 10,000 migrations: build them only for readers. */
     run.summary_only = !json && !file;
+    int64_t started = rw_now_ms();
     int exit_code = command_execute(c, &run);
+    int64_t ran_ms = rw_now_ms() - started;
     if (exit_code != 0 && !json)
         log_error("%s", run.err.msg);
     rw_err ae;
     rw_err_clear(&ae);
-    if (aws_report_result(cfg, c->name, run.report, exit_code == 0, &ae) != RW_OK &&
+    if (aws_report_result(cfg, c->name, run.report, exit_code == 0, ran_ms, &ae) != RW_OK &&
         exit_code == 0)
         exit_code = AWS_EXIT_NOT_PUBLISHED;
     report_stream_finish(&rs, run.report);
@@ -214,13 +216,15 @@ int main(int argc, char **argv)
             exit_code = 1;
             break;
         }
+        int64_t started = rw_now_ms();
         exit_code = command_execute(c, &run);
+        int64_t ran_ms = rw_now_ms() - started;
         aws_heartbeat_stop(hb);
         if (exit_code != 0 && !json)
             log_error("%s", run.err.msg);
         rw_err ae;
         rw_err_clear(&ae);
-        if (aws_report_result(cfg, c->name, run.report, exit_code == 0, &ae) != RW_OK &&
+        if (aws_report_result(cfg, c->name, run.report, exit_code == 0, ran_ms, &ae) != RW_OK &&
             exit_code == 0)
             exit_code = AWS_EXIT_NOT_PUBLISHED;
         json_array_append_new(results, run.report);

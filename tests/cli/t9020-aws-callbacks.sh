@@ -70,6 +70,21 @@ test_expect_success 'with -outputType=json stdout is one JSON document and the E
   test "$(grep -c "^{\"_aws\"" err)" = 1
 '
 
+# A beforeInfo callback that counts to a million keeps info busy for a
+# while (about 0.3 s here): the Duration metric must show that time.
+test_expect_success 'the Duration metric is how long the command ran, text or streamed JSON' '
+  mkdir -p slow &&
+  printf "%s\n" "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) SELECT count(*) FROM c;" >slow/beforeInfo.sql &&
+  rw info -metrics=true -callbackLocations=filesystem:slow >out 2>err &&
+  grep "^{\"_aws\"" out >emf &&
+  rw info -metrics=true -outputType=json -callbackLocations=filesystem:slow >out 2>err &&
+  grep "^{\"_aws\"" err >>emf &&
+  test "$(wc -l <emf)" = 2 &&
+  node -e "
+    const lines = require(\"fs\").readFileSync(\"emf\", \"utf8\").trim().split(\"\\n\");
+    for (const l of lines) { const d = JSON.parse(l).Duration; if (!(d >= 100)) { console.error(l); process.exit(1); } }"
+'
+
 test_expect_success 'sfnHeartbeatSeconds sends SendTaskHeartbeat while the command runs, then the result' '
   before=$(fake_query "of(\"sfn\").length") &&
   rejected=$(fake_query "of(\"rejected\").length") &&

@@ -153,13 +153,14 @@ static void test_emf_line(void **state)
                                 "[{\"executionTime\":5},{\"executionTime\":7}]}", 0, NULL);
     char buf[2048] = {0};
     FILE *f = fmemopen(buf, sizeof buf, "w");
-    aws_metrics_write(f, "migrate", report, true, 1700000000000);
+    /* Duration is the command's run time, not a sum over the report's migrations. */
+    aws_metrics_write(f, "migrate", report, true, 431, 1700000000000);
     fclose(f);
     json_t *line = json_loads(buf, 0, NULL);
     assert_non_null(line);
     assert_int_equal(json_integer_value(json_object_get(line, "MigrationsApplied")), 3);
     assert_int_equal(json_integer_value(json_object_get(line, "MigrationsFailed")), 0);
-    assert_int_equal(json_integer_value(json_object_get(line, "Duration")), 12);
+    assert_int_equal(json_integer_value(json_object_get(line, "Duration")), 431);
     assert_string_equal(json_string_value(json_object_get(line, "Command")), "migrate");
     json_t *cw = json_array_get(json_object_get(json_object_get(line, "_aws"), "CloudWatchMetrics"), 0);
     assert_string_equal(json_string_value(json_object_get(cw, "Namespace")), "Runway");
