@@ -80,11 +80,9 @@ static int fleet_expand_patterns(rw_config *cfg, const strlist *patterns, fleet_
 {
     if (!patterns->len)
         return RW_OK;
-    int rc = aws_prepare_config(cfg, e);
-    if (rc != RW_OK)
-        return rc;
     rw_db db = {0};
-    if ((rc = db_open(cfg, &db, e)) != RW_OK)
+    int rc = session_db_open(cfg, &db, e);
+    if (rc != RW_OK)
         return rc;
     if (!db.ops->list_schemas_sql) {
         rc = rw_fail(e, RW_ERR_CONFIGURATION,

@@ -240,6 +240,19 @@ static int session_ask_once(rw_session *s, int (*ask)(db_conn *, strbuf *, rw_er
     return rc;
 }
 
+int session_db_open(rw_config *cfg, rw_db *db, rw_err *e)
+{
+    int rc = aws_prepare_config(cfg, e);
+    if (rc != RW_OK)
+        return rc;
+    rc = db_open(cfg, db, e);
+    if (rc != RW_OK && aws_secret_refresh_after_refusal(cfg, e)) {
+        rw_err_clear(e);
+        rc = db_open(cfg, db, e);
+    }
+    return rc;
+}
+
 /* Connects, or takes back the connection a previous target on the same server left. */
 static int session_attach(rw_session *s, rw_err *e)
 {
@@ -248,14 +261,7 @@ static int session_attach(rw_session *s, rw_err *e)
         if (session_take_kept(s))
             return RW_OK;
     }
-    int rc = aws_prepare_config(s->cfg, e);
-    if (rc != RW_OK)
-        return rc;
-    rc = db_open(s->cfg, &s->db, e);
-    if (rc != RW_OK && aws_secret_refresh_after_refusal(s->cfg, e)) {
-        rw_err_clear(e);
-        rc = db_open(s->cfg, &s->db, e);
-    }
+    int rc = session_db_open(s->cfg, &s->db, e);
     s->url_display = config_redact_url(config_get(s->cfg, "url"));
     if (rc != RW_OK)
         return rc;

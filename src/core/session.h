@@ -53,6 +53,13 @@ void session_share_scan(const rw_resources *res);
 void session_keep_connection(bool keep);
 /* Scans, connects, reads the history table and builds the plan. */
 int session_open(rw_session *s, rw_config *cfg, rw_err *e);
+
+/*
+ * Opens a connection as a session does, for a caller with no session (the
+ * fleet's schema lookup): credentials from AWS when configured, and one
+ * more login after a refusal a rotated secret explains.
+ */
+int session_db_open(rw_config *cfg, rw_db *db, rw_err *e);
 void session_close(rw_session *s);
 /* Rebuilds the plan from the current history. */
 int session_plan(rw_session *s, rw_err *e);

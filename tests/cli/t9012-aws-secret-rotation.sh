@@ -91,4 +91,14 @@ test_expect_success 'no retry when the password came from the configuration' '
   fake_expect "of(\"extension\").length === 3 && of(\"secretsmanager\").length === 3"
 '
 
+# The fleet looks its schemas up on a connection of its own before any target runs.
+test_expect_success 'a fleet run retries its schema lookup the same way' '
+  case $RUNWAY_TEST_BACKEND in postgresql) tenants=publi% ;; mysql) tenants=$DB_NAME% ;; esac &&
+  sm=$(count secretsmanager) &&
+  in_lambda info -awsSecretId=app/rotated -tenantSchemas="$tenants" >out 2>err &&
+  expect_grep "refused the credentials of secret app/rotated" err &&
+  test "$(count secretsmanager)" -gt "$sm" &&
+  expect_no_secrets out err
+'
+
 test_done
