@@ -43,7 +43,10 @@ typedef struct scan_naming {
 typedef struct scan_pending {
     rw_migration m;
     char *name;   /* its name in that directory */
+    int dirfd;    /* that directory, open */
 } scan_pending;
+
+struct scan_pool;
 
 typedef struct scan_ctx {
     const rw_config *cfg;
@@ -51,8 +54,9 @@ typedef struct scan_ctx {
     bool skip_callbacks;
     rw_resources *out;
     size_t mig_cap, undo_cap, cb_cap;
-    scan_pending *pending;   /* read together by scan_read_pending */
+    scan_pending *pending;   /* found, not yet added: being read by the pool */
     size_t npending;
+    struct scan_pool *pool;  /* the readers, once started */
 } scan_ctx;
 
 void migration_free(rw_migration *m)
@@ -421,45 +425,148 @@ static void scan_add_migration(scan_ctx *c, rw_migration *m)
 }
 
 /*
- * Files read together: enough that a second thread pays for itself (a few
- * microseconds of system time per file), few enough that the unread ones
- * held in memory stay small.
+ * Pending files are read by a pool of threads while the walk goes on: at
+ * 10,000 files the kernel's work per file (open, size, read, close) is most
+ * of a run, and listing and naming the files is most of the rest.  The pool
+ * starts once a directory has SCAN_PARALLEL_MIN files waiting (a second
+ * thread costs more than it saves on a few), and at most SCAN_PENDING_MAX
+ * files wait at a time, so the unread ones held in memory stay small.
  */
 #define SCAN_PARALLEL_MIN 256
 #define SCAN_PENDING_MAX 1024
 #define SCAN_READERS_MAX 4
 
-/* One thread's share of the pending files: every stride-th from first. */
-typedef struct scan_reader {
+typedef struct scan_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t work;      /* more published, or stopping */
+    pthread_cond_t idle;      /* every published file done */
     scan_pending *files;
-    size_t n, first, stride;
-    int dirfd;
-    size_t failed;   /* the first file it could not read, or n */
-    rw_err err;      /* why */
-} scan_reader;
+    size_t published;         /* files[0..published) may be read */
+    size_t next;              /* the next one a reader takes */
+    size_t done;              /* how many of them are read (or skipped) */
+    size_t failed;            /* the first file that could not be read, or SIZE_MAX */
+    rw_err err;               /* why */
+    bool stopping;
+    size_t nthreads;
+    pthread_t threads[SCAN_READERS_MAX];
+} scan_pool;
 
-static void *scan_reader_run(void *arg)
+/*
+ * Reads files[i] and records the outcome; called with the lock held and
+ * returns with it held.  A file after one that failed is skipped: it would
+ * not be added, and the error reported is the first by name either way.
+ */
+static void scan_pool_read_one(scan_pool *p, size_t i)
 {
-    scan_reader *r = arg;
-    for (size_t i = r->first; i < r->n; i += r->stride) {
-        if (scan_checksum_file(&r->files[i].m, r->dirfd, r->files[i].name, &r->err) != RW_OK) {
-            r->failed = i;
-            break;
+    scan_pending *f = &p->files[i];
+    if (i < p->failed) {
+        pthread_mutex_unlock(&p->mu);
+        rw_err e;
+        rw_err_clear(&e);
+        bool ok = scan_checksum_file(&f->m, f->dirfd, f->name, &e) == RW_OK;
+        pthread_mutex_lock(&p->mu);
+        if (!ok && i < p->failed) {
+            p->failed = i;
+            p->err = e;
         }
     }
+    if (++p->done == p->published)
+        pthread_cond_broadcast(&p->idle);
+}
+
+static void *scan_pool_run(void *arg)
+{
+    scan_pool *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->stopping && p->next == p->published)
+            pthread_cond_wait(&p->work, &p->mu);
+        if (p->next == p->published)
+            break; /* stopping, nothing left */
+        scan_pool_read_one(p, p->next++);
+    }
+    pthread_mutex_unlock(&p->mu);
     return NULL;
 }
 
-static size_t scan_reader_count(size_t nfiles)
+static size_t scan_reader_count(void)
 {
-    if (nfiles < SCAN_PARALLEL_MIN)
-        return 1;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return cpus < 2 ? 1 : cpus > SCAN_READERS_MAX ? SCAN_READERS_MAX : (size_t)cpus;
+    return cpus < 2 ? 0 : cpus > SCAN_READERS_MAX ? SCAN_READERS_MAX : (size_t)cpus;
+}
+
+/* Starts the readers; with none started (one core, no threads) the walk reads alone. */
+static void scan_pool_start(scan_pool *p, scan_pending *files)
+{
+    memset(p, 0, sizeof *p);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->idle, NULL);
+    p->files = files;
+    p->failed = SIZE_MAX;
+    size_t want = scan_reader_count();
+    while (p->nthreads < want &&
+           pthread_create(&p->threads[p->nthreads], NULL, scan_pool_run, p) == 0)
+        p->nthreads++;
+}
+
+static void scan_pool_stop(scan_pool *p)
+{
+    if (!p->files)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stopping = true;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (size_t k = 0; k < p->nthreads; k++)
+        pthread_join(p->threads[k], NULL);
+    pthread_cond_destroy(&p->idle);
+    pthread_cond_destroy(&p->work);
+    pthread_mutex_destroy(&p->mu);
+    p->files = NULL;
+}
+
+/* Hands the readers the files pending so far. */
+static void scan_pool_publish(scan_ctx *c)
+{
+    scan_pool *p = c->pool;
+    if (!p->nthreads)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->published = c->npending;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/*
+ * Reads what the readers have not taken yet, waits for the rest, and
+ * returns the first file (in pending order) that could not be read, with
+ * its error in e; c->npending when all were read.  Leaves the pool empty.
+ */
+static size_t scan_pool_finish(scan_ctx *c, rw_err *e)
+{
+    scan_pool *p = c->pool;
+    pthread_mutex_lock(&p->mu);
+    p->published = c->npending;
+    while (p->next < p->published)
+        scan_pool_read_one(p, p->next++);
+    while (p->done < p->published)
+        pthread_cond_wait(&p->idle, &p->mu);
+    size_t failed = p->failed < c->npending ? p->failed : c->npending;
+    if (failed < c->npending)
+        *e = p->err;
+    p->published = p->next = p->done = 0;
+    p->failed = SIZE_MAX;
+    pthread_mutex_unlock(&p->mu);
+    return failed;
 }
 
 static void scan_drop_pending(scan_ctx *c)
 {
+    if (c->pool->files) {
+        rw_err ignored;
+        scan_pool_finish(c, &ignored);
+    }
     for (size_t i = 0; i < c->npending; i++) {
         migration_free(&c->pending[i].m);
         free(c->pending[i].name);
@@ -468,39 +575,24 @@ static void scan_drop_pending(scan_ctx *c)
 }
 
 /*
- * Reads and checksums the pending files of the directory open as dirfd,
- * then adds them in name order.  Every run reads every file (Flyway
- * validates each checksum), and on a large set the system calls dominate:
- * the files are shared among up to one thread per core.  Each thread takes
- * its files in increasing order and stops at its first failure, so every
- * file before the earliest failure has been read, and that failure is the
- * one a walk in name order would have met first.
+ * Reads and checksums the pending files, then adds them in name order.
+ * Every run reads every file (Flyway validates each checksum); the pool
+ * has been reading them since they were found.  Every file before the
+ * first that failed has been read, and that failure is the one a walk in
+ * name order would have met first.
  */
-static int scan_read_pending(scan_ctx *c, int dirfd, rw_err *e)
+static int scan_read_pending(scan_ctx *c, rw_err *e)
 {
-    size_t n = c->npending, nreaders = scan_reader_count(n);
+    size_t n = c->npending, failed = n;
     if (n == 0)
         return RW_OK;
-    scan_reader *rd = xcalloc(nreaders, sizeof *rd);
-    pthread_t *threads = xcalloc(nreaders, sizeof *threads);
-    bool *started = xcalloc(nreaders, sizeof *started);
-    for (size_t k = 0; k < nreaders; k++) {
-        rd[k] = (scan_reader){.files = c->pending, .n = n, .first = k, .stride = nreaders,
-                              .dirfd = dirfd, .failed = n};
-        /* The calling thread takes the first share; a thread that cannot start, its own. */
-        started[k] = k > 0 && pthread_create(&threads[k], NULL, scan_reader_run, &rd[k]) == 0;
-    }
-    scan_reader_run(&rd[0]);
-    size_t failed = n, who = 0;
-    for (size_t k = 0; k < nreaders; k++) {
-        if (k > 0 && started[k])
-            pthread_join(threads[k], NULL);
-        else if (k > 0)
-            scan_reader_run(&rd[k]);
-        if (rd[k].failed < failed) {
-            failed = rd[k].failed;
-            who = k;
-        }
+    if (c->pool->files) {
+        failed = scan_pool_finish(c, e);
+    } else {
+        for (size_t i = 0; i < n && failed == n; i++)
+            if (scan_checksum_file(&c->pending[i].m, c->pending[i].dirfd, c->pending[i].name,
+                                   e) != RW_OK)
+                failed = i;
     }
     for (size_t i = 0; i < n; i++) {
         if (i < failed) {
@@ -512,15 +604,7 @@ static int scan_read_pending(scan_ctx *c, int dirfd, rw_err *e)
         free(c->pending[i].name);
     }
     c->npending = 0;
-    int rc = RW_OK;
-    if (failed < n) {
-        *e = rd[who].err;
-        rc = e->code;
-    }
-    free(started);
-    free(threads);
-    free(rd);
-    return rc;
+    return failed < n ? e->code : RW_OK;
 }
 
 static void scan_add_callback(scan_ctx *c, char *event, char *desc, const char *script,
@@ -570,15 +654,21 @@ static int scan_file(scan_ctx *c, int dirfd, const char *path, const char *rel, 
     m.path = xstrdup(path);
     m.script = xstrdup(rel);
     /* The files before it are read first, so that errors come in name order. */
-    int rc = has_conf ? scan_read_pending(c, dirfd, e) : RW_OK;
+    int rc = has_conf ? scan_read_pending(c, e) : RW_OK;
     if (rc == RW_OK)
         rc = scan_script_conf(&m, has_conf, e);
     if (rc != RW_OK) {
         migration_free(&m);
         return rc;
     }
-    c->pending[c->npending++] = (scan_pending){.m = m, .name = xstrdup(name)};
-    return c->npending == SCAN_PENDING_MAX ? scan_read_pending(c, dirfd, e) : RW_OK;
+    c->pending[c->npending++] = (scan_pending){.m = m, .name = xstrdup(name), .dirfd = dirfd};
+    if (c->npending == SCAN_PARALLEL_MIN && !c->pool->files)
+        scan_pool_start(c->pool, c->pending);
+    if (c->npending == SCAN_PENDING_MAX)
+        return scan_read_pending(c, e);
+    if (c->pool->files)
+        scan_pool_publish(c);
+    return RW_OK;
 }
 
 /* A directory entry with the file type readdir reported (DT_UNKNOWN: ask stat). */
@@ -663,7 +753,7 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         char *path = scan_join(dir, name);
         char *r = *rel ? scan_join(rel, name) : xstrdup(name);
         int type = scan_entry_type(&ents[i], path);
-        if (type == DT_DIR && (rc = scan_read_pending(c, dirfd(d), e)) == RW_OK)
+        if (type == DT_DIR && (rc = scan_read_pending(c, e)) == RW_OK)
             rc = scan_dir(c, path, r, callbacks_only, e);
         else if (type == DT_REG)
             rc = scan_file(c, dirfd(d), path, r, name, any_conf && scan_has_conf(ents, n, name),
@@ -672,7 +762,7 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         free(r);
     }
     if (rc == RW_OK)
-        rc = scan_read_pending(c, dirfd(d), e);
+        rc = scan_read_pending(c, e);
     scan_drop_pending(c);
     closedir(d); /* open until here: files are read relative to it */
     for (size_t i = 0; i < n; i++)
@@ -850,7 +940,8 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
                        "encoding=%s is not supported: convert the migrations to UTF-8 (e.g. "
                        "iconv -f %s -t UTF-8) and remove the setting",
                        enc, enc);
-    scan_ctx c = {.cfg = cfg, .out = out};
+    scan_pool pool = {0};
+    scan_ctx c = {.cfg = cfg, .out = out, .pool = &pool};
     c.pending = xmalloc(SCAN_PENDING_MAX * sizeof *c.pending);
     scan_naming_init(&c.naming, cfg);
     c.skip_callbacks = config_get_bool(cfg, "skipDefaultCallbacks");
@@ -882,6 +973,7 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
     if (rc == RW_OK && out->nmigs == 0 && out->nundos == 0 && out->missing.len == 0)
         scan_warn_no_migrations(cfg, out);
     scan_naming_free(&c.naming);
+    scan_pool_stop(&pool);
     free(c.pending);
     if (rc != RW_OK)
         scan_resources_free(out);
