@@ -44,6 +44,7 @@ typedef struct scan_pending {
     rw_migration m;
     char *name;   /* its name in that directory */
     int dirfd;    /* that directory, open */
+    bool done;    /* read (or skipped, past a failure) */
 } scan_pending;
 
 struct scan_pool;
@@ -54,9 +55,10 @@ typedef struct scan_ctx {
     bool skip_callbacks;
     rw_resources *out;
     size_t mig_cap, undo_cap, cb_cap;
-    scan_pending *pending;   /* found, not yet added: being read by the pool */
-    size_t npending;
-    struct scan_pool *pool;  /* the readers, once started */
+    struct scan_pool *pool;  /* the files found, not yet added, and their readers */
+    bool pool_started;
+    DIR **lingering;         /* walked directories whose files are still being read */
+    size_t nlingering, lingering_cap;
 } scan_ctx;
 
 void migration_free(rw_migration *m)
@@ -425,25 +427,30 @@ static void scan_add_migration(scan_ctx *c, rw_migration *m)
 }
 
 /*
- * Pending files are read by a pool of threads while the walk goes on: at
- * 10,000 files the kernel's work per file (open, size, read, close) is most
- * of a run, and listing and naming the files is most of the rest.  The pool
- * starts once a directory has SCAN_PARALLEL_MIN files waiting (a second
- * thread costs more than it saves on a few), and at most SCAN_PENDING_MAX
- * files wait at a time, so the unread ones held in memory stay small.
+ * The files found are read by a pool of threads while the walk goes on,
+ * and the last of them while the caller connects (scan_start, then
+ * scan_finish): at 10,000 files the kernel's work per file (open, size,
+ * read, close) is most of a run, and listing and naming the files, and
+ * reading the history table, most of the rest.  The pool starts once
+ * SCAN_PARALLEL_MIN files wait (a second thread costs more than it saves on
+ * a few); at most SCAN_PENDING_MAX wait at a time, so the unread ones held
+ * in memory stay small.
  */
 #define SCAN_PARALLEL_MIN 256
-#define SCAN_PENDING_MAX 1024
+#define SCAN_PENDING_MAX 2048
 #define SCAN_READERS_MAX 4
 
+/*
+ * File k of the scan sits in ring[k % SCAN_PENDING_MAX] from when the walk
+ * finds it (published) until the walk adds it to the result (consumed).
+ * Readers take files in order (next) and mark them done.
+ */
 typedef struct scan_pool {
     pthread_mutex_t mu;
     pthread_cond_t work;      /* more published, or stopping */
-    pthread_cond_t idle;      /* every published file done */
-    scan_pending *files;
-    size_t published;         /* files[0..published) may be read */
-    size_t next;              /* the next one a reader takes */
-    size_t done;              /* how many of them are read (or skipped) */
+    pthread_cond_t progress;  /* a file is done */
+    scan_pending *ring;
+    size_t consumed, next, published;
     size_t failed;            /* the first file that could not be read, or SIZE_MAX */
     rw_err err;               /* why */
     bool stopping;
@@ -451,27 +458,33 @@ typedef struct scan_pool {
     pthread_t threads[SCAN_READERS_MAX];
 } scan_pool;
 
-/*
- * Reads files[i] and records the outcome; called with the lock held and
- * returns with it held.  A file after one that failed is skipped: it would
- * not be added, and the error reported is the first by name either way.
- */
-static void scan_pool_read_one(scan_pool *p, size_t i)
+static scan_pending *scan_slot(scan_pool *p, size_t k)
 {
-    scan_pending *f = &p->files[i];
-    if (i < p->failed) {
+    return &p->ring[k % SCAN_PENDING_MAX];
+}
+
+/*
+ * Takes the next file and reads it; called with the lock held and returns
+ * with it held.  A file after one that failed is not read: it would not be
+ * added, and the error reported is the first by name either way.
+ */
+static void scan_pool_take(scan_pool *p)
+{
+    size_t k = p->next++;
+    scan_pending *f = scan_slot(p, k);
+    if (k < p->failed) {
         pthread_mutex_unlock(&p->mu);
         rw_err e;
         rw_err_clear(&e);
         bool ok = scan_checksum_file(&f->m, f->dirfd, f->name, &e) == RW_OK;
         pthread_mutex_lock(&p->mu);
-        if (!ok && i < p->failed) {
-            p->failed = i;
+        if (!ok && k < p->failed) {
+            p->failed = k;
             p->err = e;
         }
     }
-    if (++p->done == p->published)
-        pthread_cond_broadcast(&p->idle);
+    f->done = true;
+    pthread_cond_signal(&p->progress);
 }
 
 static void *scan_pool_run(void *arg)
@@ -483,128 +496,135 @@ static void *scan_pool_run(void *arg)
             pthread_cond_wait(&p->work, &p->mu);
         if (p->next == p->published)
             break; /* stopping, nothing left */
-        scan_pool_read_one(p, p->next++);
+        scan_pool_take(p);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
 }
 
-static size_t scan_reader_count(void)
-{
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return cpus < 2 ? 0 : cpus > SCAN_READERS_MAX ? SCAN_READERS_MAX : (size_t)cpus;
-}
-
-/* Starts the readers; with none started (one core, no threads) the walk reads alone. */
-static void scan_pool_start(scan_pool *p, scan_pending *files)
+static void scan_pool_init(scan_pool *p)
 {
     memset(p, 0, sizeof *p);
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->work, NULL);
-    pthread_cond_init(&p->idle, NULL);
-    p->files = files;
+    pthread_cond_init(&p->progress, NULL);
+    p->ring = xmalloc(SCAN_PENDING_MAX * sizeof *p->ring);
     p->failed = SIZE_MAX;
-    size_t want = scan_reader_count();
+}
+
+/* One reader per core, up to four; none on one core (or when none can start): the walk reads. */
+static void scan_pool_start(scan_pool *p)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t want = cpus < 2 ? 0 : cpus > SCAN_READERS_MAX ? SCAN_READERS_MAX : (size_t)cpus;
     while (p->nthreads < want &&
            pthread_create(&p->threads[p->nthreads], NULL, scan_pool_run, p) == 0)
         p->nthreads++;
 }
 
-static void scan_pool_stop(scan_pool *p)
+static void scan_pool_destroy(scan_pool *p)
 {
-    if (!p->files)
-        return;
     pthread_mutex_lock(&p->mu);
     p->stopping = true;
     pthread_cond_broadcast(&p->work);
     pthread_mutex_unlock(&p->mu);
     for (size_t k = 0; k < p->nthreads; k++)
         pthread_join(p->threads[k], NULL);
-    pthread_cond_destroy(&p->idle);
+    pthread_cond_destroy(&p->progress);
     pthread_cond_destroy(&p->work);
     pthread_mutex_destroy(&p->mu);
-    p->files = NULL;
+    free(p->ring);
 }
 
-/* Hands the readers the files pending so far. */
-static void scan_pool_publish(scan_ctx *c)
+/* Closes the directories whose files were all added (they were read relative to them). */
+static void scan_close_lingering(scan_ctx *c)
 {
-    scan_pool *p = c->pool;
-    if (!p->nthreads)
-        return;
-    pthread_mutex_lock(&p->mu);
-    p->published = c->npending;
-    pthread_cond_signal(&p->work);
-    pthread_mutex_unlock(&p->mu);
+    for (size_t i = 0; i < c->nlingering; i++)
+        closedir(c->lingering[i]);
+    c->nlingering = 0;
 }
 
 /*
- * Reads what the readers have not taken yet, waits for the rest, and
- * returns the first file (in pending order) that could not be read, with
- * its error in e; c->npending when all were read.  Leaves the pool empty.
+ * Adds the oldest waiting file once it is read, reading it here when no
+ * reader has taken it (and, while waiting, the next untaken ones).  Called
+ * with the lock held.  At the first file that could not be read, drops it
+ * and every later one and returns its error.
  */
-static size_t scan_pool_finish(scan_ctx *c, rw_err *e)
+static int scan_consume_one(scan_ctx *c, rw_err *e)
 {
     scan_pool *p = c->pool;
-    pthread_mutex_lock(&p->mu);
-    p->published = c->npending;
-    while (p->next < p->published)
-        scan_pool_read_one(p, p->next++);
-    while (p->done < p->published)
-        pthread_cond_wait(&p->idle, &p->mu);
-    size_t failed = p->failed < c->npending ? p->failed : c->npending;
-    if (failed < c->npending)
-        *e = p->err;
-    p->published = p->next = p->done = 0;
-    p->failed = SIZE_MAX;
-    pthread_mutex_unlock(&p->mu);
-    return failed;
-}
-
-static void scan_drop_pending(scan_ctx *c)
-{
-    if (c->pool->files) {
-        rw_err ignored;
-        scan_pool_finish(c, &ignored);
+    size_t k = p->consumed;
+    scan_pending *f = scan_slot(p, k);
+    while (!f->done) {
+        if (p->next < p->published)
+            scan_pool_take(p);
+        else
+            pthread_cond_wait(&p->progress, &p->mu);
     }
-    for (size_t i = 0; i < c->npending; i++) {
-        migration_free(&c->pending[i].m);
-        free(c->pending[i].name);
-    }
-    c->npending = 0;
-}
-
-/*
- * Reads and checksums the pending files, then adds them in name order.
- * Every run reads every file (Flyway validates each checksum); the pool
- * has been reading them since they were found.  Every file before the
- * first that failed has been read, and that failure is the one a walk in
- * name order would have met first.
- */
-static int scan_read_pending(scan_ctx *c, rw_err *e)
-{
-    size_t n = c->npending, failed = n;
-    if (n == 0)
-        return RW_OK;
-    if (c->pool->files) {
-        failed = scan_pool_finish(c, e);
-    } else {
-        for (size_t i = 0; i < n && failed == n; i++)
-            if (scan_checksum_file(&c->pending[i].m, c->pending[i].dirfd, c->pending[i].name,
-                                   e) != RW_OK)
-                failed = i;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (i < failed) {
-            migration_pack(&c->pending[i].m, &c->out->arena);
-            scan_add_migration(c, &c->pending[i].m);
-        } else {
-            migration_free(&c->pending[i].m);
+    if (k == p->failed) {
+        while (p->next < p->published)
+            scan_pool_take(p); /* skips them, past the failure */
+        for (size_t j = k; j < p->published; j++) {
+            scan_pending *g = scan_slot(p, j);
+            while (!g->done)
+                pthread_cond_wait(&p->progress, &p->mu);
+            migration_free(&g->m);
+            free(g->name);
         }
-        free(c->pending[i].name);
+        p->consumed = p->published;
+        *e = p->err;
+        p->failed = SIZE_MAX;
+        return e->code;
     }
-    c->npending = 0;
-    return failed < n ? e->code : RW_OK;
+    /* The readers are done with it, and with the ring slot until consumed moves on. */
+    pthread_mutex_unlock(&p->mu);
+    migration_pack(&f->m, &c->out->arena);
+    scan_add_migration(c, &f->m);
+    free(f->name);
+    pthread_mutex_lock(&p->mu);
+    p->consumed++;
+    return RW_OK;
+}
+
+/*
+ * Adds every file found so far, in name order, once read: before a
+ * subdirectory, a .conf file or the end, so that errors come in the order
+ * a walk in name order would meet them.
+ */
+static int scan_drain(scan_ctx *c, rw_err *e)
+{
+    scan_pool *p = c->pool;
+    int rc = RW_OK;
+    pthread_mutex_lock(&p->mu);
+    while (rc == RW_OK && p->consumed < p->published)
+        rc = scan_consume_one(c, e);
+    pthread_mutex_unlock(&p->mu);
+    scan_close_lingering(c);
+    return rc;
+}
+
+/* Hands a file found by the walk to the readers; with SCAN_PENDING_MAX waiting, adds the oldest. */
+static int scan_push(scan_ctx *c, const rw_migration *m, const char *name, int dirfd, rw_err *e)
+{
+    scan_pool *p = c->pool;
+    int rc = RW_OK;
+    pthread_mutex_lock(&p->mu);
+    if (p->published - p->consumed == SCAN_PENDING_MAX)
+        rc = scan_consume_one(c, e);
+    if (rc == RW_OK) {
+        *scan_slot(p, p->published) =
+            (scan_pending){.m = *m, .name = xstrdup(name), .dirfd = dirfd};
+        p->published++;
+        pthread_cond_signal(&p->work);
+    }
+    bool start = rc == RW_OK && !c->pool_started &&
+                 p->published - p->consumed == SCAN_PARALLEL_MIN;
+    pthread_mutex_unlock(&p->mu);
+    if (start) {
+        c->pool_started = true;
+        scan_pool_start(p);
+    }
+    return rc;
 }
 
 static void scan_add_callback(scan_ctx *c, char *event, char *desc, const char *script,
@@ -654,21 +674,17 @@ static int scan_file(scan_ctx *c, int dirfd, const char *path, const char *rel, 
     m.path = xstrdup(path);
     m.script = xstrdup(rel);
     /* The files before it are read first, so that errors come in name order. */
-    int rc = has_conf ? scan_read_pending(c, e) : RW_OK;
+    int rc = has_conf ? scan_drain(c, e) : RW_OK;
     if (rc == RW_OK)
         rc = scan_script_conf(&m, has_conf, e);
     if (rc != RW_OK) {
         migration_free(&m);
         return rc;
     }
-    c->pending[c->npending++] = (scan_pending){.m = m, .name = xstrdup(name), .dirfd = dirfd};
-    if (c->npending == SCAN_PARALLEL_MIN && !c->pool->files)
-        scan_pool_start(c->pool, c->pending);
-    if (c->npending == SCAN_PENDING_MAX)
-        return scan_read_pending(c, e);
-    if (c->pool->files)
-        scan_pool_publish(c);
-    return RW_OK;
+    rc = scan_push(c, &m, name, dirfd, e);
+    if (rc != RW_OK)
+        migration_free(&m);
+    return rc;
 }
 
 /* A directory entry with the file type readdir reported (DT_UNKNOWN: ask stat). */
@@ -743,8 +759,9 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
     }
     rw_sort(ents, n, sizeof *ents, scan_entry_cmp);
     /* Room for every file here at once, instead of doubling past the need. */
-    if (!callbacks_only && c->out->nmigs + n > c->mig_cap) {
-        c->mig_cap = c->out->nmigs + n;
+    size_t waiting = c->pool->published - c->pool->consumed; /* only this thread changes them */
+    if (!callbacks_only && c->out->nmigs + waiting + n > c->mig_cap) {
+        c->mig_cap = c->out->nmigs + waiting + n;
         c->out->migs = xrealloc(c->out->migs, c->mig_cap * sizeof *c->out->migs);
     }
     int rc = RW_OK;
@@ -753,7 +770,7 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         char *path = scan_join(dir, name);
         char *r = *rel ? scan_join(rel, name) : xstrdup(name);
         int type = scan_entry_type(&ents[i], path);
-        if (type == DT_DIR && (rc = scan_read_pending(c, e)) == RW_OK)
+        if (type == DT_DIR && (rc = scan_drain(c, e)) == RW_OK)
             rc = scan_dir(c, path, r, callbacks_only, e);
         else if (type == DT_REG)
             rc = scan_file(c, dirfd(d), path, r, name, any_conf && scan_has_conf(ents, n, name),
@@ -761,10 +778,12 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         free(path);
         free(r);
     }
-    if (rc == RW_OK)
-        rc = scan_read_pending(c, e);
-    scan_drop_pending(c);
-    closedir(d); /* open until here: files are read relative to it */
+    /* Open until its files are read (relative to it): the next drain closes it. */
+    if (c->nlingering == c->lingering_cap) {
+        c->lingering_cap = c->lingering_cap ? c->lingering_cap * 2 : 4;
+        c->lingering = xrealloc(c->lingering, c->lingering_cap * sizeof *c->lingering);
+    }
+    c->lingering[c->nlingering++] = d;
     for (size_t i = 0; i < n; i++)
         free(ents[i].name);
     free(ents);
@@ -931,8 +950,39 @@ static void scan_warn_no_migrations(const rw_config *cfg, rw_resources *out)
     sb_free(&where);
 }
 
-int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
+/* What scan_start leaves for scan_finish: the walk's state and the files still being read. */
+struct scan_job {
+    scan_ctx c;
+    scan_pool pool;
+};
+
+/* Stops the readers and frees what was found and not added. */
+static void scan_job_free(scan_job *j)
 {
+    scan_pool *p = &j->pool;
+    pthread_mutex_lock(&p->mu);
+    p->failed = 0; /* nothing more is read */
+    while (p->next < p->published)
+        scan_pool_take(p);
+    for (size_t k = p->consumed; k < p->published; k++) {
+        scan_pending *f = scan_slot(p, k);
+        while (!f->done)
+            pthread_cond_wait(&p->progress, &p->mu);
+        migration_free(&f->m);
+        free(f->name);
+    }
+    p->consumed = p->published;
+    pthread_mutex_unlock(&p->mu);
+    scan_pool_destroy(p);
+    scan_close_lingering(&j->c);
+    free(j->c.lingering);
+    scan_naming_free(&j->c.naming);
+    free(j);
+}
+
+int scan_start(const rw_config *cfg, rw_resources *out, scan_job **job, rw_err *e)
+{
+    *job = NULL;
     memset(out, 0, sizeof *out);
     const char *enc = config_get(cfg, "encoding");
     if (enc && !rw_str_ieq(enc, "UTF-8") && !rw_str_ieq(enc, "UTF8"))
@@ -940,11 +990,12 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
                        "encoding=%s is not supported: convert the migrations to UTF-8 (e.g. "
                        "iconv -f %s -t UTF-8) and remove the setting",
                        enc, enc);
-    scan_pool pool = {0};
-    scan_ctx c = {.cfg = cfg, .out = out, .pool = &pool};
-    c.pending = xmalloc(SCAN_PENDING_MAX * sizeof *c.pending);
-    scan_naming_init(&c.naming, cfg);
-    c.skip_callbacks = config_get_bool(cfg, "skipDefaultCallbacks");
+    scan_job *j = xcalloc(1, sizeof *j);
+    scan_pool_init(&j->pool);
+    scan_ctx *c = &j->c;
+    *c = (scan_ctx){.cfg = cfg, .out = out, .pool = &j->pool};
+    scan_naming_init(&c->naming, cfg);
+    c->skip_callbacks = config_get_bool(cfg, "skipDefaultCallbacks");
     strlist locs = {0};
     config_get_list(cfg, "locations", &locs);
     int rc = RW_OK;
@@ -955,15 +1006,29 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
                                                ? xstrdup(dir)
                                                : xasprintf("%s (%s)", written, dir));
         free(dir);
-        rc = scan_location(&c, locs.items[i], false, e);
+        rc = scan_location(c, locs.items[i], false, e);
     }
     strlist_free(&locs);
     strlist cblocs = {0};
     config_get_list(cfg, "callbackLocations", &cblocs);
-    c.skip_callbacks = false;
+    c->skip_callbacks = false;
     for (size_t i = 0; i < cblocs.len && rc == RW_OK; i++)
-        rc = scan_location(&c, cblocs.items[i], true, e);
+        rc = scan_location(c, cblocs.items[i], true, e);
     strlist_free(&cblocs);
+    if (rc != RW_OK) {
+        scan_job_free(j);
+        scan_resources_free(out);
+        return rc;
+    }
+    *job = j;
+    return RW_OK;
+}
+
+int scan_finish(scan_job *j, rw_err *e)
+{
+    scan_ctx *c = &j->c;
+    rw_resources *out = c->out;
+    int rc = scan_drain(c, e);
     if (rc == RW_OK) {
         rw_sort(out->migs, out->nmigs, sizeof *out->migs, scan_mig_cmp);
         rw_sort(out->undos, out->nundos, sizeof *out->undos, scan_mig_cmp);
@@ -971,13 +1036,18 @@ int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
         rc = scan_check_duplicates(out, e);
     }
     if (rc == RW_OK && out->nmigs == 0 && out->nundos == 0 && out->missing.len == 0)
-        scan_warn_no_migrations(cfg, out);
-    scan_naming_free(&c.naming);
-    scan_pool_stop(&pool);
-    free(c.pending);
+        scan_warn_no_migrations(c->cfg, out);
+    scan_job_free(j);
     if (rc != RW_OK)
         scan_resources_free(out);
     return rc;
+}
+
+int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e)
+{
+    scan_job *j;
+    int rc = scan_start(cfg, out, &j, e);
+    return rc == RW_OK ? scan_finish(j, e) : rc;
 }
 
 int scan_repeatable_checksums(rw_resources *r, const rw_placeholders *ph, rw_err *e)

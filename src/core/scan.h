@@ -56,6 +56,17 @@ extern const char *const scan_callback_events[];
  * raw checksum; scan_repeatable_checksums() adds the placeholder one).
  */
 int scan_resources(const rw_config *cfg, rw_resources *out, rw_err *e);
+
+/*
+ * scan_resources in two steps, for a caller with other work meanwhile:
+ * scan_start walks the locations and returns while the files found are
+ * still being read by other threads; scan_finish waits for them and
+ * completes out (or fails with the first unreadable file by name).  A
+ * started job must be finished; scan_start fails with nothing to finish.
+ */
+typedef struct scan_job scan_job;
+int scan_start(const rw_config *cfg, rw_resources *out, scan_job **job, rw_err *e);
+int scan_finish(scan_job *job, rw_err *e);
 void scan_resources_free(rw_resources *r);
 
 typedef enum { NAME_NOT_MIGRATION, NAME_MIGRATION, NAME_CALLBACK, NAME_INVALID } scan_name_kind;

@@ -59,17 +59,10 @@ void session_share_scan(const rw_resources *res)
     shared_scan = res;
 }
 
-int session_scan(rw_session *s, rw_config *cfg, rw_err *e)
+/* The scan's warnings, and its invalid names: an error with validateMigrationNaming. */
+static int session_scan_report(rw_session *s, rw_err *e)
 {
-    s->cfg = cfg;
-    if (shared_scan) {
-        s->res = *shared_scan;
-        s->res_shared = true;
-        return RW_OK;
-    }
-    int rc = scan_resources(cfg, &s->res, e);
-    if (rc != RW_OK)
-        return rc;
+    rw_config *cfg = s->cfg;
     for (size_t i = 0; i < s->res.warnings.len; i++)
         log_warn("%s", s->res.warnings.items[i]);
     if (s->res.invalid_names.len) {
@@ -92,6 +85,34 @@ int session_scan(rw_session *s, rw_config *cfg, rw_err *e)
         strlist_push_owned(&s->warnings, w);
     }
     return RW_OK;
+}
+
+/* Starts the scan, or takes the one a fleet shares (then *job stays NULL). */
+static int session_scan_start(rw_session *s, rw_config *cfg, scan_job **job, rw_err *e)
+{
+    s->cfg = cfg;
+    *job = NULL;
+    if (shared_scan) {
+        s->res = *shared_scan;
+        s->res_shared = true;
+        return RW_OK;
+    }
+    return scan_start(cfg, &s->res, job, e);
+}
+
+static int session_scan_finish(rw_session *s, scan_job *job, rw_err *e)
+{
+    if (!job)
+        return RW_OK;
+    int rc = scan_finish(job, e);
+    return rc == RW_OK ? session_scan_report(s, e) : rc;
+}
+
+int session_scan(rw_session *s, rw_config *cfg, rw_err *e)
+{
+    scan_job *job;
+    int rc = session_scan_start(s, cfg, &job, e);
+    return rc == RW_OK ? session_scan_finish(s, job, e) : rc;
 }
 
 /* Flyway's ${flyway:*} values for this connection. */
@@ -342,23 +363,45 @@ int session_reload(rw_session *s, rw_err *e)
     return session_plan(s, e);
 }
 
+/* Connects and reads the history table: nothing here writes to the database. */
+static int session_read_history(rw_session *s, rw_err *e)
+{
+    int rc = session_connect(s, e);
+    if (rc != RW_OK)
+        return rc;
+    history_init(&s->hist, &s->db, s->default_schema, config_get(s->cfg, "table"));
+    rc = history_exists(&s->db, &s->hist, &s->hist_exists, e);
+    if (rc == RW_OK && s->hist_exists)
+        rc = history_refresh(&s->db, &s->hist, e);
+    return rc;
+}
+
+/*
+ * The files are still being read while the database answers (the walk has
+ * listed and named them); a problem with the files is reported before one
+ * with the database, as when they were read first.
+ */
 int session_open(rw_session *s, rw_config *cfg, rw_err *e)
 {
     memset(s, 0, sizeof *s);
     s->cfg = cfg;
-    int rc = session_scan(s, cfg, e);
-    if (rc == RW_OK)
-        rc = session_connect(s, e);
+    scan_job *job;
+    int rc = session_scan_start(s, cfg, &job, e);
     if (rc != RW_OK)
         return rc;
-    history_init(&s->hist, &s->db, s->default_schema, config_get(cfg, "table"));
+    rw_err dbe;
+    rw_err_clear(&dbe);
+    int dbrc = session_read_history(s, &dbe);
+    rc = session_scan_finish(s, job, e);
+    if (rc != RW_OK)
+        return rc;
+    if (dbrc != RW_OK) {
+        *e = dbe;
+        return dbrc;
+    }
     placeholders_init(&s->ph, cfg);
     session_builtin_placeholders(s);
     rc = scan_repeatable_checksums(&s->res, &s->ph, e);
-    if (rc == RW_OK)
-        rc = history_exists(&s->db, &s->hist, &s->hist_exists, e);
-    if (rc == RW_OK && s->hist_exists)
-        rc = history_refresh(&s->db, &s->hist, e);
     if (rc == RW_OK)
         rc = session_plan(s, e);
     return rc;

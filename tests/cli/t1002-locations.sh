@@ -178,6 +178,19 @@ test_expect_success 'in a large set the first bad file by name is reported' '
 	test "$(db_sql "SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")" = 1500 &&
 	rw -locations=filesystem:big validate
 '
+
+# The files are still being read while the database is opened and its
+# history read; a bad file is still the error reported.
+test_expect_success 'a bad file in a large set is reported before a database that cannot be opened' '
+	printf "SELECT '"'"'caf\351'"'"';\n" >big/V1400__t1400.sql &&
+	must_fail "$RUNWAY_BIN" -url="jdbc:sqlite:$TRASH/no-such-dir/x.db" -locations=filesystem:big migrate &&
+	expect_grep "V1400__t1400.sql:1: invalid UTF-8" err &&
+	! grep -q "no-such-dir" err &&
+	test ! -e "$TRASH/no-such-dir" &&
+	echo "CREATE TABLE big1400 (id INT);" >big/V1400__t1400.sql &&
+	must_fail "$RUNWAY_BIN" -url="jdbc:sqlite:$TRASH/no-such-dir/x.db" -locations=filesystem:big migrate &&
+	expect_grep "no-such-dir" err
+'
 fi
 
 test_expect_success 'a location without migrations is fine' '
