@@ -536,6 +536,25 @@ static void scan_pool_destroy(scan_pool *p)
     free(p->ring);
 }
 
+/*
+ * Frees the files not yet added, once no reader holds one; those not taken
+ * yet are marked done unread, as they are past p->failed.  Called with the
+ * lock held.
+ */
+static void scan_pool_drop(scan_pool *p)
+{
+    while (p->next < p->published)
+        scan_pool_take(p);
+    for (size_t k = p->consumed; k < p->published; k++) {
+        scan_pending *f = scan_slot(p, k);
+        while (!f->done)
+            pthread_cond_wait(&p->progress, &p->mu);
+        migration_free(&f->m);
+        free(f->name);
+    }
+    p->consumed = p->published;
+}
+
 /* Closes the directories whose files were all added (they were read relative to them). */
 static void scan_close_lingering(scan_ctx *c)
 {
@@ -562,16 +581,7 @@ static int scan_consume_one(scan_ctx *c, rw_err *e)
             pthread_cond_wait(&p->progress, &p->mu);
     }
     if (k == p->failed) {
-        while (p->next < p->published)
-            scan_pool_take(p); /* skips them, past the failure */
-        for (size_t j = k; j < p->published; j++) {
-            scan_pending *g = scan_slot(p, j);
-            while (!g->done)
-                pthread_cond_wait(&p->progress, &p->mu);
-            migration_free(&g->m);
-            free(g->name);
-        }
-        p->consumed = p->published;
+        scan_pool_drop(p);
         *e = p->err;
         p->failed = SIZE_MAX;
         return e->code;
@@ -962,16 +972,7 @@ static void scan_job_free(scan_job *j)
     scan_pool *p = &j->pool;
     pthread_mutex_lock(&p->mu);
     p->failed = 0; /* nothing more is read */
-    while (p->next < p->published)
-        scan_pool_take(p);
-    for (size_t k = p->consumed; k < p->published; k++) {
-        scan_pending *f = scan_slot(p, k);
-        while (!f->done)
-            pthread_cond_wait(&p->progress, &p->mu);
-        migration_free(&f->m);
-        free(f->name);
-    }
-    p->consumed = p->published;
+    scan_pool_drop(p);
     pthread_mutex_unlock(&p->mu);
     scan_pool_destroy(p);
     scan_close_lingering(&j->c);
