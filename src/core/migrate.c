@@ -792,10 +792,10 @@ static int migrate_baseline_non_empty(rw_session *s, migrate_result *r, rw_err *
 }
 
 /*
- * Creates the missing schemas and, where there is no history table yet,
- * the table (or a baseline), with Flyway's marker row for the schemas it
- * created.  Called under the migration lock, right after finding no
- * history table; with the table already there only schemas are created.
+ * Creates the missing schemas.  Where there is no history table yet (the
+ * caller holds the migration lock and has just looked again), also the
+ * table, or a baseline, with Flyway's marker row for the schemas it
+ * created; with the table already there no lock is needed.
  */
 static int migrate_prepare_history_locked(rw_session *s, migrate_result *r, rw_err *e)
 {
