@@ -70,11 +70,11 @@ test_expect_success 'with -outputType=json stdout is one JSON document and the E
   test "$(grep -c "^{\"_aws\"" err)" = 1
 '
 
-# A beforeInfo callback that counts to a million keeps info busy for a
-# while (about 0.3 s here): the Duration metric must show that time.
+# A beforeInfo callback that counts to two million keeps info busy for a
+# while (about 0.6 s here): the Duration metric must show that time.
 test_expect_success 'the Duration metric is how long the command ran, text or streamed JSON' '
   mkdir -p slow &&
-  printf "%s\n" "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) SELECT count(*) FROM c;" >slow/beforeInfo.sql &&
+  printf "%s\n" "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) SELECT count(*) FROM c;" >slow/beforeInfo.sql &&
   rw info -metrics=true -callbackLocations=filesystem:slow >out 2>err &&
   grep "^{\"_aws\"" out >emf &&
   rw info -metrics=true -outputType=json -callbackLocations=filesystem:slow >out 2>err &&
