@@ -36,7 +36,7 @@ const char *const scan_callback_events[] = {
 /* The naming settings, read from the configuration once per scan, not per file. */
 typedef struct scan_naming {
     strlist suffixes;
-    const char *vprefix, *rprefix, *uprefix, *sep;
+    char *vprefix, *rprefix, *uprefix, *sep;
 } scan_naming;
 
 /* A migration file found in the directory being walked, not yet read. */
@@ -50,7 +50,6 @@ typedef struct scan_pending {
 struct scan_pool;
 
 typedef struct scan_ctx {
-    const rw_config *cfg;
     scan_naming naming;
     bool skip_callbacks;
     rw_resources *out;
@@ -59,6 +58,7 @@ typedef struct scan_ctx {
     bool pool_started;
     DIR **lingering;         /* walked directories whose files are still being read */
     size_t nlingering, lingering_cap;
+    strbuf text;             /* the file the walk reads itself */
 } scan_ctx;
 
 void migration_free(rw_migration *m)
@@ -167,19 +167,24 @@ static const char *scan_match_event(const char *name)
     return best;
 }
 
+/* Copies, not pointers into cfg: the walk reads them while the caller may change cfg. */
 static void scan_naming_init(scan_naming *nm, const rw_config *cfg)
 {
     memset(nm, 0, sizeof *nm);
     config_get_list(cfg, "sqlMigrationSuffixes", &nm->suffixes);
-    nm->sep = config_get(cfg, "sqlMigrationSeparator");
-    nm->vprefix = config_get(cfg, "sqlMigrationPrefix");
-    nm->rprefix = config_get(cfg, "repeatableSqlMigrationPrefix");
-    nm->uprefix = config_get(cfg, "undoSqlMigrationPrefix");
+    nm->sep = xstrdup(config_get(cfg, "sqlMigrationSeparator"));
+    nm->vprefix = xstrdup(config_get(cfg, "sqlMigrationPrefix"));
+    nm->rprefix = xstrdup(config_get(cfg, "repeatableSqlMigrationPrefix"));
+    nm->uprefix = xstrdup(config_get(cfg, "undoSqlMigrationPrefix"));
 }
 
 static void scan_naming_free(scan_naming *nm)
 {
     strlist_free(&nm->suffixes);
+    free(nm->sep);
+    free(nm->vprefix);
+    free(nm->rprefix);
+    free(nm->uprefix);
 }
 
 static scan_name_kind scan_parse_name_with(const scan_naming *nm, const char *filename,
@@ -395,16 +400,17 @@ static int scan_script_conf(rw_migration *m, bool has_conf, rw_err *e)
     return rc;
 }
 
-static int scan_checksum_file(rw_migration *m, int dirfd, const char *name, rw_err *e)
+/* text is the reader's buffer, kept from file to file: no allocation per file. */
+static int scan_checksum_file(rw_migration *m, int dirfd, const char *name, strbuf *text,
+                              rw_err *e)
 {
-    strbuf sb = STRBUF_INIT;
-    int rc = scan_read_script_at(dirfd, name, m->path, &sb, e);
+    sb_reset(text);
+    int rc = scan_read_script_at(dirfd, name, m->path, text, e);
     if (rc == RW_OK) {
         /* scan_read_script already checked the bytes are UTF-8. */
-        m->checksum = checksum_compute_valid(sb.buf ? sb.buf : "", sb.len);
+        m->checksum = checksum_compute_valid(text->buf ? text->buf : "", text->len);
         m->raw_checksum = m->checksum;
     }
-    sb_free(&sb);
     return rc;
 }
 
@@ -468,7 +474,7 @@ static scan_pending *scan_slot(scan_pool *p, size_t k)
  * with it held.  A file after one that failed is not read: it would not be
  * added, and the error reported is the first by name either way.
  */
-static void scan_pool_take(scan_pool *p)
+static void scan_pool_take(scan_pool *p, strbuf *text)
 {
     size_t k = p->next++;
     scan_pending *f = scan_slot(p, k);
@@ -476,7 +482,7 @@ static void scan_pool_take(scan_pool *p)
         pthread_mutex_unlock(&p->mu);
         rw_err e;
         rw_err_clear(&e);
-        bool ok = scan_checksum_file(&f->m, f->dirfd, f->name, &e) == RW_OK;
+        bool ok = scan_checksum_file(&f->m, f->dirfd, f->name, text, &e) == RW_OK;
         pthread_mutex_lock(&p->mu);
         if (!ok && k < p->failed) {
             p->failed = k;
@@ -490,15 +496,17 @@ static void scan_pool_take(scan_pool *p)
 static void *scan_pool_run(void *arg)
 {
     scan_pool *p = arg;
+    strbuf text = STRBUF_INIT;
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->stopping && p->next == p->published)
             pthread_cond_wait(&p->work, &p->mu);
         if (p->next == p->published)
             break; /* stopping, nothing left */
-        scan_pool_take(p);
+        scan_pool_take(p, &text);
     }
     pthread_mutex_unlock(&p->mu);
+    sb_free(&text);
     return NULL;
 }
 
@@ -538,13 +546,13 @@ static void scan_pool_destroy(scan_pool *p)
 
 /*
  * Frees the files not yet added, once no reader holds one; those not taken
- * yet are marked done unread, as they are past p->failed.  Called with the
- * lock held.
+ * yet are marked done unread, as they are past p->failed (so no buffer is
+ * needed).  Called with the lock held.
  */
 static void scan_pool_drop(scan_pool *p)
 {
     while (p->next < p->published)
-        scan_pool_take(p);
+        scan_pool_take(p, NULL);
     for (size_t k = p->consumed; k < p->published; k++) {
         scan_pending *f = scan_slot(p, k);
         while (!f->done)
@@ -576,7 +584,7 @@ static int scan_consume_one(scan_ctx *c, rw_err *e)
     scan_pending *f = scan_slot(p, k);
     while (!f->done) {
         if (p->next < p->published)
-            scan_pool_take(p);
+            scan_pool_take(p, &c->text);
         else
             pthread_cond_wait(&p->progress, &p->mu);
     }
@@ -851,43 +859,78 @@ static const char *scan_location_written(const char *loc)
  * warning says where it was looked for: a pipeline run from the wrong
  * directory otherwise passes silently with nothing applied.
  */
-static void scan_location_missing(scan_ctx *c, const char *loc, const char *dir)
+static void scan_location_missing(const rw_config *cfg, rw_resources *out, const char *loc,
+                                  const char *dir)
 {
     const char *written = scan_location_written(loc);
-    char *base = written[0] == '/' ? NULL : scan_location_base(c->cfg);
-    strlist_push_owned(&c->out->warnings,
+    char *base = written[0] == '/' ? NULL : scan_location_base(cfg);
+    strlist_push_owned(&out->warnings,
                        base ? xasprintf("Skipping filesystem location: %s (NOT_FOUND): %s does "
                                         "not exist; relative locations start from %s",
                                         written, dir, base)
                             : xasprintf("Skipping filesystem location: %s (NOT_FOUND)", dir));
-    strlist_push(&c->out->missing, written);
+    strlist_push(&out->missing, written);
     free(base);
 }
 
-static int scan_location(scan_ctx *c, const char *loc, bool callbacks_only, rw_err *e)
+/* A directory to walk, found and checked before the walk starts. */
+typedef struct scan_root {
+    char *dir;
+    bool callbacks_only;
+} scan_root;
+
+/* What scan_start leaves for scan_finish: the walk, its thread, and what it found. */
+struct scan_job {
+    scan_ctx c;
+    scan_pool pool;
+    const rw_config *cfg;  /* read by the caller's thread only */
+    bool skip_callbacks;   /* skipDefaultCallbacks, for the locations (not callbackLocations) */
+    scan_root *roots;
+    size_t nroots;
+    pthread_t walker;
+    bool walking;          /* walker runs; else the walk ran in scan_start */
+    int rc;                /* the walk's result, and why */
+    rw_err err;
+};
+
+/*
+ * Checks a location and adds its directory to the walk.  Done before the
+ * walk starts, on the caller's thread: a location that is missing or is
+ * not a directory is reported at once, before any connection is tried.
+ */
+static int scan_location(scan_job *j, const char *loc, bool callbacks_only, rw_err *e)
 {
+    const rw_config *cfg = j->cfg;
+    rw_resources *out = j->c.out;
     if (rw_starts_with(loc, "s3:") || rw_starts_with(loc, "gcs:"))
         return rw_fail(e, RW_ERR_CONFIGURATION,
                        "Location %s is not supported; copy the files into the image and use "
                        "filesystem:",
                        loc);
-    char *dir = scan_location_path(c->cfg, loc);
+    if (rw_starts_with(loc, "s3:") || rw_starts_with(loc, "gcs:"))
+        return rw_fail(e, RW_ERR_CONFIGURATION,
+                       "Location %s is not supported; copy the files into the image and use "
+                       "filesystem:",
+                       loc);
+    char *dir = scan_location_path(cfg, loc);
     struct stat st;
     int rc = RW_OK;
     if (stat(dir, &st) != 0) {
-        if (config_get_bool(c->cfg, "failOnMissingLocations"))
+        if (config_get_bool(cfg, "failOnMissingLocations"))
             rc = rw_fail(e, RW_ERR_CONFIGURATION,
                          "Failed to find location: %s (%s does not exist); fix 'locations'", loc,
                          dir);
         else if (!callbacks_only)
-            scan_location_missing(c, loc, dir);
+            scan_location_missing(cfg, out, loc, dir);
     } else if (!S_ISDIR(st.st_mode)) {
         rc = rw_fail(e, RW_ERR_CONFIGURATION, "Location %s is not a directory (%s)", loc, dir);
     } else if (access(dir, R_OK | X_OK) != 0) {
         rc = rw_fail(e, RW_ERR_IO, "Unable to read location %s (%s): %s", loc, dir,
                      strerror(errno));
     } else {
-        rc = scan_dir(c, dir, "", callbacks_only, e);
+        j->roots = xrealloc(j->roots, (j->nroots + 1) * sizeof *j->roots);
+        j->roots[j->nroots++] = (scan_root){.dir = dir, .callbacks_only = callbacks_only};
+        return RW_OK;
     }
     free(dir);
     return rc;
@@ -960,12 +1003,6 @@ static void scan_warn_no_migrations(const rw_config *cfg, rw_resources *out)
     sb_free(&where);
 }
 
-/* What scan_start leaves for scan_finish: the walk's state and the files still being read. */
-struct scan_job {
-    scan_ctx c;
-    scan_pool pool;
-};
-
 /* Stops the readers and frees what was found and not added. */
 static void scan_job_free(scan_job *j)
 {
@@ -977,10 +1014,47 @@ static void scan_job_free(scan_job *j)
     scan_pool_destroy(p);
     scan_close_lingering(&j->c);
     free(j->c.lingering);
+    sb_free(&j->c.text);
     scan_naming_free(&j->c.naming);
+    for (size_t i = 0; i < j->nroots; i++)
+        free(j->roots[i].dir);
+    free(j->roots);
     free(j);
 }
 
+/*
+ * The walk proper: every location's files listed, named, read and added in
+ * order, then sorted and checked for duplicates.  It runs on its own thread
+ * while the caller connects and reads the history table, and reads no
+ * configuration: the caller may be changing it (a secret's credentials).
+ */
+static void *scan_walk(void *arg)
+{
+    scan_job *j = arg;
+    scan_ctx *c = &j->c;
+    rw_resources *out = c->out;
+    int rc = RW_OK;
+    for (size_t i = 0; i < j->nroots && rc == RW_OK; i++) {
+        c->skip_callbacks = j->roots[i].callbacks_only ? false : j->skip_callbacks;
+        rc = scan_dir(c, j->roots[i].dir, "", j->roots[i].callbacks_only, &j->err);
+    }
+    if (rc == RW_OK)
+        rc = scan_drain(c, &j->err);
+    if (rc == RW_OK) {
+        rw_sort(out->migs, out->nmigs, sizeof *out->migs, scan_mig_cmp);
+        rw_sort(out->undos, out->nundos, sizeof *out->undos, scan_mig_cmp);
+        rw_sort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
+        rc = scan_check_duplicates(out, &j->err);
+    }
+    j->rc = rc;
+    return NULL;
+}
+
+/*
+ * Checks the locations and starts the walk on its own thread (or, when
+ * none can start, walks here); scan_finish waits for it.  out belongs to
+ * the walk until then.
+ */
 int scan_start(const rw_config *cfg, rw_resources *out, scan_job **job, rw_err *e)
 {
     *job = NULL;
@@ -993,10 +1067,11 @@ int scan_start(const rw_config *cfg, rw_resources *out, scan_job **job, rw_err *
                        enc, enc);
     scan_job *j = xcalloc(1, sizeof *j);
     scan_pool_init(&j->pool);
-    scan_ctx *c = &j->c;
-    *c = (scan_ctx){.cfg = cfg, .out = out, .pool = &j->pool};
-    scan_naming_init(&c->naming, cfg);
-    c->skip_callbacks = config_get_bool(cfg, "skipDefaultCallbacks");
+    j->cfg = cfg;
+    j->c = (scan_ctx){.out = out, .pool = &j->pool};
+    scan_naming_init(&j->c.naming, cfg);
+    j->skip_callbacks = config_get_bool(cfg, "skipDefaultCallbacks");
+    rw_err_clear(&j->err);
     strlist locs = {0};
     config_get_list(cfg, "locations", &locs);
     int rc = RW_OK;
@@ -1007,37 +1082,36 @@ int scan_start(const rw_config *cfg, rw_resources *out, scan_job **job, rw_err *
                                                ? xstrdup(dir)
                                                : xasprintf("%s (%s)", written, dir));
         free(dir);
-        rc = scan_location(c, locs.items[i], false, e);
+        rc = scan_location(j, locs.items[i], false, e);
     }
     strlist_free(&locs);
     strlist cblocs = {0};
     config_get_list(cfg, "callbackLocations", &cblocs);
-    c->skip_callbacks = false;
     for (size_t i = 0; i < cblocs.len && rc == RW_OK; i++)
-        rc = scan_location(c, cblocs.items[i], true, e);
+        rc = scan_location(j, cblocs.items[i], true, e);
     strlist_free(&cblocs);
     if (rc != RW_OK) {
         scan_job_free(j);
         scan_resources_free(out);
         return rc;
     }
+    j->walking = pthread_create(&j->walker, NULL, scan_walk, j) == 0;
+    if (!j->walking)
+        scan_walk(j);
     *job = j;
     return RW_OK;
 }
 
 int scan_finish(scan_job *j, rw_err *e)
 {
-    scan_ctx *c = &j->c;
-    rw_resources *out = c->out;
-    int rc = scan_drain(c, e);
-    if (rc == RW_OK) {
-        rw_sort(out->migs, out->nmigs, sizeof *out->migs, scan_mig_cmp);
-        rw_sort(out->undos, out->nundos, sizeof *out->undos, scan_mig_cmp);
-        rw_sort(out->cbs, out->ncbs, sizeof *out->cbs, scan_cb_cmp);
-        rc = scan_check_duplicates(out, e);
-    }
+    rw_resources *out = j->c.out;
+    if (j->walking)
+        pthread_join(j->walker, NULL);
+    int rc = j->rc;
+    if (rc != RW_OK)
+        *e = j->err;
     if (rc == RW_OK && out->nmigs == 0 && out->nundos == 0 && out->missing.len == 0)
-        scan_warn_no_migrations(c->cfg, out);
+        scan_warn_no_migrations(j->cfg, out);
     scan_job_free(j);
     if (rc != RW_OK)
         scan_resources_free(out);
