@@ -320,18 +320,14 @@ static int scan_nul_error(const char *path, const strbuf *text, size_t off, rw_e
     return e->code;
 }
 
-/* scan_read_script for name in the directory open as dirfd; path names it in errors. */
-static int scan_read_script_at(int dirfd, const char *name, const char *path, strbuf *out,
-                               rw_err *e)
+/* The text of a script, read: UTF-8 with no NUL byte, or an error naming where it is not. */
+static int scan_check_text(const char *path, const strbuf *text, rw_err *e)
 {
-    int rc = rw_read_file_at(dirfd, name, path, out, e);
-    if (rc != RW_OK)
-        return rc;
-    size_t bad = checksum_utf8_invalid_offset(out->buf, out->len);
+    size_t bad = checksum_utf8_invalid_offset(text->buf, text->len);
     if (bad != (size_t)-1) {
         int line = 1;
         for (size_t i = 0; i < bad; i++)
-            if (out->buf[i] == '\n')
+            if (text->buf[i] == '\n')
                 line++;
         snprintf(e->path, sizeof e->path, "%s", path);
         e->line = line;
@@ -339,15 +335,16 @@ static int scan_read_script_at(int dirfd, const char *name, const char *path, st
                        "%s:%d: invalid UTF-8 at byte offset %zu; save the file as UTF-8", path,
                        line, bad);
     }
-    const char *nul = memchr(out->buf, '\0', out->len);
+    const char *nul = memchr(text->buf, '\0', text->len);
     if (nul)
-        return scan_nul_error(path, out, (size_t)(nul - out->buf), e);
+        return scan_nul_error(path, text, (size_t)(nul - text->buf), e);
     return RW_OK;
 }
 
 int scan_read_script(const char *path, strbuf *out, rw_err *e)
 {
-    return scan_read_script_at(AT_FDCWD, path, path, out, e);
+    int rc = rw_read_file(path, out, e);
+    return rc == RW_OK ? scan_check_text(path, out, e) : rc;
 }
 
 /* Reads a <script>.conf next to a migration (executeInTransaction, ...). */
@@ -405,9 +402,12 @@ static int scan_checksum_file(rw_migration *m, int dirfd, const char *name, strb
                               rw_err *e)
 {
     sb_reset(text);
-    int rc = scan_read_script_at(dirfd, name, m->path, text, e);
+    /* The walk hands over only what the listing (or stat) said is a regular file. */
+    int rc = rw_read_regular_file_at(dirfd, name, m->path, text, e);
+    if (rc == RW_OK)
+        rc = scan_check_text(m->path, text, e);
     if (rc == RW_OK) {
-        /* scan_read_script already checked the bytes are UTF-8. */
+        /* scan_check_text already checked the bytes are UTF-8. */
         m->checksum = checksum_compute_valid(text->buf ? text->buf : "", text->len);
         m->raw_checksum = m->checksum;
     }

@@ -4,7 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -91,6 +93,45 @@ static void test_executable_dir_is_the_test_binary_folder(void **state)
     assert_false(rw_executable_dir(dir, 2)); /* too small a buffer is a failure, not a cut */
 }
 
+/* Sizes around the first read's room (64 KB) and well past it come back whole. */
+static void test_read_regular_file_whole_at_every_size(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_util.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(dfd >= 0);
+    const size_t sizes[] = {0, 1, 65534, 65535, 65536, 65537, 131071, 300001};
+    strbuf text = STRBUF_INIT;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t n = sizes[k];
+        char *want = malloc(n + 1);
+        for (size_t i = 0; i < n; i++)
+            want[i] = (char)('a' + (i * 7 + k) % 26);
+        int fd = openat(dfd, "f.sql", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, want, n), (ssize_t)n);
+        close(fd);
+        rw_err e;
+        rw_err_clear(&e);
+        sb_reset(&text); /* the buffer is kept from file to file, as the scan does */
+        assert_int_equal(rw_read_regular_file_at(dfd, "f.sql", "f.sql", &text, &e), RW_OK);
+        assert_int_equal(text.len, n);
+        assert_memory_equal(text.buf, want, n);
+        assert_int_equal(text.buf[n], '\0');
+        free(want);
+    }
+    rw_err e;
+    rw_err_clear(&e);
+    assert_int_not_equal(rw_read_regular_file_at(dfd, "missing.sql", "sql/missing.sql", &text, &e),
+                         RW_OK);
+    assert_non_null(strstr(e.msg, "sql/missing.sql"));
+    sb_free(&text);
+    unlinkat(dfd, "f.sql", 0);
+    close(dfd);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -100,6 +141,7 @@ int main(void)
         cmocka_unit_test(test_java_string_hash),
         cmocka_unit_test(test_arena_pieces_stay_put),
         cmocka_unit_test(test_executable_dir_is_the_test_binary_folder),
+        cmocka_unit_test(test_read_regular_file_whole_at_every_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
