@@ -434,10 +434,10 @@ static void scan_add_migration(scan_ctx *c, rw_migration *m)
 
 /*
  * The files found are read by a pool of threads while the walk goes on,
- * and the last of them while the caller connects (scan_start, then
- * scan_finish): at 10,000 files the kernel's work per file (open, size,
- * read, close) is most of a run, and listing and naming the files, and
- * reading the history table, most of the rest.  The pool starts once
+ * and the walk itself runs while the caller connects (scan_start, then
+ * scan_finish): at 10,000 files the kernel's work per file (open, read,
+ * close) is most of a run, and listing and naming the files, and reading
+ * the history table, most of the rest.  The pool starts once
  * SCAN_PARALLEL_MIN files wait (a second thread costs more than it saves on
  * a few); at most SCAN_PENDING_MAX wait at a time, so the unread ones held
  * in memory stay small.

@@ -377,9 +377,9 @@ static int session_read_history(rw_session *s, rw_err *e)
 }
 
 /*
- * The files are still being read while the database answers (the walk has
- * listed and named them); a problem with the files is reported before one
- * with the database, as when they were read first.
+ * The files are walked and read on another thread while the database
+ * answers; a problem with the files is reported before one with the
+ * database, as when they were read first.
  */
 int session_open(rw_session *s, rw_config *cfg, rw_err *e)
 {
