@@ -44,6 +44,7 @@ typedef struct scan_pending {
     rw_migration m;
     char *name;   /* its name in that directory */
     int dirfd;    /* that directory, open */
+    bool whole;   /* on a file system where a short read is the end (rw_fs_short_read_is_end) */
     bool done;    /* read (or skipped, past a failure) */
 } scan_pending;
 
@@ -397,13 +398,18 @@ static int scan_script_conf(rw_migration *m, bool has_conf, rw_err *e)
     return rc;
 }
 
-/* text is the reader's buffer, kept from file to file: no allocation per file. */
-static int scan_checksum_file(rw_migration *m, int dirfd, const char *name, strbuf *text,
-                              rw_err *e)
+/*
+ * text is the reader's buffer, kept from file to file: no allocation per
+ * file.  The walk hands over only what the listing (or stat) said is a
+ * regular file; on a file system where a short read is its end, it is read
+ * without asking its size first.
+ */
+static int scan_checksum_file(rw_migration *m, int dirfd, const char *name, bool whole,
+                              strbuf *text, rw_err *e)
 {
     sb_reset(text);
-    /* The walk hands over only what the listing (or stat) said is a regular file. */
-    int rc = rw_read_regular_file_at(dirfd, name, m->path, text, e);
+    int rc = whole ? rw_read_regular_file_at(dirfd, name, m->path, text, e)
+                   : rw_read_file_at(dirfd, name, m->path, text, e);
     if (rc == RW_OK)
         rc = scan_check_text(m->path, text, e);
     if (rc == RW_OK) {
@@ -482,7 +488,7 @@ static void scan_pool_take(scan_pool *p, strbuf *text)
         pthread_mutex_unlock(&p->mu);
         rw_err e;
         rw_err_clear(&e);
-        bool ok = scan_checksum_file(&f->m, f->dirfd, f->name, text, &e) == RW_OK;
+        bool ok = scan_checksum_file(&f->m, f->dirfd, f->name, f->whole, text, &e) == RW_OK;
         pthread_mutex_lock(&p->mu);
         if (!ok && k < p->failed) {
             p->failed = k;
@@ -622,7 +628,8 @@ static int scan_drain(scan_ctx *c, rw_err *e)
 }
 
 /* Hands a file found by the walk to the readers; with SCAN_PENDING_MAX waiting, adds the oldest. */
-static int scan_push(scan_ctx *c, const rw_migration *m, const char *name, int dirfd, rw_err *e)
+static int scan_push(scan_ctx *c, const rw_migration *m, const char *name, int dirfd, bool whole,
+                     rw_err *e)
 {
     scan_pool *p = c->pool;
     int rc = RW_OK;
@@ -631,7 +638,7 @@ static int scan_push(scan_ctx *c, const rw_migration *m, const char *name, int d
         rc = scan_consume_one(c, e);
     if (rc == RW_OK) {
         *scan_slot(p, p->published) =
-            (scan_pending){.m = *m, .name = xstrdup(name), .dirfd = dirfd};
+            (scan_pending){.m = *m, .name = xstrdup(name), .dirfd = dirfd, .whole = whole};
         p->published++;
         pthread_cond_signal(&p->work);
     }
@@ -661,8 +668,8 @@ static void scan_add_callback(scan_ctx *c, char *event, char *desc, const char *
 }
 
 /* One file of a location; dirfd is its directory, open, for reading it by name. */
-static int scan_file(scan_ctx *c, int dirfd, const char *path, const char *rel, const char *name,
-                     bool has_conf, bool callbacks_only, rw_err *e)
+static int scan_file(scan_ctx *c, int dirfd, bool whole, const char *path, const char *rel,
+                     const char *name, bool has_conf, bool callbacks_only, rw_err *e)
 {
     rw_migration m;
     char *event = NULL, *desc = NULL;
@@ -699,7 +706,7 @@ static int scan_file(scan_ctx *c, int dirfd, const char *path, const char *rel, 
         migration_free(&m);
         return rc;
     }
-    rc = scan_push(c, &m, name, dirfd, e);
+    rc = scan_push(c, &m, name, dirfd, whole, e);
     if (rc != RW_OK)
         migration_free(&m);
     return rc;
@@ -776,6 +783,7 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         any_conf |= rw_ends_with_ci(de->d_name, ".conf");
     }
     rw_sort(ents, n, sizeof *ents, scan_entry_cmp);
+    bool whole = rw_fs_short_read_is_end(dirfd(d));
     /* Room for every file here at once, instead of doubling past the need. */
     size_t waiting = c->pool->published - c->pool->consumed; /* only this thread changes them */
     if (!callbacks_only && c->out->nmigs + waiting + n > c->mig_cap) {
@@ -791,8 +799,8 @@ static int scan_dir(scan_ctx *c, const char *dir, const char *rel, bool callback
         if (type == DT_DIR && (rc = scan_drain(c, e)) == RW_OK)
             rc = scan_dir(c, path, r, callbacks_only, e);
         else if (type == DT_REG)
-            rc = scan_file(c, dirfd(d), path, r, name, any_conf && scan_has_conf(ents, n, name),
-                           callbacks_only, e);
+            rc = scan_file(c, dirfd(d), whole, path, r, name,
+                           any_conf && scan_has_conf(ents, n, name), callbacks_only, e);
         free(path);
         free(r);
     }

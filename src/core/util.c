@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <limits.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -355,11 +357,11 @@ int rw_read_file_at(int dirfd, const char *name, const char *path, strbuf *out, 
 /*
  * A read of a regular file returns less than it asked for only at the end
  * of the file (POSIX; Linux cuts such a read short only for a fatal
- * signal).  So a read into a buffer with room to spare has the whole file,
- * and the fstat that sizes the buffer in rw_read_file_at can go: one call
- * in four per migration file.  A file that fills the room is read on until
- * a read comes back short.  Not for pipes, terminals or /proc, whose reads
- * come back short any time: hence rw_read_file_at for everything else.
+ * signal) on the file systems rw_fs_short_read_is_end names.  So a read
+ * into a buffer with room to spare has the whole file, and the fstat that
+ * sizes the buffer in rw_read_file_at can go: one call in four per
+ * migration file.  A file that fills the room is read on until a read
+ * comes back short.
  */
 #define RW_READ_ROOM 65536
 
@@ -388,6 +390,33 @@ int rw_read_regular_file_at(int dirfd, const char *name, const char *path, strbu
     }
     close(fd);
     return RW_OK;
+}
+
+/*
+ * The file systems whose reads are served from the page cache up to the
+ * file's size: local ones, the image layers of a container, NFS.  Not
+ * FUSE (a server mounted with direct_io may answer a read with less than
+ * it has, and fuse-overlayfs is FUSE too), nor anything not named here.
+ */
+bool rw_fs_short_read_is_end(int fd)
+{
+    struct statfs sf;
+    if (fstatfs(fd, &sf) != 0)
+        return false;
+    switch ((unsigned long)sf.f_type) {
+    case EXT4_SUPER_MAGIC: /* ext2 and ext3 too */
+    case XFS_SUPER_MAGIC:
+    case BTRFS_SUPER_MAGIC:
+    case TMPFS_MAGIC:
+    case OVERLAYFS_SUPER_MAGIC:
+    case SQUASHFS_MAGIC:
+    case EROFS_SUPER_MAGIC_V1:
+    case F2FS_SUPER_MAGIC:
+    case NFS_SUPER_MAGIC:
+        return true;
+    default:
+        return false;
+    }
 }
 
 bool rw_str_ieq(const char *a, const char *b)

@@ -130,11 +130,14 @@ int rw_read_file(const char *path, strbuf *out, rw_err *e);
  */
 int rw_read_file_at(int dirfd, const char *name, const char *path, strbuf *out, rw_err *e);
 /*
- * rw_read_file_at for a file the caller has seen to be a regular file,
- * without asking its size first: three calls to the kernel instead of four.
+ * rw_read_file_at for a regular file on a file system where
+ * rw_fs_short_read_is_end holds, without asking its size first: three
+ * calls to the kernel instead of four.
  */
 int rw_read_regular_file_at(int dirfd, const char *name, const char *path, strbuf *out,
                             rw_err *e);
+/* True when the files under the open directory fd return a short read only at their end. */
+bool rw_fs_short_read_is_end(int fd);
 bool rw_str_ieq(const char *a, const char *b);
 bool rw_starts_with(const char *s, const char *prefix);
 bool rw_ends_with_ci(const char *s, const char *suffix);

@@ -132,6 +132,21 @@ static void test_read_regular_file_whole_at_every_size(void **state)
     rmdir(dir);
 }
 
+/* tmpfs serves reads from the page cache; /proc answers them as it likes. */
+static void test_fs_short_read_is_end(void **state)
+{
+    (void)state;
+    int fd = open("/dev/shm", O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    assert_true(rw_fs_short_read_is_end(fd));
+    close(fd);
+    fd = open("/proc/self", O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    assert_false(rw_fs_short_read_is_end(fd));
+    close(fd);
+    assert_false(rw_fs_short_read_is_end(-1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +157,7 @@ int main(void)
         cmocka_unit_test(test_arena_pieces_stay_put),
         cmocka_unit_test(test_executable_dir_is_the_test_binary_folder),
         cmocka_unit_test(test_read_regular_file_whole_at_every_size),
+        cmocka_unit_test(test_fs_short_read_is_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
