@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1113,8 +1114,16 @@ int scan_start(const rw_config *cfg, rw_resources *out, scan_job **job, rw_err *
 int scan_finish(scan_job *j, rw_err *e)
 {
     rw_resources *out = j->c.out;
-    if (j->walking)
+    if (j->walking) {
         pthread_join(j->walker, NULL);
+        /*
+         * The walk's thread allocated from its own malloc arena, and what
+         * it freed there (directory listings, paths, names) stays mapped
+         * where the session's later allocations cannot reuse it: return
+         * it, or a run's peak grows by half a megabyte at 10,000 files.
+         */
+        malloc_trim(0);
+    }
     int rc = j->rc;
     if (rc != RW_OK)
         *e = j->err;
