@@ -179,7 +179,7 @@ test_expect_success 'in a large set the first bad file by name is reported' '
 	rw -locations=filesystem:big validate
 '
 
-# The files are still being read while the database is opened and its
+# The files are walked and read while the database is opened and its
 # history read; a bad file is still the error reported.
 test_expect_success 'a bad file in a large set is reported before a database that cannot be opened' '
 	printf "SELECT '"'"'caf\351'"'"';\n" >big/V1400__t1400.sql &&
@@ -190,6 +190,17 @@ test_expect_success 'a bad file in a large set is reported before a database tha
 	echo "CREATE TABLE big1400 (id INT);" >big/V1400__t1400.sql &&
 	must_fail "$RUNWAY_BIN" -url="jdbc:sqlite:$TRASH/no-such-dir/x.db" -locations=filesystem:big migrate &&
 	expect_grep "no-such-dir" err
+'
+
+# Locations are checked before the walk starts beside the connection: a
+# missing one is the error at once, not after the connection's retries.
+test_expect_success 'a missing location is reported before the database is tried' '
+	mkdir small && echo "CREATE TABLE small1 (id INT);" >small/V1__small1.sql &&
+	must_fail timeout 60 "$RUNWAY_BIN" -url="jdbc:postgresql://127.0.0.1:1/x?user=u" \
+		-connectRetries=100 -connectRetriesInterval=1 \
+		-locations=filesystem:small,filesystem:no_such_dir -failOnMissingLocations=true migrate &&
+	expect_grep "Failed to find location: filesystem:no_such_dir" err &&
+	! grep -q "Connection error" err
 '
 fi
 
