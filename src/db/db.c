@@ -124,14 +124,15 @@ static int db_stopped_waiting_for_lock(rw_err *e)
 /*
  * Sleeps in short slices, so a stop (a signal, the deadline) ends the wait
  * within a tenth of a second rather than after the whole pause: the
- * watcher that cancels a running statement has nothing to cancel here.
+ * watcher that cancels a running statement has nothing to cancel here, and
+ * the signal may have woken another thread.
  */
-int db_lock_wait_ms(long ms, rw_err *e)
+int db_wait_ms(long ms, rw_err *e)
 {
     int64_t until = rw_now_ms() + ms;
     for (;;) {
         if (db_check_stop(e) != RW_OK)
-            return db_stopped_waiting_for_lock(e);
+            return e->code;
         int64_t left = until - rw_now_ms();
         if (left <= 0)
             return RW_OK;
@@ -140,4 +141,21 @@ int db_lock_wait_ms(long ms, rw_err *e)
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
             ;
     }
+}
+
+int db_lock_wait_ms(long ms, rw_err *e)
+{
+    return db_wait_ms(ms, e) == RW_OK ? RW_OK : db_stopped_waiting_for_lock(e);
+}
+
+int db_connect_wait_ms(long ms, const char *last, rw_err *e)
+{
+    char why[sizeof e->msg];
+    snprintf(why, sizeof why, "%s", last);
+    if (db_wait_ms(ms, e) == RW_OK)
+        return RW_OK;
+    size_t n = strlen(e->msg);
+    snprintf(e->msg + n, sizeof e->msg - n,
+             " while waiting to retry the connection (the last attempt: %s)", why);
+    return e->code;
 }

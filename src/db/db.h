@@ -164,12 +164,15 @@ typedef int (*db_stop_check)(rw_err *e);
 void db_set_stop_check(db_stop_check check);
 /* RW_OK, or the stop's error when the run was asked to stop. */
 int db_check_stop(rw_err *e);
-/*
- * Sleeps ms while waiting for the migration lock, or less: when the run is
- * asked to stop, returns at once with the stop's error, saying it came
- * while waiting for that lock.
- */
+/* Sleeps ms, or less: when the run is asked to stop, returns at once with the stop's error. */
+int db_wait_ms(long ms, rw_err *e);
+/* db_wait_ms while waiting for the migration lock; a stop's error says so. */
 int db_lock_wait_ms(long ms, rw_err *e);
+/*
+ * db_wait_ms between connection attempts (connectRetries); a stop's error
+ * says so and quotes the last attempt's error, last.
+ */
+int db_connect_wait_ms(long ms, const char *last, rw_err *e);
 
 /* Finds the driver for cfg's url and connects; errors name the redacted URL. */
 int db_open(const rw_config *cfg, rw_db *db, rw_err *e);

@@ -490,13 +490,6 @@ int db_mysql_describe_url(const rw_config *cfg, strbuf *out, rw_err *e)
     return rc;
 }
 
-static void my_sleep_s(unsigned s)
-{
-    struct timespec ts = {(time_t)s, 0};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
 /*
  * Tries every host in turn; when all fail, retries connectRetries times,
  * waiting 1, 2, 4, ... seconds, at most connectRetriesInterval (Flyway's
@@ -524,7 +517,8 @@ static MYSQL *my_connect_with_retries(const rw_config *cfg, const my_target *t, 
             return NULL;
         log_warn("Connection error: %s (retrying in %ld sec, attempt %ld of %ld)", e->msg, wait,
                  attempt + 1, retries);
-        my_sleep_s((unsigned)wait);
+        if (db_connect_wait_ms(wait * 1000, e->msg, e) != RW_OK)
+            return NULL;
         wait = wait * 2 > max_interval ? max_interval : wait * 2;
     }
 }

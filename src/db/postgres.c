@@ -656,7 +656,8 @@ static int pg_connect_with_retries(const rw_config *cfg, const pg_params *p, PGc
         long secs = interval > 0 && wait > interval ? interval : wait;
         log_warn("Connection error: %s (retrying in %ld s, attempt %ld of %ld)", why, secs,
                  attempt + 1, retries);
-        pg_sleep_ms(secs * 1000);
+        if (db_connect_wait_ms(secs * 1000, why, e) != RW_OK)
+            return e->code;
         if (wait < 1L << 20)
             wait *= 2;
     }

@@ -297,6 +297,19 @@ test_expect_success 'connectRetries retries with a growing wait, then fails' '
   { [ $elapsed -ge 2 ] || { echo "gave up after ${elapsed}s"; false; }; }
 '
 
+test_expect_success 'a SIGTERM between connection attempts ends the run at once' '
+  "$RUNWAY_BIN" -url="jdbc:postgresql://127.0.0.1:1/x?user=u" -connectRetries=100 -connectRetriesInterval=1 migrate >out 2>err &
+  pid=$!
+  { sleep 22; kill -KILL $pid 2>/dev/null; } &
+  guard=$!
+  sleep 2
+  kill -TERM $pid
+  wait $pid; rc=$?
+  kill $guard 2>/dev/null
+  test $rc = 143 &&
+  expect_grep "interrupted by SIGTERM while waiting to retry the connection (the last attempt: connection to server at" err
+'
+
 test_expect_success 'gssEncMode=allow (pgJDBC default) is accepted and connects in plain text' '
   fresh &&
   write_migration V1__t.sql "CREATE TABLE t (id INT);" &&

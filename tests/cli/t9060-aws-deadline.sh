@@ -79,4 +79,22 @@ test_expect_success 'a plain event fails with Function.DeadlineReached before th
   expect_no_secrets lambda.out lambda.err "$FAKE_DIR/log.jsonl"
 '
 
+# A server that is still down: connectRetries would wait for it well past
+# the deadline, so the wait between attempts ends at the deadline instead.
+case $RUNWAY_TEST_BACKEND in
+postgresql) DOWN_URL="jdbc:postgresql://127.0.0.1:1/x?user=u" ;;
+mysql) DOWN_URL="jdbc:mysql://127.0.0.1:1/x?user=u" ;;
+*) DOWN_URL= ;;
+esac
+if [ -n "$DOWN_URL" ]; then
+scenario "[{\"event\": {\"sfnTaskToken\": \"plain-task-token-3\"}, \"deadlineInMs\": 10000}]"
+test_expect_success 'a server still down at the deadline: the answer comes before it, not after the retries' '
+  run_lambda FLYWAY_URL="$DOWN_URL" FLYWAY_CONNECT_RETRIES=100 FLYWAY_CONNECT_RETRIES_INTERVAL=2 &&
+  in_time error &&
+  fake_expect "of(\"error\")[0].errorType === \"Function.DeadlineReached\" && of(\"error\")[0].body.errorType === \"DEADLINE_REACHED\"" &&
+  fake_expect "/while waiting to retry the connection/.test(of(\"error\")[0].body.errorMessage)" &&
+  in_time sfn
+'
+fi
+
 test_done
