@@ -319,6 +319,28 @@ int rw_read_file(const char *path, strbuf *out, rw_err *e)
     return rw_read_file_at(AT_FDCWD, path, path, out, e);
 }
 
+/*
+ * Appends at most room bytes read from fd to out, again after a signal;
+ * returns how many (0 at the end), or -1 with fd closed and e filled.
+ */
+static ssize_t rw_read_chunk(int fd, strbuf *out, size_t room, const char *path, rw_err *e)
+{
+    for (;;) {
+        ssize_t n = read(fd, out->buf + out->len, room);
+        if (n >= 0) {
+            out->len += (size_t)n;
+            out->buf[out->len] = '\0';
+            return n;
+        }
+        if (errno != EINTR) {
+            int err = errno;
+            close(fd);
+            rw_fail(e, RW_ERR_IO, "Unable to read %s: %s", path, strerror(err));
+            return -1;
+        }
+    }
+}
+
 /* Reads straight into the buffer, sized from fstat: no stdio buffer, no extra copy. */
 int rw_read_file_at(int dirfd, const char *name, const char *path, strbuf *out, rw_err *e)
 {
@@ -335,18 +357,11 @@ int rw_read_file_at(int dirfd, const char *name, const char *path, strbuf *out, 
     while (!want || out->len < want) {
         if (out->cap - out->len < 2)
             sb_grow(out, 4096);
-        ssize_t n = read(fd, out->buf + out->len, out->cap - out->len - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int err = errno;
-            close(fd);
-            return rw_fail(e, RW_ERR_IO, "Unable to read %s: %s", path, strerror(err));
-        }
+        ssize_t n = rw_read_chunk(fd, out, out->cap - out->len - 1, path, e);
+        if (n < 0)
+            return e->code;
         if (n == 0)
             break;
-        out->len += (size_t)n;
-        out->buf[out->len] = '\0';
     }
     close(fd);
     if (!out->buf)
@@ -374,16 +389,9 @@ int rw_read_regular_file_at(int dirfd, const char *name, const char *path, strbu
     sb_grow(out, RW_READ_ROOM);
     for (;;) {
         size_t room = out->cap - out->len - 1;
-        ssize_t n = read(fd, out->buf + out->len, room);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int err = errno;
-            close(fd);
-            return rw_fail(e, RW_ERR_IO, "Unable to read %s: %s", path, strerror(err));
-        }
-        out->len += (size_t)n;
-        out->buf[out->len] = '\0';
+        ssize_t n = rw_read_chunk(fd, out, room, path, e);
+        if (n < 0)
+            return e->code;
         if ((size_t)n < room)
             break;
         sb_grow(out, out->cap); /* full: twice the room, and read on */
