@@ -1238,18 +1238,23 @@ static int my_schema_create(db_conn *c, const char *schema, rw_err *e)
     return rc;
 }
 
-/* Empty = no table, view, sequence, routine, event or trigger (what Flyway counts). */
+/*
+ * Empty = no table, view, sequence, routine, event or trigger (what Flyway
+ * counts).  A trigger lives in its table's schema, so the tables already
+ * count it; the trigger query is left out because MariaDB answers
+ * information_schema.TRIGGERS filtered by TRIGGER_SCHEMA by reading the
+ * triggers of every schema on the server (0.3 s next to 9,000 triggers).
+ */
 static int my_schema_is_empty(db_conn *c, const char *schema, bool *out, rw_err *e)
 {
-    const char *params[] = {schema, schema, schema, schema};
+    const char *params[] = {schema, schema, schema};
     bool any = false;
     int rc = my_exists(
         c,
         "SELECT (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=?)"
         " + (SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA=?)"
-        " + (SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA=?)"
-        " + (SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA=?)",
-        params, 4, &any, e);
+        " + (SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA=?)",
+        params, 3, &any, e);
     *out = !any;
     return rc;
 }
@@ -1384,7 +1389,7 @@ static int my_clean_schema(db_conn *c, const char *schema, bool drop_schema, rw_
         " UNION ALL SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES"
         " WHERE ROUTINE_SCHEMA=?"
         " UNION ALL SELECT 'TRIGGER', TRIGGER_NAME FROM information_schema.TRIGGERS"
-        " WHERE TRIGGER_SCHEMA=?"
+        " WHERE EVENT_OBJECT_SCHEMA=?" /* its table's schema: MariaDB looks in that one alone */
         " UNION ALL SELECT 'VIEW', TABLE_NAME FROM information_schema.TABLES"
         " WHERE TABLE_SCHEMA=? AND TABLE_TYPE='VIEW'"
         " UNION ALL SELECT 'TABLE', TABLE_NAME FROM information_schema.TABLES"

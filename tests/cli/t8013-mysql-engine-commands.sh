@@ -71,4 +71,25 @@ test_expect_success 'clean drops tables with foreign keys, views, routines, trig
   test "$(db_sql "SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")" = 5
 '
 
+test_expect_success 'a routine or an event alone makes a schema non-empty; triggers elsewhere do not' '
+  rw_timeout 60 -cleanDisabled=false clean &&
+  db_sql "CREATE FUNCTION only_fn() RETURNS INT DETERMINISTIC RETURN 1" &&
+  must_fail rw_timeout 60 migrate &&
+  expect_grep "non-empty schema" err &&
+  db_sql "DROP FUNCTION only_fn; CREATE EVENT only_ev ON SCHEDULE EVERY 1 DAY DISABLE DO SELECT 1" &&
+  must_fail rw_timeout 60 migrate &&
+  expect_grep "non-empty schema" err &&
+  db_sql "DROP EVENT only_ev;
+    CREATE DATABASE \`${DB_NAME}_other\`;
+    CREATE TABLE \`${DB_NAME}_other\`.t (id INT);
+    CREATE TRIGGER \`${DB_NAME}_other\`.tr BEFORE INSERT ON \`${DB_NAME}_other\`.t
+      FOR EACH ROW SET NEW.id = NEW.id" &&
+  rw_timeout 60 migrate >out 2>&1;
+  rc=$?;
+  db_sql "DROP DATABASE \`${DB_NAME}_other\`" &&
+  test $rc = 0 &&
+  expect_grep "Empty Schema" out &&
+  test "$(db_sql "SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")" = 5
+'
+
 test_done
