@@ -27,9 +27,10 @@
 #   BENCH_SIZES        "10 100 1000 10000"
 #   BENCH_KINDS        "ddl dml proc"
 #   BENCH_KINDS_LARGE  kinds timed at the largest size ("dml")
-#   BENCH_RUNS         timed apply runs of the peers at N <= 1000 (3);
-#                      BENCH_PAIR_RUNS those of the client and runway, which
-#                      alternate (5; 11 where a round is under 2 s);
+#   BENCH_PAIR_RUNS    timed apply runs at N <= 1000 of the client, runway,
+#                      dbmate and sql-migrate, which rotate (5; 11 where the
+#                      client's and runway's runs take under 2 s together);
+#   BENCH_RUNS         those of sqitch at N = 10 (3; one from 100);
 #                      BENCH_RUNS_LARGE at the largest size on
 #                      SQLite (3; one on the servers); no-op and info take
 #                      ten (sqitch three)
@@ -353,30 +354,40 @@ with_url() { # DB TOOL CMD...
   esac
 }
 
-# Times the client's and runway's apply on one set in alternating rounds
-# (client first, then runway first, ...), so that the machine's drift over
-# the minutes a cell takes falls on both alike: the ratio of the two
-# medians is what the 1.2x target reads.  runway-before, when it runs at
-# this size, joins the rotation.  Sets pair_ms[TOOL]; a tool whose run
-# failed is left out.
-declare -A pair_ms
+# Times the apply of the client, runway and, up to 1,000 files, dbmate and
+# sql-migrate on one set in rotating rounds (client runway dbmate ..., then
+# runway dbmate ... client, ...), so that the machine's drift over the
+# minutes a cell takes falls on every tool alike: the ratios of the
+# medians are what the targets read.  runway-before, when it runs at this
+# size, joins the rotation; sqitch (a process per change, minutes a run)
+# keeps its own runs.  Sets pair_ms[TOOL] for every tool in the rotation
+# and paired[TOOL]; a tool whose run failed gets no pair_ms.
+declare -A pair_ms paired
 bench_pair_apply() { # DB KIND N SETDIR
   local db=$1 kind=$2 n=$3 set=$4 r round tool ms order members=(client runway) i
   local -A samples=()
-  [[ " $(tools_for "$db" "$kind" "$n") " == *" runway-before "* ]] && members+=(runway-before)
+  for tool in $(tools_for "$db" "$kind" "$n"); do
+    case "$tool" in
+      client|runway|sqitch) ;;
+      runway-before) members+=("$tool") ;;
+      *) [ "$n" -le 1000 ] && members+=("$tool") ;;
+    esac
+  done
+  paired=()
+  for tool in "${members[@]}"; do paired[$tool]=1; done
   r=$(runs_for "$db" runway "$n")
   [ "$n" -le 1000 ] && r=$pair_runs
   pair_ms=()
   pair_runs_done=$r
   for tool in "${members[@]}"; do rm -f "$work/rss-apply-$tool.txt"; done
   for ((round = 0; round < r; round++)); do
-    # Each round starts one further along: client runway, runway client, ...
+    # Each round starts one further along: client runway ..., runway ... client, ...
     order=""
     for ((i = 0; i < ${#members[@]}; i++)); do
       order="$order ${members[(round + i) % ${#members[@]}]}"
     done
-    # Cells that take under a second per run get more rounds: they are
-    # cheap, and the ones most at the mercy of a busy moment.
+    # Cells where the client and runway take under a second a run get more
+    # rounds: they are cheap, and the ones most at the mercy of a busy moment.
     if [ "$round" = 1 ] && [ "$n" -le 1000 ] && [ "$quick" != 1 ] &&
        awk -v a="${samples[client]:-0}" -v b="${samples[runway]:-0}" 'BEGIN { exit !(a + b < 2000) }'; then
       r=$((pair_runs * 2 + 1))
@@ -400,21 +411,20 @@ bench_pair_apply() { # DB KIND N SETDIR
 }
 
 # Times one tool on one set: apply (from an empty database), no-op, info.
-# For the client and runway the apply was timed by bench_pair_apply.
+# For the tools in the rotation the apply was timed by bench_pair_apply.
 bench_tool() { # DB KIND N TOOL SETDIR
   local db=$1 kind=$2 n=$3 tool=$4 set=$5 r ms rss rssf=$work/rss-apply.txt got status
   r=$(runs_for "$db" "$tool" "$n")
   tool_cmds "$db" "$tool" "$set"
   rm -f "$rssf"
   local timed=1
-  case "$tool" in
-    client|runway|runway-before)
-      r=$pair_runs_done rssf=$work/rss-apply-$tool.txt ms=${pair_ms[$tool]-}
-      [ -n "$ms" ] || timed=0 ;;
-    *)
-      ms=$(time_cmd "$r" 0 "$here/reset.sh $db $tool $work" \
-           /usr/bin/time -a -o "$rssf" -f %M "${apply_cmd[@]}") || timed=0 ;;
-  esac
+  if [ -n "${paired[$tool]-}" ]; then
+    r=$pair_runs_done rssf=$work/rss-apply-$tool.txt ms=${pair_ms[$tool]-}
+    [ -n "$ms" ] || timed=0
+  else
+    ms=$(time_cmd "$r" 0 "$here/reset.sh $db $tool $work" \
+         /usr/bin/time -a -o "$rssf" -f %M "${apply_cmd[@]}") || timed=0
+  fi
   if [ $timed = 0 ]; then
     say "  $tool: apply FAILED (see below)"
     tail -n 5 "$log" | grep -v -i password >&2
