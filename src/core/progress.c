@@ -36,11 +36,15 @@ void progress_set_live(bool on)
     live_setting = on;
 }
 
+/* Asked once per migration: the terminal check (a system call) is made once. */
 static bool progress_live(void)
 {
+    static int on_terminal = -1;
     if (live_setting >= 0)
         return live_setting;
-    return isatty(STDERR_FILENO) && log_get_level() <= LOG_INFO;
+    if (on_terminal < 0)
+        on_terminal = isatty(STDERR_FILENO);
+    return on_terminal && log_get_level() <= LOG_INFO;
 }
 
 static void *progress_tick(void *arg)
