@@ -1243,7 +1243,7 @@ static int my_schema_create(db_conn *c, const char *schema, rw_err *e)
  * counts).  A trigger lives in its table's schema, so the tables already
  * count it; the trigger query is left out because MariaDB answers
  * information_schema.TRIGGERS filtered by TRIGGER_SCHEMA by reading the
- * triggers of every schema on the server (0.3 s next to 9,000 triggers).
+ * triggers of every schema on the server (0.3 s next to a few thousand).
  */
 static int my_schema_is_empty(db_conn *c, const char *schema, bool *out, rw_err *e)
 {
