@@ -903,7 +903,8 @@ struct scan_job {
 };
 
 /*
- * Checks a location and adds its directory to the walk.  Done before the
+ * Checks a location and adds its directory to the walk (a migration
+ * location also to the list of places searched).  Done before the
  * walk starts, on the caller's thread: a location that is missing or is
  * not a directory is reported at once, before any connection is tried.
  */
@@ -916,12 +917,13 @@ static int scan_location(scan_job *j, const char *loc, bool callbacks_only, rw_e
                        "Location %s is not supported; copy the files into the image and use "
                        "filesystem:",
                        loc);
-    if (rw_starts_with(loc, "s3:") || rw_starts_with(loc, "gcs:"))
-        return rw_fail(e, RW_ERR_CONFIGURATION,
-                       "Location %s is not supported; copy the files into the image and use "
-                       "filesystem:",
-                       loc);
     char *dir = scan_location_path(cfg, loc);
+    if (!callbacks_only) {
+        const char *written = scan_location_written(loc);
+        strlist_push_owned(&out->searched, strcmp(written, dir) == 0
+                                               ? xstrdup(dir)
+                                               : xasprintf("%s (%s)", written, dir));
+    }
     struct stat st;
     int rc = RW_OK;
     if (stat(dir, &st) != 0) {
@@ -1084,15 +1086,8 @@ int scan_start(const rw_config *cfg, rw_resources *out, scan_job **job, rw_err *
     strlist locs = {0};
     config_get_list(cfg, "locations", &locs);
     int rc = RW_OK;
-    for (size_t i = 0; i < locs.len && rc == RW_OK; i++) {
-        char *dir = scan_location_path(cfg, locs.items[i]);
-        const char *written = scan_location_written(locs.items[i]);
-        strlist_push_owned(&out->searched, strcmp(written, dir) == 0
-                                               ? xstrdup(dir)
-                                               : xasprintf("%s (%s)", written, dir));
-        free(dir);
+    for (size_t i = 0; i < locs.len && rc == RW_OK; i++)
         rc = scan_location(j, locs.items[i], false, e);
-    }
     strlist_free(&locs);
     strlist cblocs = {0};
     config_get_list(cfg, "callbackLocations", &cblocs);
